@@ -1,0 +1,37 @@
+/// How a ``VODClient`` reaches and signs for the API.
+public struct VODClientConfiguration: Sendable {
+    /// Where requests go; VOD CDN operations are served only from Shanghai.
+    public var endpoint: Endpoint
+    public var signatureVersion: SignatureVersion
+    /// The overall deadline of one attempt, in seconds.
+    public var requestTimeout: Double
+    public var retryPolicy: RetryPolicy
+    /// Pause every caller for this long after a throttling answer with no retry hint.
+    public var throttlePause: Double
+    public var userAgent: String
+
+    public init(
+        endpoint: Endpoint = .vodDefault, signatureVersion: SignatureVersion = .v3, requestTimeout: Double = 10,
+        retryPolicy: RetryPolicy = RetryPolicy(), throttlePause: Double = 1, userAgent: String = "vodcdn-exporter"
+    ) {
+        precondition(requestTimeout > 0, "the request timeout must be positive")
+        self.endpoint = endpoint
+        self.signatureVersion = signatureVersion
+        self.requestTimeout = requestTimeout
+        self.retryPolicy = retryPolicy
+        self.throttlePause = throttlePause
+        self.userAgent = userAgent
+    }
+}
+
+/// What one attempt of a call did, for self-monitoring. Carries no secrets and only bounded
+/// values (the action and a result label).
+public struct RequestRecord: Sendable, Equatable {
+    public var action: String
+    /// `ok` or one of ``VODClientError/resultLabel``.
+    public var result: String
+    /// Seconds from sending to the answer (or failure), gate waiting excluded.
+    public var duration: Double
+    /// 1 for the first attempt.
+    public var attempt: Int
+}

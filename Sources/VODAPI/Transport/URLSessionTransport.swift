@@ -1,0 +1,158 @@
+import Foundation
+import Synchronization
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real transport: one long-lived `URLSession` (libcurl on Linux) with an overall
+/// per-request deadline and a cap on the response size.
+///
+/// Linux ignores `timeoutIntervalForResource`, so the deadline is enforced here by racing the
+/// task against a timer and cancelling it. The body is collected through a delegate so an
+/// oversized answer is cut off while it streams in, not after it has filled memory.
+public final class URLSessionTransport: HTTPTransport {
+    /// Answers larger than this many bytes fail with ``TransportError/Kind/responseTooLarge``.
+    public let maxResponseBytes: Int
+    private let session: URLSession
+    private let router: TaskRouter
+
+    public init(maxResponseBytes: Int = 32 * 1024 * 1024) {
+        self.maxResponseBytes = maxResponseBytes
+        let router = TaskRouter()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpMaximumConnectionsPerHost = 16
+        self.router = router
+        self.session = URLSession(configuration: configuration, delegate: router, delegateQueue: nil)
+    }
+
+    deinit {
+        session.invalidateAndCancel()
+    }
+
+    /// Lets in-flight requests finish, then releases the session.
+    public func shutdown() {
+        session.finishTasksAndInvalidate()
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+        guard let url = URL(string: request.url) else {
+            throw TransportError(kind: .invalidRequest, detail: "not a valid URL")
+        }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = request.method.rawValue
+        urlRequest.timeoutInterval = max(timeout, 0.001)
+        for field in request.headers {
+            urlRequest.setValue(field.value, forHTTPHeaderField: field.name)
+        }
+        if !request.body.isEmpty || request.method != .get {
+            urlRequest.httpBody = Data(request.body)
+        }
+        let task = session.dataTask(with: urlRequest)
+        let limit = maxResponseBytes
+        let router = self.router
+        let outcome: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                router.register(task: task, limit: limit, continuation: continuation)
+                // The overall deadline: libcurl's own timeout is per inactivity, not total.
+                let deadline = DispatchTime.now() + .nanoseconds(Int(max(timeout, 0.001) * 1e9))
+                DispatchQueue.global().asyncAfter(deadline: deadline) { @Sendable in
+                    router.fail(taskIdentifier: task.taskIdentifier, with: TransportError(kind: .timedOut, detail: "no complete answer within \(timeout) s"))
+                    task.cancel()
+                }
+                task.resume()
+            }
+        } onCancel: {
+            router.fail(taskIdentifier: task.taskIdentifier, with: TransportError(kind: .cancelled, detail: "the request was cancelled"))
+            task.cancel()
+        }
+        return try outcome.get()
+    }
+}
+
+/// Routes delegate callbacks to the waiting request, one entry per task.
+private final class TaskRouter: NSObject, URLSessionDataDelegate, Sendable {
+    private struct Pending {
+        var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>
+        var limit: Int
+        var body: [UInt8] = []
+        var response: HTTPURLResponse?
+    }
+
+    private let pending = Mutex<[Int: Pending]>([:])
+
+    func register(task: URLSessionTask, limit: Int, continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+        pending.withLock { $0[task.taskIdentifier] = Pending(continuation: continuation, limit: limit) }
+    }
+
+    /// Ends the request with `error` unless it has already ended.
+    func fail(taskIdentifier: Int, with error: TransportError) {
+        let entry = pending.withLock { $0.removeValue(forKey: taskIdentifier) }
+        entry?.continuation.resume(returning: .failure(error))
+    }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
+        let http = response as? HTTPURLResponse
+        pending.withLock { $0[dataTask.taskIdentifier]?.response = http }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let overflow: Bool = pending.withLock { table in
+            guard var entry = table[dataTask.taskIdentifier] else { return false }
+            if entry.body.count + data.count > entry.limit { return true }
+            entry.body.append(contentsOf: data)
+            table[dataTask.taskIdentifier] = entry
+            return false
+        }
+        if overflow {
+            fail(taskIdentifier: dataTask.taskIdentifier, with: TransportError(kind: .responseTooLarge, detail: "the answer exceeds the response size cap"))
+            dataTask.cancel()
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        guard let entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        if let error {
+            entry.continuation.resume(returning: .failure(TaskRouter.classify(error)))
+            return
+        }
+        guard let response = entry.response ?? (task.response as? HTTPURLResponse) else {
+            entry.continuation.resume(returning: .failure(TransportError(kind: .other, detail: "no HTTP response")))
+            return
+        }
+        var headers = HTTPHeaders()
+        for (name, value) in response.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers.set(name, value) }
+        }
+        entry.continuation.resume(returning: .success(HTTPResponse(status: response.statusCode, headers: headers, body: entry.body)))
+    }
+
+    /// Maps URL loading errors to the client's kinds; the detail names the code only.
+    static func classify(_ error: any Error) -> TransportError {
+        let code = (error as? URLError)?.code.rawValue ?? (error as NSError).code
+        let kind: TransportError.Kind
+        switch code {
+        case NSURLErrorCannotConnectToHost, NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed,
+            NSURLErrorNotConnectedToInternet:
+            kind = .connectFailed
+        case NSURLErrorTimedOut:
+            kind = .timedOut
+        case NSURLErrorNetworkConnectionLost:
+            kind = .connectionLost
+        case NSURLErrorCancelled:
+            kind = .cancelled
+        case NSURLErrorBadURL, NSURLErrorUnsupportedURL:
+            kind = .invalidRequest
+        default:
+            kind = .other
+        }
+        return TransportError(kind: kind, detail: "URL loading error \(code)")
+    }
+}
