@@ -160,12 +160,18 @@ public final class VODClient: Sendable {
     }
 }
 
-/// Removes known secret values from text that came from elsewhere (server messages).
+/// Removes known secret values from text that came from elsewhere (server messages), because a
+/// server may echo what it was sent.
 public enum Redaction {
     /// `text` with the secret and token of `secrets` replaced by `<redacted>`.
     public static func scrub(_ text: String, secrets: Credentials) -> String {
+        scrub(text, values: [secrets.accessKeySecret, secrets.securityToken ?? ""])
+    }
+
+    /// `text` with each of `values` (as is and percent-encoded) replaced by `<redacted>`.
+    public static func scrub(_ text: String, values: [String]) -> String {
         var result = text
-        for secret in [secrets.accessKeySecret, secrets.securityToken ?? ""] where secret.count >= 4 {
+        for secret in values where secret.count >= 4 {
             result = result.replacingOccurrences(of: secret, with: "<redacted>")
             let encoded = PercentEncoding.encode(secret)
             if encoded != secret { result = result.replacingOccurrences(of: encoded, with: "<redacted>") }

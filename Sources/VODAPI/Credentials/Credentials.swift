@@ -40,3 +40,14 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible, CustomD
         return "\(value.prefix(4))****\(value.suffix(4))"
     }
 }
+
+extension Credentials: CustomReflectable {
+    /// A mirror without the secret or the token, so `dump()` and debuggers show no secrets.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "accessKeyId": maskedAccessKeyId, "accessKeySecret": "<redacted>",
+            "securityToken": securityToken == nil ? "nil" : "<redacted>",
+            "expiration": expiration.map(UTCTimestamp.format) ?? "nil",
+        ])
+    }
+}

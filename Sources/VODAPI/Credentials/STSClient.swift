@@ -60,7 +60,7 @@ public struct STSClient: Sendable {
             action: "AssumeRole", version: Self.version, method: .post, parameters: session.parameters, placement: .formBody)
         let signer = RequestSigner(version: .v2, endpoint: endpoint)
         let signed = signer.sign(request, credentials: source, epochSeconds: Int64(time.now()), nonce: nonce())
-        return try await exchange(signed, source: "STS AssumeRole for \(session.roleArn)")
+        return try await exchange(signed, source: "STS AssumeRole for \(session.roleArn)", sentSecrets: [source.accessKeySecret, source.securityToken ?? ""])
     }
 
     /// `AssumeRoleWithOIDC`: anonymous; the OIDC token travels in a form body so it stays out
@@ -77,17 +77,17 @@ public struct STSClient: Sendable {
             method: .post, url: endpoint.url(encodedQuery: PercentEncoding.canonicalQuery(common)),
             headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]),
             body: Array(PercentEncoding.canonicalQuery(form).utf8))
-        return try await exchange(request, source: "STS AssumeRoleWithOIDC for \(session.roleArn)")
+        return try await exchange(request, source: "STS AssumeRoleWithOIDC for \(session.roleArn)", sentSecrets: [oidcToken])
     }
 
-    private func exchange(_ request: HTTPRequest, source: String) async throws -> Credentials {
+    private func exchange(_ request: HTTPRequest, source: String, sentSecrets: [String]) async throws -> Credentials {
         let response: HTTPResponse
         do {
             response = try await transport.send(request, timeout: timeout)
         } catch {
             throw CredentialsError(source: source, problem: "\(endpoint) did not answer (\(error.kind.rawValue))")
         }
-        let body = try TemporaryCredentialsDecoder.parseBody(response, source: source)
+        let body = try TemporaryCredentialsDecoder.parseBody(response, source: source, sentSecrets: sentSecrets)
         guard let credentials = try? body.object("Credentials") else {
             throw CredentialsError(source: source, problem: "the answer has no Credentials object")
         }

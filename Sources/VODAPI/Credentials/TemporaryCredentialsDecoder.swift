@@ -28,10 +28,13 @@ enum TemporaryCredentialsDecoder {
     }
 
     /// Parses a JSON body; failures name the source and never echo the body.
-    static func parseBody(_ response: HTTPResponse, source: String) throws(CredentialsError) -> JSONCursor {
+    /// `sentSecrets` are values the request carried (a key secret, an OIDC token); a server
+    /// that echoes them in its message gets them scrubbed.
+    static func parseBody(_ response: HTTPResponse, source: String, sentSecrets: [String] = []) throws(CredentialsError) -> JSONCursor {
         guard (200..<300).contains(response.status) else {
             let apiError = APIErrorParser.parse(response)
-            throw CredentialsError(source: source, problem: "HTTP \(response.status) \(apiError.code): \(apiError.message)")
+            let message = Redaction.scrub(apiError.message, values: sentSecrets)
+            throw CredentialsError(source: source, problem: "HTTP \(response.status) \(apiError.code): \(message)")
         }
         guard let value = try? JSONValue.parse(response.body) else {
             throw CredentialsError(source: source, problem: "the answer is not JSON")

@@ -94,7 +94,7 @@ public struct JSONCursor: Sendable {
         case .number(let number)?: return number
         case .string(let text)?:
             guard let number = Double(text.trimmingWhitespace()), number.isFinite else {
-                throw fail(key, "expected a number, found the string \"\(text.prefix(40))\"")
+                throw fail(key, "expected a number, found a \(text.count)-character string that is not one")
             }
             return number
         case let other?: throw fail(key, "expected a number, found \(other.kindName)")
@@ -120,7 +120,7 @@ public struct JSONCursor: Sendable {
     public func timestamp(_ key: String) throws(ResponseDecodingError) -> Int64? {
         guard let text = try optionalString(key), !text.isEmpty else { return nil }
         guard let seconds = UTCTimestamp.parse(text) else {
-            throw fail(key, "expected a UTC timestamp like 2024-05-01T10:00:00Z, found \"\(text.prefix(40))\"")
+            throw fail(key, "expected a UTC timestamp like 2024-05-01T10:00:00Z, found a \(text.count)-character string")
         }
         return seconds
     }
