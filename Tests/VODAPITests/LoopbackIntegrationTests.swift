@@ -218,6 +218,7 @@ struct LoopbackIntegrationTests {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/slow"), timeout: 0.5)
         }
         #expect(slow?.kind == .timedOut)
+        #expect(slow?.detail.contains("within 0.5 s") == true, "our deadline fired, not libcurl's")
         let big = await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
         }

@@ -44,7 +44,9 @@ public final class URLSessionTransport: HTTPTransport {
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method.rawValue
-        urlRequest.timeoutInterval = max(timeout, 0.001)
+        // libcurl's own timer works in whole seconds (a sub-second value times out at once), so
+        // it is only a backstop; the exact deadline is the timer below.
+        urlRequest.timeoutInterval = max(1, timeout.rounded(.up) + 1)
         for field in request.headers {
             urlRequest.setValue(field.value, forHTTPHeaderField: field.name)
         }
