@@ -33,11 +33,17 @@ struct SignatureTests {
         #expect(PercentEncoding.encode(signature) == "OLeaidS1JvxuMvnyHOwuJ%2BuX5qY%3D")
     }
 
-    func signV2(_ action: String, _ parameters: [String: String], method: HTTPMethod = .get,
-                placement: RPCRequest.ParameterPlacement = .query, credentials: Credentials = testKey) -> HTTPRequest {
-        let signer = RequestSigner(version: .v2, endpoint: Self.endpoint)
+    /// Signs with the vectors' fixed key, clock and nonce.
+    func sign(_ version: SignatureVersion, _ action: String, _ parameters: [String: String], method: HTTPMethod,
+              placement: RPCRequest.ParameterPlacement = .query, credentials: Credentials = testKey) -> HTTPRequest {
+        let signer = RequestSigner(version: version, endpoint: Self.endpoint)
         let request = RPCRequest(action: action, version: "2017-03-21", method: method, parameters: parameters, placement: placement)
         return signer.sign(request, credentials: credentials, epochSeconds: Self.noon, nonce: Self.nonce)
+    }
+
+    func signV2(_ action: String, _ parameters: [String: String], method: HTTPMethod = .get,
+                placement: RPCRequest.ParameterPlacement = .query, credentials: Credentials = testKey) -> HTTPRequest {
+        sign(.v2, action, parameters, method: method, placement: placement, credentials: credentials)
     }
 
     @Test("V2-B: GET DescribeVodDomainTrafficData, full URL")
@@ -98,9 +104,7 @@ struct SignatureTests {
 
     func signV3(_ action: String, _ parameters: [String: String], method: HTTPMethod = .post,
                 placement: RPCRequest.ParameterPlacement = .query, credentials: Credentials = testKey) -> HTTPRequest {
-        let signer = RequestSigner(version: .v3, endpoint: Self.endpoint)
-        let request = RPCRequest(action: action, version: "2017-03-21", method: method, parameters: parameters, placement: placement)
-        return signer.sign(request, credentials: credentials, epochSeconds: Self.noon, nonce: Self.nonce)
+        sign(.v3, action, parameters, method: method, placement: placement, credentials: credentials)
     }
 
     @Test("V3-B: POST DescribeVodDomainTrafficData with query parameters")
