@@ -239,7 +239,7 @@ struct CredentialsTests {
         #expect(await provider.currentExpiration() == Int64(Self.now) + 3600)
     }
 
-    @Test("a failed refresh keeps serving unexpired credentials, and fails once they expire")
+    @Test("a failed refresh keeps serving unexpired credentials, retries after 30 s, and fails once they expire")
     func failedRefresh() async throws {
         let time = ManualTime(now: Self.now)
         let calls = Mutex(0)
@@ -254,6 +254,14 @@ struct CredentialsTests {
         _ = try await provider.credentials()
         time.advance(3000)
         #expect(try await provider.credentials().accessKeyId == "STS.1")
+        #expect(calls.withLock { $0 } == 2)
+        // Within 30 s of the failure the cached credentials are served without a new attempt.
+        time.advance(10)
+        #expect(try await provider.credentials().accessKeyId == "STS.1")
+        #expect(calls.withLock { $0 } == 2)
+        time.advance(30)
+        #expect(try await provider.credentials().accessKeyId == "STS.1")
+        #expect(calls.withLock { $0 } == 3)
         time.advance(700)
         await #expect(throws: CredentialsError.self) { _ = try await provider.credentials() }
     }

@@ -9,18 +9,25 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
     private let time: any TimeSource
     /// How long before expiry a refresh starts (shortened for short-lived credentials).
     private let refreshAhead: Double
+    /// After a failed refresh, how long the still-valid cached credentials are served before
+    /// the next attempt, so an outage does not turn every call into a fetch.
+    private let retryAfterFailure: Double
+    private var nextAttemptAt: Double?
     private var cached: (credentials: Credentials, fetchedAt: Double)?
     private var inFlight: Task<Credentials, any Error>?
     private(set) var fetchCount = 0
 
     /// - Parameters:
     ///   - refreshAhead: seconds before expiry to refresh; the official SDKs use 15 minutes.
+    ///   - retryAfterFailure: seconds between refresh attempts while a refresh keeps failing
+    ///     and the cached credentials are still valid.
     public init(
-        sourceDescription: String, refreshAhead: Double = 900, time: any TimeSource = SystemTimeSource(),
-        fetch: @escaping @Sendable () async throws -> Credentials
+        sourceDescription: String, refreshAhead: Double = 900, retryAfterFailure: Double = 30,
+        time: any TimeSource = SystemTimeSource(), fetch: @escaping @Sendable () async throws -> Credentials
     ) {
         self.sourceDescription = sourceDescription
         self.refreshAhead = refreshAhead
+        self.retryAfterFailure = retryAfterFailure
         self.time = time
         self.fetch = fetch
     }
@@ -28,6 +35,9 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
     public func credentials() async throws -> Credentials {
         let now = time.now()
         if let cached, !needsRefresh(cached, now: now) {
+            return cached.credentials
+        }
+        if let cached, let nextAttemptAt, now < nextAttemptAt, !isExpired(cached.credentials, now: now) {
             return cached.credentials
         }
         let task: Task<Credentials, any Error>
@@ -43,12 +53,16 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
             let fresh = try await task.value
             if inFlight == task {
                 inFlight = nil
+                nextAttemptAt = nil
                 cached = (fresh, time.now())
             }
             return fresh
         } catch {
-            if inFlight == task { inFlight = nil }
-            if let cached, let expiration = cached.credentials.expiration, Double(expiration) > time.now() {
+            if inFlight == task {
+                inFlight = nil
+                nextAttemptAt = time.now() + retryAfterFailure
+            }
+            if let cached, !isExpired(cached.credentials, now: time.now()) {
                 return cached.credentials
             }
             throw error
@@ -61,6 +75,10 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
 
     /// How many fetches have started (for tests and diagnostics).
     public var fetches: Int { fetchCount }
+
+    private func isExpired(_ credentials: Credentials, now: Double) -> Bool {
+        credentials.expiration.map { Double($0) <= now } ?? false
+    }
 
     private func needsRefresh(_ entry: (credentials: Credentials, fetchedAt: Double), now: Double) -> Bool {
         guard let expiration = entry.credentials.expiration else { return false }
