@@ -215,10 +215,7 @@ struct CredentialsTests {
         let time = ManualTime(now: Self.now)
         let fetches = Mutex(0)
         let provider = RefreshingCredentialsProvider(sourceDescription: "test", time: time) {
-            let number = fetches.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let number = fetches.increment()
             try await Task.sleep(for: .milliseconds(50))
             return Credentials(accessKeyId: "STS.\(number)", accessKeySecret: "s", securityToken: "t", expiration: Int64(Self.now) + 3600)
         }
@@ -244,10 +241,7 @@ struct CredentialsTests {
         let time = ManualTime(now: Self.now)
         let calls = Mutex(0)
         let provider = RefreshingCredentialsProvider(sourceDescription: "test", time: time) {
-            let call = calls.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let call = calls.increment()
             if call > 1 { throw CredentialsError(source: "test", problem: "STS is down") }
             return Credentials(accessKeyId: "STS.1", accessKeySecret: "s", securityToken: "t", expiration: Int64(Self.now) + 3600)
         }

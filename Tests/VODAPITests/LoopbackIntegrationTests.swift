@@ -83,10 +83,7 @@ struct LoopbackIntegrationTests {
             case ("GET", "/latest/meta-data/ram/security-credentials/"):
                 return LoopbackServer.Response(status: 200, body: Array("ExporterRole".utf8))
             case ("GET", "/latest/meta-data/ram/security-credentials/ExporterRole"):
-                let number = issued.withLock { value -> Int in
-                    value += 1
-                    return value
-                }
+                let number = issued.increment()
                 let credentials = Credentials(
                     accessKeyId: "STS.ecs.\(number)", accessKeySecret: "ecs-secret-\(number)", securityToken: "ecs/token+\(number)",
                     expiration: Int64(time.now()) + 3600)
