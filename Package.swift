@@ -16,16 +16,28 @@ let package = Package(
     targets: [
         // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
         .target(name: "VODAPI", swiftSettings: swiftSettings),
+        // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
+        .target(name: "Exposition", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "vodcdn-exporter",
-            dependencies: ["VODAPI"],
+            dependencies: ["VODAPI", "Exposition"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VODAPITests",
-            dependencies: ["VODAPI"],
+            dependencies: ["VODAPI", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "ExpositionTests",
+            dependencies: ["Exposition", "TestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        // Helpers shared by the test targets (running external tools, seeded randomness).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]
 )
