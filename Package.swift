@@ -15,7 +15,9 @@ let package = Package(
     ],
     targets: [
         // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
-        .target(name: "VODAPI", swiftSettings: swiftSettings),
+        .target(name: "VODAPI", dependencies: ["Primitives"], swiftSettings: swiftSettings),
+        // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
+        .target(name: "Primitives", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
@@ -27,8 +29,13 @@ let package = Package(
         ),
         .testTarget(
             name: "VODAPITests",
-            dependencies: ["VODAPI", "TestSupport"],
+            dependencies: ["VODAPI", "Primitives", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PrimitivesTests",
+            dependencies: ["Primitives", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

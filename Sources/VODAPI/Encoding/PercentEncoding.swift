@@ -1,3 +1,4 @@
+import Primitives
 /// Percent-encoding exactly as Alibaba Cloud signs requests (RFC 3986, UTF-8): the unreserved
 /// characters `A-Z a-z 0-9 - _ . ~` stay literal and every other byte becomes `%XX` in
 /// upper-case hex. A space is `%20` (never `+`) and `*` is `%2A`.

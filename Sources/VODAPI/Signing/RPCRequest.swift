@@ -1,3 +1,4 @@
+import Primitives
 /// An RPC-style API call before signing: the operation, its business parameters and how they
 /// travel. Signing turns it into an ``HTTPRequest``.
 public struct RPCRequest: Sendable, Equatable {

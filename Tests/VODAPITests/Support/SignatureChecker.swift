@@ -1,3 +1,4 @@
+import Primitives
 @testable import VODAPI
 
 /// Recomputes a received request's signature the way the API does, with the secret it knows.

@@ -1,7 +1,7 @@
 import TestSupport
 import Foundation
 import Testing
-@testable import VODAPI
+@testable import Primitives
 
 @Suite("SHA-1, SHA-256 and HMAC")
 struct CryptoTests {
