@@ -22,9 +22,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
         .target(name: "Exposition", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Leveled key/value logging to standard error (logfmt or JSON).
+        .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
+        // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
+        .target(name: "WebServer", dependencies: ["Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "vodcdn-exporter",
-            dependencies: ["VODAPI", "Exposition"],
+            dependencies: ["VODAPI", "Exposition", "Logging", "WebServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -42,6 +46,11 @@ let package = Package(
             name: "ExpositionTests",
             dependencies: ["Exposition", "TestSupport"],
             resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebServerTests",
+            dependencies: ["WebServer", "Exposition", "Logging", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness).

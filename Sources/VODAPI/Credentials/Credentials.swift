@@ -1,3 +1,4 @@
+import Primitives
 /// An access key pair, optionally temporary (an STS token and an expiry).
 ///
 /// The description never shows the secret or the token, so the value can be logged or

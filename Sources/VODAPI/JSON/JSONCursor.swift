@@ -1,3 +1,4 @@
+import Primitives
 /// A position in a JSON document with typed, tolerant accessors. Every failure names the
 /// field path, so a malformed response says exactly what was wrong.
 ///

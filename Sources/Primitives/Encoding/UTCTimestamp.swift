@@ -12,6 +12,19 @@ public enum UTCTimestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))Z"
     }
 
+    /// The IMF-fixdate of HTTP's `Date` header (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+    public static func formatHTTPDate(_ epochSeconds: Int64) -> String {
+        let days = floorDivide(epochSeconds, 86_400)
+        let secondsOfDay = epochSeconds - days * 86_400
+        let (year, month, day) = civilDate(fromDays: days)
+        let weekday = weekdayNames[Int(floorModulo(days, 7))]  // 1970-01-01 was a Thursday.
+        return "\(weekday), \(pad(day, 2)) \(monthNames[Int(month - 1)]) \(pad(year, 4)) "
+            + "\(pad(secondsOfDay / 3600, 2)):\(pad((secondsOfDay % 3600) / 60, 2)):\(pad(secondsOfDay % 60, 2)) GMT"
+    }
+
+    private static let weekdayNames = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
     /// Seconds since the epoch for `yyyy-MM-ddTHH:mm:ssZ`; also accepts fractional seconds
     /// (`…:ss.SSSZ`, truncated) as some credential services send them. Nil for anything else.
     public static func parse(_ text: String) -> Int64? {
@@ -51,6 +64,10 @@ public enum UTCTimestamp {
     private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let quotient = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+    }
+
+    private static func floorModulo(_ a: Int64, _ b: Int64) -> Int64 {
+        a - floorDivide(a, b) * b
     }
 
     private static func isLeap(_ year: Int64) -> Bool {

@@ -1,0 +1,33 @@
+/// The response statuses the listener uses.
+public enum HTTPStatus: Int, Sendable {
+    case ok = 200
+    case badRequest = 400
+    case unauthorized = 401
+    case notFound = 404
+    case methodNotAllowed = 405
+    case requestTimeout = 408
+    case contentTooLarge = 413
+    case uriTooLong = 414
+    case requestHeaderFieldsTooLarge = 431
+    case internalServerError = 500
+    case serviceUnavailable = 503
+    case httpVersionNotSupported = 505
+
+    /// The reason phrase of the status line.
+    public var reasonPhrase: String {
+        switch self {
+        case .ok: "OK"
+        case .badRequest: "Bad Request"
+        case .unauthorized: "Unauthorized"
+        case .notFound: "Not Found"
+        case .methodNotAllowed: "Method Not Allowed"
+        case .requestTimeout: "Request Timeout"
+        case .contentTooLarge: "Content Too Large"
+        case .uriTooLong: "URI Too Long"
+        case .requestHeaderFieldsTooLarge: "Request Header Fields Too Large"
+        case .internalServerError: "Internal Server Error"
+        case .serviceUnavailable: "Service Unavailable"
+        case .httpVersionNotSupported: "HTTP Version Not Supported"
+        }
+    }
+}

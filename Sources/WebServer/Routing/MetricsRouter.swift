@@ -1,0 +1,60 @@
+import Exposition
+
+/// The exporter's routes: the telemetry path, `/`, `/-/healthy`, `/-/ready`; 404 otherwise,
+/// 405 for methods other than GET and HEAD, 401 without valid credentials when basic auth is on
+/// (`/-/healthy` stays open so liveness probes need no secret).
+public struct MetricsRouter: HTTPHandler {
+    /// Where the metrics are served (`--web.telemetry-path`).
+    public let telemetryPath: String
+    private let landingPage: [UInt8]
+    private let isReady: @Sendable () -> Bool
+    private let authenticator: @Sendable () -> BasicAuthenticator?
+    private let metrics: @Sendable (ExpositionFormat, Bool) -> ExpositionBody
+
+    /// - Parameters:
+    ///   - isReady: whether the first poll has finished.
+    ///   - authenticator: the current basic-auth check, or nil when auth is off; asked per
+    ///     request so a changed password file applies at once.
+    ///   - metrics: the scrape body for a format and whether to gzip it.
+    public init(
+        telemetryPath: String,
+        landingPage: [UInt8],
+        isReady: @escaping @Sendable () -> Bool,
+        authenticator: @escaping @Sendable () -> BasicAuthenticator?,
+        metrics: @escaping @Sendable (ExpositionFormat, Bool) -> ExpositionBody
+    ) {
+        precondition(telemetryPath.hasPrefix("/"), "the telemetry path starts with /")
+        self.telemetryPath = telemetryPath
+        self.landingPage = landingPage
+        self.isReady = isReady
+        self.authenticator = authenticator
+        self.metrics = metrics
+    }
+
+    public func respond(to request: HTTPRequestHead) -> HTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .text(.methodNotAllowed, "Only GET and HEAD are supported.\n", headers: [("Allow", "GET, HEAD")])
+        }
+        let path = request.path
+        if path == "/-/healthy" {
+            return .text(.ok, "Healthy.\n")
+        }
+        if let authenticator = authenticator(), !authenticator.isAuthorized(request.header("authorization")) {
+            return .text(.unauthorized, "Unauthorized.\n", headers: [("WWW-Authenticate", BasicAuthenticator.challenge)])
+        }
+        switch path {
+        case telemetryPath:
+            let body = metrics(ContentNegotiation.format(accept: request.header("accept")),
+                               ContentNegotiation.shouldGzip(acceptEncoding: request.header("accept-encoding")))
+            var headers = [("Content-Type", body.format.contentType), ("Vary", "Accept, Accept-Encoding"), ("Cache-Control", "no-store")]
+            if body.isGzipped { headers.append(("Content-Encoding", "gzip")) }
+            return HTTPResponse(status: .ok, headers: headers, body: body.chunks)
+        case "/-/ready":
+            return isReady() ? .text(.ok, "Ready.\n") : .text(.serviceUnavailable, "Not ready: the first poll has not finished.\n")
+        case "/":
+            return HTTPResponse(status: .ok, headers: [("Content-Type", "text/html; charset=utf-8")], body: [landingPage[...]])
+        default:
+            return .text(.notFound, "Not found. Metrics are at \(telemetryPath).\n")
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import Dispatch
+import Logging
+import Primitives
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The HTTP/1.1 listener: POSIX sockets driven by Dispatch sources, no third-party code.
+///
+/// One serial queue accepts; each connection has its own serial queue on a shared concurrent
+/// one, so a slow client never holds up another. All socket I/O is non-blocking and stays off
+/// the Swift concurrency pool.
+public final class HTTPServer: Sendable {
+    /// Lifecycle state, decided under the lock and acted on after it.
+    private struct State {
+        var listeningFD: Int32 = -1
+        var port: UInt16 = 0
+        var acceptSource: (any DispatchSourceRead)?
+        var connections: [ObjectIdentifier: Connection] = [:]
+        /// Admitted connections being served, and ones being answered 503.
+        var serving = 0
+        var rejecting = 0
+        var isStopping = false
+        /// Accepting is paused after running out of descriptors; a paused source must be
+        /// resumed before it is cancelled or released.
+        var isAcceptPaused = false
+        var maxConnections: Int
+    }
+
+    private let configuration: HTTPServerConfiguration
+    private let handler: any HTTPHandler
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let acceptQueue = DispatchQueue(label: "vodcdn.web.accept")
+    private let connectionQueue = DispatchQueue(label: "vodcdn.web.connections", attributes: .concurrent)
+    private let closedSignal = DispatchSemaphore(value: 0)
+    /// Connections past the limit that are being answered 503; beyond this many they are closed
+    /// without an answer.
+    private static let maxRejecting = 64
+
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger = .disabled) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.state = Mutex(State(maxConnections: configuration.maxConnections))
+    }
+
+    /// Binds, listens and starts accepting.
+    /// - Returns: the bound port (the chosen one when the configuration says port 0).
+    /// - Throws: `SocketError` when the address cannot be bound (in use, no permission…).
+    @discardableResult
+    public func start() throws(SocketError) -> UInt16 {
+        signal(SIGPIPE, SIG_IGN)  // belt and braces: every send already uses MSG_NOSIGNAL
+        let fileLimit = SocketIO.raiseOpenFileLimit()
+        let (fd, port) = try ListeningSocket.open(configuration.listenAddress, backlog: configuration.backlog)
+        let allowed = max(1, Int(min(fileLimit, UInt64(Int.max))) - 64)
+        if configuration.maxConnections > allowed {
+            logger.warn("lowering the connection limit to fit the open-files limit", [
+                "configured": String(configuration.maxConnections), "limit": String(allowed),
+            ])
+        }
+        state.withLock { state in
+            precondition(state.listeningFD < 0 && !state.isStopping, "start() is called once")
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
+            source.setEventHandler { [self] in acceptPending(fd) }
+            source.setCancelHandler {
+                shutdown(fd, Int32(SHUT_RDWR))
+                Glibc.close(fd)
+            }
+            state.listeningFD = fd
+            state.port = port
+            state.acceptSource = source
+            state.maxConnections = min(configuration.maxConnections, allowed)
+            source.resume()
+        }
+        logger.info("listening", ["address": configuration.listenAddress.description, "port": String(port)])
+        return port
+    }
+
+    /// The bound port, or nil before `start()`.
+    public var port: UInt16? {
+        state.withLock { $0.listeningFD >= 0 ? $0.port : nil }
+    }
+
+    /// Connections open now (including ones being refused with 503).
+    public var openConnections: Int {
+        state.withLock { $0.connections.count }
+    }
+
+    /// Stops accepting, lets responses in flight finish for up to `gracePeriod` seconds, then
+    /// closes whatever is left. Blocks the calling thread until every descriptor is closed;
+    /// call it from a thread that may block (not from the Swift concurrency pool).
+    public func stop(gracePeriod: Double = 5) {
+        let (source, connections) = state.withLock { state -> ((any DispatchSourceRead)?, [Connection]) in
+            state.isStopping = true
+            let source = state.acceptSource
+            state.acceptSource = nil
+            if state.isAcceptPaused {
+                source?.resume()
+                state.isAcceptPaused = false
+            }
+            return (source, Array(state.connections.values))
+        }
+        source?.cancel()
+        for connection in connections { connection.requestClose() }
+        let deadline = DispatchTime.now() + gracePeriod
+        var forced = false
+        while openConnections > 0 {
+            if closedSignal.wait(timeout: forced ? .now() + 1 : deadline) == .timedOut {
+                if forced { break }
+                forced = true
+                let remaining = state.withLock { Array($0.connections.values) }
+                logger.warn("grace period over; closing connections", ["open": String(remaining.count)])
+                for connection in remaining { connection.forceClose() }
+            }
+        }
+        state.withLock { $0.listeningFD = -1 }
+        logger.info("stopped listening")
+    }
+
+    /// Stops as `stop(gracePeriod:)` does, waiting on a Dispatch thread instead of the caller's.
+    public func stop(gracePeriod: Double = 5) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [self] in
+                stop(gracePeriod: gracePeriod)
+                continuation.resume()
+            }
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptPending(_ listeningFD: Int32) {
+        while true {
+            let fd = accept(listeningFD, nil, nil)
+            if fd < 0 {
+                switch errno {
+                case EINTR, ECONNABORTED, EPROTO:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    return
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors: pause accepting briefly instead of spinning on a
+                    // listening socket that stays readable.
+                    let code = errno
+                    logger.warn("cannot accept connections now", ["error": SocketError("accept", code: code).description])
+                    pauseAccepting()
+                    return
+                default:
+                    logger.error("accept failed", ["error": SocketError.current("accept").description])
+                    return
+                }
+            }
+            SocketIO.prepareAccepted(fd)
+            admit(fd)
+        }
+    }
+
+    private func pauseAccepting() {
+        state.withLock { state in
+            guard let source = state.acceptSource, !state.isAcceptPaused else { return }
+            source.suspend()
+            state.isAcceptPaused = true
+        }
+        acceptQueue.asyncAfter(deadline: .now() + 0.1) { [self] in
+            state.withLock { state in
+                guard let source = state.acceptSource, state.isAcceptPaused else { return }
+                source.resume()
+                state.isAcceptPaused = false
+            }
+        }
+    }
+
+    private enum Admission {
+        case serve, reject, drop
+    }
+
+    private func admit(_ fd: Int32) {
+        let admission = state.withLock { state -> Admission in
+            if state.isStopping { return .drop }
+            if state.serving < state.maxConnections {
+                state.serving += 1
+                return .serve
+            }
+            guard state.rejecting < Self.maxRejecting else { return .drop }
+            state.rejecting += 1
+            return .reject
+        }
+        guard admission != .drop else {
+            Glibc.close(fd)
+            return
+        }
+        let connection = Connection(fd: fd, isRejecting: admission == .reject, targetQueue: connectionQueue, environment: ConnectionEnvironment(
+            configuration: configuration, handler: handler, logger: logger,
+            date: { UTCTimestamp.formatHTTPDate(Int64(time(nil))) },
+            onClosed: { [weak self] id in self?.connectionClosed(id) }
+        ))
+        // Registered before it starts, so its close always finds it.
+        state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
+        if admission == .reject {
+            logger.debug("connection limit reached; answering 503", ["limit": String(configuration.maxConnections)])
+            connection.start(rejection: .text(.serviceUnavailable, "Too many open connections; try again later.\n", headers: [("Retry-After", "1")]))
+        } else {
+            connection.start()
+        }
+        // A stop that began meanwhile did not see this connection: close it the same way.
+        if state.withLock({ $0.isStopping }) { connection.requestClose() }
+    }
+
+    private func connectionClosed(_ id: ObjectIdentifier) {
+        state.withLock { state in
+            guard let connection = state.connections.removeValue(forKey: id) else { return }
+            if connection.isRejecting { state.rejecting -= 1 } else { state.serving -= 1 }
+        }
+        closedSignal.signal()
+    }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Non-blocking socket calls that retry `EINTR` and report `EAGAIN` as "try later".
+enum SocketIO {
+    enum ReadResult: Equatable {
+        case bytes(Int)
+        case endOfFile
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    /// Reads what is available into `buffer` (appended).
+    static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], maximum: Int) -> ReadResult {
+        let start = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: maximum))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress! + start, maximum, 0) }
+            if count > 0 {
+                buffer.removeSubrange((start + count)...)
+                return .bytes(count)
+            }
+            let code = errno
+            if count < 0 && code == EINTR { continue }
+            buffer.removeSubrange(start...)
+            if count == 0 { return .endOfFile }
+            return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
+        }
+    }
+
+    enum WriteResult: Equatable {
+        case wrote(Int)
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    /// Writes as much of `chunks` as the socket takes now, in one `sendmsg` (gathered, no copy,
+    /// `MSG_NOSIGNAL` so a closed peer is an error and not a `SIGPIPE`).
+    static func write(_ fd: Int32, _ chunks: ArraySlice<ArraySlice<UInt8>>) -> WriteResult {
+        let limited = chunks.prefix(64)
+        var vectors: [iovec] = []
+        vectors.reserveCapacity(limited.count)
+        return withBasePointers(limited[...], index: limited.startIndex, vectors: &vectors) { vectors in
+            while true {
+                var message = msghdr()
+                let sent = vectors.withUnsafeMutableBufferPointer { pointer -> Int in
+                    message.msg_iov = pointer.baseAddress
+                    message.msg_iovlen = pointer.count
+                    return sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
+                }
+                if sent >= 0 { return .wrote(sent) }
+                let code = errno
+                if code == EINTR { continue }
+                return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
+            }
+        }
+    }
+
+    /// Pins each chunk's storage while the vectors point into it.
+    private static func withBasePointers<Result>(
+        _ chunks: ArraySlice<ArraySlice<UInt8>>, index: Int, vectors: inout [iovec], _ body: (inout [iovec]) -> Result
+    ) -> Result {
+        guard index < chunks.endIndex else { return body(&vectors) }
+        return chunks[index].withUnsafeBytes { bytes in
+            vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count))
+            return withBasePointers(chunks, index: index + 1, vectors: &vectors, body)
+        }
+    }
+
+    /// Marks an accepted descriptor close-on-exec and non-blocking (`accept4` is not exported
+    /// to Swift on every Glibc).
+    static func prepareAccepted(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// The peer address as `ip:port`, for the access log.
+    static func peerDescription(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard status == 0 else { return "unknown" }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
+        let result = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count), NI_NUMERICHOST | NI_NUMERICSERV)
+            }
+        }
+        guard result == 0 else { return "unknown" }
+        let hostText = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let serviceText = String(decoding: service.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return hostText.contains(":") ? "[\(hostText)]:\(serviceText)" : "\(hostText):\(serviceText)"
+    }
+
+    /// Raises the soft open-files limit to the hard limit (as the Go runtime does at start), so
+    /// many scrapers and idle keep-alive connections fit. Returns the soft limit now in force.
+    @discardableResult
+    static func raiseOpenFileLimit() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { return UInt64(raised.rlim_cur) }
+        }
+        return UInt64(limit.rlim_cur)
+    }
+}
