@@ -49,6 +49,8 @@ final class Connection: @unchecked Sendable {
 
     private var state = State.readingHead
     private var buffer: [UInt8] = []
+    /// Where each read lands before its bytes are appended to `buffer`.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 1)
     private var isPeerClosed = false
     private var isCloseRequested = false
     private var keepAliveAfterWrite = false
@@ -110,6 +112,10 @@ final class Connection: @unchecked Sendable {
         queue.async { [self] in close() }
     }
 
+    deinit {
+        scratch.deallocate()
+    }
+
     // MARK: Reading
 
     private func readable() {
@@ -124,8 +130,9 @@ final class Connection: @unchecked Sendable {
         }
         let cap = environment.configuration.limits.maxHeadBytes + Self.readSize
         reading: while buffer.count < cap {
-            switch SocketIO.read(fd, appendingTo: &buffer, maximum: Self.readSize) {
-            case .bytes:
+            switch SocketIO.read(fd, into: scratch) {
+            case .bytes(let count):
+                buffer.append(contentsOf: scratch[..<count])
                 if state == .idle {
                     state = .readingHead
                     setDeadline(after: environment.configuration.headTimeout)
@@ -164,7 +171,7 @@ final class Connection: @unchecked Sendable {
                 "peer": peer, "method": head.method, "path": head.path, "status": String(response.status.rawValue),
                 "bytes": String(response.bodyLength),
             ])
-            send(response, isHead: head.method == "HEAD", keepAlive: keepAlive)
+            send(response, isHead: head.method == "HEAD", keepAlive: keepAlive, version: head.version)
         case .failed(let error):
             environment.logger.debug("bad request", ["peer": peer, "status": String(error.status.rawValue), "reason": error.reason])
             send(.text(error.status, "\(error.reason)\n"), isHead: false, keepAlive: false)
@@ -173,8 +180,8 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Writing
 
-    private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
-        let head = HTTPResponseEncoder.head(of: response, keepAlive: keepAlive, requestVersion: .http11, date: environment.date())
+    private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, version: HTTPVersion = .http11) {
+        let head = HTTPResponseEncoder.head(of: response, keepAlive: keepAlive, requestVersion: version, date: environment.date())
         pending = [head[...]] + (isHead ? [] : response.body.filter { !$0.isEmpty })
         pendingIndex = 0
         keepAliveAfterWrite = keepAlive
@@ -249,10 +256,8 @@ final class Connection: @unchecked Sendable {
     }
 
     private func drain() {
-        var scratch: [UInt8] = []
         while true {
-            scratch.removeAll(keepingCapacity: true)
-            switch SocketIO.read(fd, appendingTo: &scratch, maximum: Self.readSize) {
+            switch SocketIO.read(fd, into: scratch) {
             case .bytes(let count):
                 drainedBytes += count
                 if drainedBytes > Self.drainLimit { close(); return }

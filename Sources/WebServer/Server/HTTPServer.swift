@@ -35,6 +35,8 @@ public final class HTTPServer: Sendable {
     private let acceptQueue = DispatchQueue(label: "vodcdn.web.accept")
     private let connectionQueue = DispatchQueue(label: "vodcdn.web.connections", attributes: .concurrent)
     private let closedSignal = DispatchSemaphore(value: 0)
+    /// Signalled by the accept source's cancel handler once the listening descriptor is closed.
+    private let listenerClosed = DispatchSemaphore(value: 0)
     /// Connections past the limit that are being answered 503; beyond this many they are closed
     /// without an answer.
     private static let maxRejecting = 64
@@ -64,9 +66,11 @@ public final class HTTPServer: Sendable {
             precondition(state.listeningFD < 0 && !state.isStopping, "start() is called once")
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
             source.setEventHandler { [self] in acceptPending(fd) }
+            let listenerClosed = listenerClosed
             source.setCancelHandler {
                 shutdown(fd, Int32(SHUT_RDWR))
                 Glibc.close(fd)
+                listenerClosed.signal()
             }
             state.listeningFD = fd
             state.port = port
@@ -102,7 +106,10 @@ public final class HTTPServer: Sendable {
             }
             return (source, Array(state.connections.values))
         }
-        source?.cancel()
+        if let source {
+            source.cancel()
+            listenerClosed.wait()
+        }
         for connection in connections { connection.requestClose() }
         let deadline = DispatchTime.now() + gracePeriod
         var forced = false

@@ -11,20 +11,15 @@ enum SocketIO {
         case failed(Int32)
     }
 
-    /// Reads what is available into `buffer` (appended).
-    static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], maximum: Int) -> ReadResult {
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: maximum))
+    /// Reads what is available into `scratch` (reused by the caller, so no per-read
+    /// allocation); `.bytes(n)` means the first `n` bytes of it are new.
+    static func read(_ fd: Int32, into scratch: UnsafeMutableRawBufferPointer) -> ReadResult {
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress! + start, maximum, 0) }
-            if count > 0 {
-                buffer.removeSubrange((start + count)...)
-                return .bytes(count)
-            }
-            let code = errno
-            if count < 0 && code == EINTR { continue }
-            buffer.removeSubrange(start...)
+            let count = Glibc.recv(fd, scratch.baseAddress, scratch.count, 0)
+            if count > 0 { return .bytes(count) }
             if count == 0 { return .endOfFile }
+            let code = errno
+            if code == EINTR { continue }
             return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(code)
         }
     }
@@ -69,10 +64,13 @@ enum SocketIO {
     }
 
     /// Marks an accepted descriptor close-on-exec and non-blocking (`accept4` is not exported
-    /// to Swift on every Glibc).
+    /// to Swift on every Glibc), and turns off Nagle's algorithm as Go's net package does: each
+    /// response goes out in one gathered write, so there is nothing to coalesce, only delay.
     static func prepareAccepted(_ fd: Int32) {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// The peer address as `ip:port`, for the access log.

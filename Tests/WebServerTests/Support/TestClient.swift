@@ -18,6 +18,7 @@ final class TestClient {
 
     let fd: Int32
     private var buffer: [UInt8] = []
+    private var scratch = [UInt8](repeating: 0, count: 65_536)
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
     init(port: UInt16, timeout: Double = 10) throws {
@@ -108,10 +109,9 @@ final class TestClient {
 
     /// Reads more bytes; false at end of file. Throws on timeout or error.
     private func fill() throws -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let count = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count > 0 {
-            buffer.append(contentsOf: chunk[..<count])
+            buffer.append(contentsOf: scratch[..<count])
             return true
         }
         if count == 0 { return false }

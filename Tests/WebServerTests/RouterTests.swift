@@ -1,0 +1,135 @@
+import Exposition
+import Foundation
+import Primitives
+import Synchronization
+import Testing
+@testable import WebServer
+
+@Suite struct RouterTests {
+    static let family = MetricFamily.single(name: "demo_up", type: .gauge, help: "Demo.", value: 1)
+
+    private func router(ready: Bool = true, auth: BasicAuthenticator? = nil) -> MetricsRouter {
+        let snapshot = try! ExpositionSnapshot(families: [Self.family])
+        return MetricsRouter(
+            telemetryPath: "/metrics",
+            landingPage: LandingPage.html(name: "vodcdn-exporter", version: "1.2.3", telemetryPath: "/metrics"),
+            isReady: { ready }, authenticator: { auth },
+            metrics: { format, gzip in snapshot.body(format: format, fresh: [], gzip: gzip) })
+    }
+
+    private func get(_ target: String, method: String = "GET", headers: [(String, String)] = [], on router: MetricsRouter) -> HTTPResponse {
+        router.respond(to: HTTPRequestHead(method: method, target: target, version: .http11,
+                                           headers: headers.map { (name: $0.0.lowercased(), value: $0.1) }))
+    }
+
+    private func body(_ response: HTTPResponse) -> String {
+        String(decoding: response.body.joined(), as: UTF8.self)
+    }
+
+    @Test func metricsInTextByDefault() {
+        let response = get("/metrics?name[]=x", on: router())
+        #expect(response.status == .ok)
+        #expect(response.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(response.header("vary") == "Accept, Accept-Encoding")
+        #expect(response.header("content-encoding") == nil)
+        #expect(body(response) == "# HELP demo_up Demo.\n# TYPE demo_up gauge\ndemo_up 1\n")
+    }
+
+    @Test func metricsNegotiated() throws {
+        let response = get("/metrics", headers: [("Accept", "application/openmetrics-text;version=1.0.0"), ("Accept-Encoding", "gzip")], on: router())
+        #expect(response.header("content-type") == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        #expect(response.header("content-encoding") == "gzip")
+        #expect(String(decoding: try GzipDecoder.decompress(Array(response.body.joined())), as: UTF8.self).hasSuffix("demo_up 1\n# EOF\n"))
+    }
+
+    @Test func otherRoutes() {
+        let router = router(ready: false)
+        #expect(get("/-/healthy", on: router).status == .ok)
+        #expect(get("/-/ready", on: router).status == .serviceUnavailable)
+        #expect(get("/-/ready", on: self.router(ready: true)).status == .ok)
+        let landing = get("/", on: router)
+        #expect(landing.status == .ok && landing.header("content-type") == "text/html; charset=utf-8")
+        #expect(body(landing).contains("<a href=\"/metrics\">") && body(landing).contains("vodcdn-exporter 1.2.3"))
+        #expect(get("/nope", on: router).status == .notFound)
+        #expect(get("/metrics/", on: router).status == .notFound)
+        for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH", "BREW"] {
+            let response = get("/metrics", method: method, on: router)
+            #expect(response.status == .methodNotAllowed && response.header("allow") == "GET, HEAD")
+        }
+        // HEAD answers like GET; the connection leaves the body out.
+        #expect(get("/metrics", method: "HEAD", on: router).bodyLength == get("/metrics", on: router).bodyLength)
+    }
+
+    @Test func basicAuth() {
+        let router = router(auth: BasicAuthenticator(username: "prometheus", password: "s3cret:with:colons"))
+        let good = "Basic " + Base64.encode(Array("prometheus:s3cret:with:colons".utf8))
+        for target in ["/metrics", "/", "/-/ready", "/nope"] {
+            let refused = get(target, on: router)
+            #expect(refused.status == .unauthorized && refused.header("www-authenticate") == BasicAuthenticator.challenge)
+        }
+        #expect(get("/-/healthy", on: router).status == .ok)
+        #expect(get("/metrics", headers: [("Authorization", good)], on: router).status == .ok)
+        #expect(get("/nope", headers: [("Authorization", good)], on: router).status == .notFound)
+        for bad in ["Basic " + Base64.encode(Array("prometheus:wrong".utf8)), "Basic " + Base64.encode(Array("other:s3cret:with:colons".utf8)),
+                    "Basic " + Base64.encode(Array("prometheus".utf8)), "Basic !!!", "Bearer x", "", "Basic "] {
+            #expect(get("/metrics", headers: [("Authorization", bad)], on: router).status == .unauthorized, "\(bad)")
+        }
+        #expect(get("/metrics", headers: [("Authorization", "basic " + Base64.encode(Array("prometheus:s3cret:with:colons".utf8)))], on: router).status == .ok)
+    }
+
+    @Test func passwordFileIsReloadedAndTheLastGoodPasswordKept() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("password-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func header(_ password: String) -> String? { "Basic " + Base64.encode(Array("u:\(password)".utf8)) }
+        try "first\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try PasswordFile(path: path, username: "u")
+        #expect(file.authenticator().isAuthorized(header("first")))
+        #expect(!file.authenticator().isAuthorized(header("first\n")))
+
+        try "second".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(file.authenticator().isAuthorized(header("second")))
+        #expect(!file.authenticator().isAuthorized(header("first")))
+
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(file.authenticator().isAuthorized(header("second")))
+        try FileManager.default.removeItem(atPath: path)
+        #expect(file.authenticator().isAuthorized(header("second")))
+
+        #expect(throws: PasswordFile.LoadError.self) { try PasswordFile(path: path, username: "u") }
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: PasswordFile.LoadError(path: path, problem: "empty")) { try PasswordFile(path: path, username: "u") }
+    }
+
+    @Test func responseHeadEncoding() {
+        let response = HTTPResponse.text(.notFound, "nope\n")
+        let keepAlive = String(decoding: HTTPResponseEncoder.head(of: response, keepAlive: true, requestVersion: .http11, date: "D"), as: UTF8.self)
+        #expect(keepAlive == "HTTP/1.1 404 Not Found\r\nDate: D\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 5\r\n\r\n")
+        let close = String(decoding: HTTPResponseEncoder.head(of: response, keepAlive: false, requestVersion: .http11, date: "D"), as: UTF8.self)
+        #expect(close.hasSuffix("Content-Length: 5\r\nConnection: close\r\n\r\n"))
+        let http10 = String(decoding: HTTPResponseEncoder.head(of: response, keepAlive: true, requestVersion: .http10, date: "D"), as: UTF8.self)
+        #expect(http10.hasSuffix("Connection: keep-alive\r\n\r\n"))
+    }
+
+    @Test(arguments: [
+        (":9100", nil as String?, 9100 as UInt16), ("127.0.0.1:0", "127.0.0.1", 0), ("[::1]:8080", "::1", 8080),
+        ("localhost:65535", "localhost", 65535), ("[::]:1", "::", 1),
+    ])
+    func listenAddresses(text: String, host: String?, port: UInt16) throws {
+        let address = try ListenAddress(parsing: text)
+        #expect(address == ListenAddress(host: host, port: port))
+        #expect(address.description == text)
+    }
+
+    @Test(arguments: ["9100", ":", ":65536", ":-1", ":http", "::1:80", "[::1:80", "[]:80", "a b:80", ":9 1", ":٣"])
+    func badListenAddresses(text: String) {
+        #expect(throws: ListenAddress.ParseError.self) { try ListenAddress(parsing: text) }
+    }
+
+    @Test func httpDates() {
+        #expect(UTCTimestamp.formatHTTPDate(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(UTCTimestamp.formatHTTPDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(UTCTimestamp.formatHTTPDate(951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        #expect(UTCTimestamp.formatHTTPDate(1_795_600_000) == "Wed, 25 Nov 2026 09:46:40 GMT")
+        #expect(UTCTimestamp.formatHTTPDate(-1) == "Wed, 31 Dec 1969 23:59:59 GMT")
+    }
+}

@@ -1,0 +1,272 @@
+import Dispatch
+import Exposition
+import Foundation
+import Synchronization
+import Testing
+@testable import WebServer
+
+/// The listener on real sockets (127.0.0.1, port 0). Each test starts its own server and checks
+/// at the end that every server-side descriptor was closed.
+@Suite(.serialized) struct ServerTests {
+    /// A running server with a snapshot of `seriesCount` series.
+    final class Harness: Sendable {
+        let server: HTTPServer
+        let port: UInt16
+        let publisher: MetricsPublisher
+        let ready = Flag()
+
+        final class Flag: Sendable {
+            private let value = Mutex(false)
+            func set() { value.withLock { $0 = true } }
+            var isSet: Bool { value.withLock { $0 } }
+        }
+
+        init(seriesCount: Int = 50, configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+            publisher = MetricsPublisher(freshFamilies: { [MetricFamily.single(name: "process_fresh", type: .gauge, help: "Fresh.", value: 1)] })
+            let family = try MetricFamily(name: "demo_bytes_total", type: .counter, help: "Demo.", series: (0..<seriesCount).map {
+                Series(["domain": "d\($0).example.com"], Double($0))
+            })
+            publisher.publish(try ExpositionSnapshot(families: [family]))
+            var configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"))
+            configure(&configuration)
+            let publisher = publisher, ready = ready
+            let router = MetricsRouter(
+                telemetryPath: "/metrics", landingPage: Array("landing".utf8),
+                isReady: { ready.isSet }, authenticator: { nil },
+                metrics: { publisher.body(format: $0, gzip: $1) })
+            server = HTTPServer(configuration: configuration, handler: router)
+            port = try server.start()
+        }
+
+        var expectedBody: [UInt8] { publisher.body(format: .text, gzip: false).joined }
+
+        /// Stops the server and checks that no server-side descriptor is left.
+        func stop() {
+            server.stop(gracePeriod: 2)
+            #expect(ServerSocketCensus.count(port: port) == 0, "server sockets left open after stop")
+            #expect(server.openConnections == 0)
+        }
+
+        /// Waits until the server has closed every connection (it learns of client closes
+        /// asynchronously), then checks only the listening socket is left.
+        func expectOnlyListeningSocket() {
+            ServerTests.waitUntil { ServerSocketCensus.count(port: port) <= 1 && server.openConnections == 0 }
+            #expect(server.openConnections == 0)
+            #expect(ServerSocketCensus.count(port: port) == 1, "server-side sockets still open")
+        }
+    }
+
+    /// Polls `condition` every 10 ms for up to 5 s (the server learns of closes asynchronously).
+    static func waitUntil(_ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(5)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
+    @Test func getHeadAndKeepAlive() throws {
+        let harness = try Harness()
+        defer { harness.stop() }
+        let client = try TestClient(port: harness.port)
+        let first = try client.request("/metrics")
+        #expect(first.status == 200 && first.body == harness.expectedBody)
+        #expect(first.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(first.headers["connection"] == nil && first.headers["date"]?.hasSuffix(" GMT") == true)
+        let head = try client.request("/metrics", method: "HEAD")
+        #expect(head.status == 200 && head.body.isEmpty && head.headers["content-length"] == String(harness.expectedBody.count))
+        // The same connection serves a third request after the HEAD (no stray body bytes).
+        let third = try client.request("/-/healthy")
+        #expect(third.status == 200 && third.text == "Healthy.\n")
+        #expect(try client.request("/-/ready").status == 503)
+        harness.ready.set()
+        #expect(try client.request("/-/ready").status == 200)
+    }
+
+    @Test func http10ClosesUnlessAskedToKeepAlive() throws {
+        let harness = try Harness()
+        defer { harness.stop() }
+        let closing = try TestClient(port: harness.port)
+        try closing.send("GET /metrics HTTP/1.0\r\n\r\n")
+        let response = try closing.readResponse()
+        #expect(response.status == 200 && response.headers["connection"] == "close")
+        #expect(closing.isClosedByServer())
+
+        let keeping = try TestClient(port: harness.port)
+        try keeping.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(try keeping.readResponse().headers["connection"] == "keep-alive")
+        try keeping.send("GET /-/healthy HTTP/1.0\r\n\r\n")
+        #expect(try keeping.readResponse().status == 200)
+        #expect(keeping.isClosedByServer())
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let harness = try Harness()
+        defer { harness.stop() }
+        let client = try TestClient(port: harness.port)
+        try client.send("GET /-/healthy HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nHEAD /metrics HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        #expect(try client.readResponse().status == 404)
+        #expect(try client.readResponse(isHead: true).headers["content-length"] == String(harness.expectedBody.count))
+        let last = try client.readResponse()
+        #expect(last.text == "landing" && last.headers["connection"] == "close")
+        #expect(client.isClosedByServer())
+    }
+
+    @Test func gzipRoundTripOnALargeBody() throws {
+        let harness = try Harness(seriesCount: 20_000)
+        defer { harness.stop() }
+        let client = try TestClient(port: harness.port)
+        for _ in 0..<3 {
+            let response = try client.request("/metrics", headers: ["Accept-Encoding: gzip"])
+            #expect(response.headers["content-encoding"] == "gzip" && response.headers["vary"] == "Accept, Accept-Encoding")
+            #expect(try GzipDecoder.decompress(response.body) == harness.expectedBody)
+            #expect(response.body.count < harness.expectedBody.count / 4)
+        }
+        let plain = try client.request("/metrics", headers: ["Accept-Encoding: gzip;q=0"])
+        #expect(plain.headers["content-encoding"] == nil && plain.body == harness.expectedBody)
+    }
+
+    @Test func concurrentScrapes() throws {
+        let harness = try Harness(seriesCount: 2_000)
+        defer { harness.stop() }
+        let expected = harness.expectedBody
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 16) { worker in
+            do {
+                let client = try TestClient(port: harness.port)
+                for round in 0..<25 {
+                    let gzip = (worker + round) % 3 == 0
+                    let response = try client.request("/metrics", headers: gzip ? ["Accept-Encoding: gzip"] : [])
+                    let body = gzip ? try GzipDecoder.decompress(response.body) : response.body
+                    if response.status != 200 || body != expected { failures.withLock { $0.append("worker \(worker) round \(round)") } }
+                }
+            } catch {
+                failures.withLock { $0.append("worker \(worker): \(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        harness.expectOnlyListeningSocket()
+    }
+
+    @Test func refusalsGetTheirStatusAndDescriptorsReturnToBaseline() throws {
+        let harness = try Harness()
+        defer { harness.stop() }
+        let cases: [(String, [UInt8], Int)] = [
+            ("oversize head", Array(("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + String(repeating: "b", count: 9000) + "\r\n\r\n").utf8), 431),
+            ("oversize URI", Array(("GET /" + String(repeating: "u", count: 3000) + " HTTP/1.1\r\nHost: a\r\n\r\n").utf8), 414),
+            ("body", Array("POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world".utf8), 413),
+            ("chunked body", Array("GET /metrics HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".utf8), 413),
+            ("garbage", [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03] + Array("\r\n\r\n".utf8), 400),
+            ("bad method", Array("DELETE /metrics HTTP/1.1\r\nHost: a\r\n\r\n".utf8), 405),
+            ("HTTP/2 preface", Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8), 505),
+            ("no Host", Array("GET /metrics HTTP/1.1\r\n\r\n".utf8), 400),
+        ]
+        for (name, bytes, status) in cases {
+            let client = try TestClient(port: harness.port)
+            try client.send(bytes)
+            let response = try client.readResponse()
+            #expect(response.status == status, "\(name)")
+            if status != 405 {
+                #expect(response.headers["connection"] == "close", "\(name)")
+                #expect(client.isClosedByServer(), "\(name)")
+            }
+        }
+        // A client that connects and leaves mid-head, and one that resets.
+        try TestClient(port: harness.port).send("GET /metr")
+        do {
+            let resetting = try TestClient(port: harness.port)
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(resetting.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+            try resetting.send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+        }  // closed here with a reset
+        harness.expectOnlyListeningSocket()
+        // Still serving.
+        #expect(try TestClient(port: harness.port).request("/metrics").status == 200)
+        harness.expectOnlyListeningSocket()
+    }
+
+    @Test func slowHeadIsCutOffAtTheDeadline() throws {
+        let harness = try Harness { $0.headTimeout = 2 }
+        defer { harness.stop() }
+        let client = try TestClient(port: harness.port, timeout: 10)
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: slow\r\n\r\n".utf8)
+        var sent = 0
+        var cutOff = false
+        for byte in request {
+            do {
+                try client.send([byte])
+            } catch {
+                cutOff = true
+                break
+            }
+            sent += 1
+            Thread.sleep(forTimeInterval: 1)
+            if sent >= 6 { break }  // well past the 2 s deadline; the answer must be waiting
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 408 || cutOff)
+        #expect(client.isClosedByServer())
+        #expect(sent < request.count)
+    }
+
+    @Test func idleKeepAliveConnectionsAreClosed() throws {
+        let harness = try Harness { $0.idleTimeout = 0.3 }
+        defer { harness.stop() }
+        let client = try TestClient(port: harness.port)
+        #expect(try client.request("/-/healthy").status == 200)
+        #expect(client.isClosedByServer())  // blocks until the server closes (or the 10 s read timeout)
+        harness.expectOnlyListeningSocket()
+    }
+
+    @Test func thousandIdleConnectionsDoNotStopScrapes() throws {
+        let harness = try Harness { $0.maxConnections = 1_100 }
+        defer { harness.stop() }
+        var idle: [TestClient] = []
+        for index in 0..<1_000 {
+            let client = try TestClient(port: harness.port)
+            if index % 2 == 0 { #expect(try client.request("/-/healthy").status == 200) }  // half of them after one request
+            idle.append(client)
+        }
+        for _ in 0..<20 {
+            let response = try TestClient(port: harness.port).request("/metrics")
+            #expect(response.status == 200 && response.body == harness.expectedBody)
+        }
+        Self.waitUntil { harness.server.openConnections == 1_000 }
+        #expect(harness.server.openConnections == 1_000)
+        idle.removeAll()
+        harness.expectOnlyListeningSocket()
+    }
+
+    @Test func connectionsOverTheLimitGet503() throws {
+        let harness = try Harness { $0.maxConnections = 2 }
+        defer { harness.stop() }
+        let first = try TestClient(port: harness.port), second = try TestClient(port: harness.port)
+        #expect(try first.request("/-/healthy").status == 200)
+        #expect(try second.request("/-/healthy").status == 200)
+        let third = try TestClient(port: harness.port)
+        try third.send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+        let refused = try third.readResponse()
+        #expect(refused.status == 503 && refused.headers["retry-after"] == "1")
+        #expect(third.isClosedByServer())
+        _ = (first, second)
+    }
+
+    @Test func gracefulStopFinishesAResponseInFlight() throws {
+        let harness = try Harness(seriesCount: 50_000)
+        let client = try TestClient(port: harness.port)
+        // Ask for a large body and do not read it yet: the server is mid-write when stop begins.
+        try client.send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.2)
+        let idle = try TestClient(port: harness.port)
+        let stopped = DispatchSemaphore(value: 0)
+        let server = harness.server
+        DispatchQueue.global().async {
+            server.stop(gracePeriod: 5)
+            stopped.signal()
+        }
+        let response = try client.readResponse()
+        #expect(response.status == 200 && response.body == harness.expectedBody)
+        #expect(client.isClosedByServer() && idle.isClosedByServer())
+        stopped.wait()
+        #expect(ServerSocketCensus.count(port: harness.port) == 0)
+        #expect(throws: TestClient.Failure.self) { try TestClient(port: harness.port) }
+    }
+}
