@@ -22,13 +22,21 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
         .target(name: "Exposition", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Command-line flags in Prometheus style, each also settable from the environment.
+        .target(name: "Flags", swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
         .target(name: "WebServer", dependencies: ["Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        // The commands of the binary: the agent, demo, simulate and the operator CLI.
+        .target(
+            name: "Application",
+            dependencies: ["VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "vodcdn-exporter",
-            dependencies: ["VODAPI", "Exposition", "Logging", "WebServer"],
+            dependencies: ["Application"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -51,6 +59,11 @@ let package = Package(
         .testTarget(
             name: "WebServerTests",
             dependencies: ["WebServer", "Exposition", "Logging", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ApplicationTests",
+            dependencies: ["Application", "Flags", "WebServer", "TestSupport", "vodcdn-exporter"],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness).

@@ -3,6 +3,7 @@ import Exposition
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import WebServer
 
 /// The listener on real sockets (127.0.0.1, port 0). Each test starts its own server and checks

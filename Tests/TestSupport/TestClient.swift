@@ -4,24 +4,24 @@ import Glibc
 #endif
 
 /// A blocking HTTP client on a raw socket, so tests control every byte and can misbehave.
-final class TestClient {
-    struct Response {
-        let status: Int
-        let headers: [String: String]
-        let body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+public final class TestClient {
+    public struct Response {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
     private var scratch = [UInt8](repeating: 0, count: 65_536)
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
-    init(port: UInt16, timeout: Double = 10) throws {
+    public init(port: UInt16, timeout: Double = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
@@ -44,11 +44,11 @@ final class TestClient {
         Glibc.close(fd)
     }
 
-    func send(_ text: String) throws {
+    public func send(_ text: String) throws {
         try send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -58,13 +58,13 @@ final class TestClient {
     }
 
     /// Sends a GET (or other method) with the given extra header lines.
-    func request(_ path: String, method: String = "GET", headers: [String] = []) throws -> Response {
+    public func request(_ path: String, method: String = "GET", headers: [String] = []) throws -> Response {
         try send("\(method) \(path) HTTP/1.1\r\nHost: test\r\n" + headers.map { "\($0)\r\n" }.joined() + "\r\n")
         return try readResponse(isHead: method == "HEAD")
     }
 
     /// Reads one response framed by Content-Length.
-    func readResponse(isHead: Bool = false) throws -> Response {
+    public func readResponse(isHead: Bool = false) throws -> Response {
         while true {
             if let end = headEnd() {
                 let headText = String(decoding: buffer[..<end], as: UTF8.self)
@@ -89,7 +89,7 @@ final class TestClient {
     }
 
     /// Whether the server has closed the connection (reads end of file, or a reset).
-    func isClosedByServer() -> Bool {
+    public func isClosedByServer() -> Bool {
         guard buffer.isEmpty else { return false }
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, 0)

@@ -1,0 +1,48 @@
+/// One command-line flag: `--name value`, `--name=value`, or for booleans `--name` / `--no-name`;
+/// also settable through an environment variable. Flags on the command line win over the
+/// environment, which wins over the default.
+public struct FlagDefinition: Sendable, Equatable {
+    /// The kind of value, checked when the flag is read.
+    public enum Kind: Sendable, Equatable {
+        case string, integer, number, duration, boolean
+    }
+
+    /// The name without dashes, in Prometheus style (`web.listen-address`).
+    public let name: String
+    public let kind: Kind
+    /// The default as it would be written on the command line; nil when there is none.
+    public let defaultValue: String?
+    /// Whether the flag may be given several times (from the environment: comma-separated).
+    public let isRepeatable: Bool
+    /// One line for `--help`.
+    public let help: String
+    /// The word shown after the flag in `--help` (`ADDRESS`, `PATH`…).
+    public let placeholder: String
+
+    public init(_ name: String, _ kind: Kind = .string, default defaultValue: String? = nil, repeatable: Bool = false,
+                placeholder: String? = nil, help: String) {
+        precondition(!name.hasPrefix("-") && !name.isEmpty, "flag names are given without dashes")
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.isRepeatable = repeatable
+        self.help = help
+        self.placeholder = placeholder ?? Self.defaultPlaceholder(kind)
+    }
+
+    /// The environment variable that sets this flag: `VODCDN_` + the name upper-cased with
+    /// `.` and `-` as `_` (`--web.listen-address` → `VODCDN_WEB_LISTEN_ADDRESS`).
+    public var environmentVariable: String {
+        "VODCDN_" + String(name.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 })
+    }
+
+    private static func defaultPlaceholder(_ kind: Kind) -> String {
+        switch kind {
+        case .string: "VALUE"
+        case .integer: "N"
+        case .number: "X"
+        case .duration: "DURATION"
+        case .boolean: ""
+        }
+    }
+}

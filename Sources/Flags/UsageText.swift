@@ -1,0 +1,13 @@
+/// The flag list of `--help`: each flag with its placeholder, help, default and variable.
+public enum UsageText {
+    public static func flags(_ definitions: [FlagDefinition]) -> String {
+        definitions.map { definition in
+            var line = "  --\(definition.name)"
+            if definition.kind != .boolean { line += " \(definition.placeholder)" }
+            var details = definition.help
+            if let value = definition.defaultValue, !value.isEmpty { details += " (default: \(value))" }
+            if definition.isRepeatable { details += " Repeatable." }
+            return line + "\n      " + details + "\n      env: \(definition.environmentVariable)"
+        }.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built binary as users do: flags, exit codes, serving, signals.
+@Suite(.serialized) struct BinaryTests {
+    static var binary: URL {
+        // The test runner sits in the build folder next to the binary.
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vodcdn-exporter")
+    }
+
+    /// Runs to completion and returns status, stdout and stderr.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
+    @Test func versionAndHelp() throws {
+        let (status, output, _) = try Self.run(["--version"])
+        #expect(status == 0 && output.hasPrefix("vodcdn-exporter 0."))
+        let (helpStatus, help, _) = try Self.run(["--help"])
+        #expect(helpStatus == 0 && help.contains("--web.listen-address ADDRESS") && help.contains("VODCDN_WEB_LISTEN_ADDRESS"))
+        #expect(help.contains("(default: :10790)"))
+    }
+
+    @Test(arguments: [
+        (["--web.listen-adress", ":1"], "did you mean --web.listen-address?"),
+        (["--web.listen-address", "[::1:80"], "unbalanced"),
+        (["--log.format", "xml"], "logfmt or json"),
+    ])
+    func usageErrorsExit64(arguments: [String], message: String) throws {
+        let (status, output, errors) = try Self.run(arguments)
+        #expect(status == 64 && output.isEmpty && errors.contains(message), "\(errors)")
+    }
+
+    @Test func addressInUseExits1() throws {
+        let first = try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0"])
+        let (status, _, errors) = try Self.run(["--web.listen-address", "127.0.0.1:\(first.port)"])
+        #expect(status == 1 && errors.contains("Address already in use"), "\(errors)")
+        #expect(try first.terminate() == 0)
+    }
+
+    @Test func servesMetricsAndStopsOnSIGTERM() throws {
+        let serving = try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0", "--log.format", "json", "--log.level", "debug"])
+        let response = try TestClient(port: serving.port).request("/metrics")
+        #expect(response.status == 200)
+        let body = response.text
+        #expect(body.contains("aliyun_vod_exporter_build_info{version=\"0.1.0\"} 1\n") && body.contains("process_open_fds "))
+        #expect(try serving.terminate() == 0)
+        #expect(serving.standardError.contains("\"msg\":\"stopped listening\""))
+        #expect(serving.standardError.contains("\"msg\":\"request\""))
+    }
+}
+
+/// The binary running in the background, its port read from its "listening" log line.
+final class ServingProcess {
+    let process = Process()
+    let port: UInt16
+    private let errorPipe = Pipe()
+    private var errorText = ""
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = BinaryTests.binary
+        process.arguments = arguments
+        process.environment = environment
+        process.standardError = errorPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var found: UInt16?
+        let deadline = Date().addingTimeInterval(10)
+        while found == nil && Date() < deadline {
+            let chunk = errorPipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            errorText += String(decoding: chunk, as: UTF8.self)
+            if let range = errorText.range(of: #"port[=":]+(\d+)"#, options: .regularExpression) {
+                found = UInt16(errorText[range].filter(\.isNumber))
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw NSError(domain: "ServingProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "no port in: \(errorText)"])
+        }
+        port = found
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    func terminate() throws -> Int32 {
+        process.terminate()
+        errorText += String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var standardError: String { errorText }
+}
