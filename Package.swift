@@ -21,9 +21,9 @@ let package = Package(
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
-        .target(name: "Exposition", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        .target(name: "Exposition", dependencies: ["CZlib", "Primitives"], swiftSettings: swiftSettings),
         // Command-line flags in Prometheus style, each also settable from the environment.
-        .target(name: "Flags", swiftSettings: swiftSettings),
+        .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.

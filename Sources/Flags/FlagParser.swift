@@ -1,3 +1,5 @@
+import Primitives
+
 /// Parses arguments and environment variables against a list of flag definitions. Pure.
 public enum FlagParser {
     /// - Parameters:
@@ -66,7 +68,7 @@ public enum FlagParser {
         for definition in definitions where given[definition.name] == nil {
             guard let text = environment[definition.environmentVariable], !text.isEmpty else { continue }
             given[definition.name] = definition.isRepeatable
-                ? text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+                ? text.split(separator: ",").map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }
                 : [text]
             sources[definition.name] = "$\(definition.environmentVariable)"
         }
@@ -91,13 +93,5 @@ public enum FlagParser {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-extension String {
-    func trimmingCharacters(in blanks: String) -> String {
-        guard let first = firstIndex(where: { !blanks.contains($0) }) else { return "" }
-        let last = lastIndex(where: { !blanks.contains($0) })!
-        return String(self[first...last])
     }
 }

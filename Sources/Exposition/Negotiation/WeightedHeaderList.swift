@@ -1,3 +1,5 @@
+import Primitives
+
 /// A parsed `Accept` or `Accept-Encoding` header: comma-separated entries, each a token with
 /// `;`-parameters, one of which may be the weight `q`.
 public struct WeightedHeaderList: Equatable, Sendable {
@@ -20,14 +22,14 @@ public struct WeightedHeaderList: Equatable, Sendable {
     public init(_ header: String?) {
         var entries: [Entry] = []
         for rawEntry in (header ?? "").split(separator: ",") {
-            var parts = rawEntry.split(separator: ";").map { $0.trimmingSpaces() }
+            var parts = rawEntry.split(separator: ";").map { $0.trimmingBlanks() }
             guard let value = parts.first?.lowercased(), !value.isEmpty, !value.contains(" ") else { continue }
             parts.removeFirst()
             var parameters: [String: String] = [:]
             var quality = 1.0
             var isValid = true
             for part in parts {
-                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingSpaces() }
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingBlanks() }
                 guard pair.count == 2 else { continue }
                 let key = pair[0].lowercased()
                 var parameterValue = pair[1]
@@ -57,15 +59,5 @@ public struct WeightedHeaderList: Equatable, Sendable {
                 return left.offset < right.offset
             }
             .map(\.element)
-    }
-}
-
-extension Substring {
-    /// The text without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isBlank($0) }) else { return "" }
-        let last = lastIndex(where: { !isBlank($0) })!
-        return String(self[first...last])
     }
 }

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Values parsed from the Linux `/proc` files that describe a process. Pure: the parsers take
 /// file contents, so they are tested without a `/proc`.
 public enum ProcessStatistics {
@@ -56,7 +58,7 @@ public enum ProcessStatistics {
     /// The boot time in seconds since the epoch, from the `btime` line of `/proc/stat`.
     public static func parseBootTime(_ text: String) throws(ParseError) -> UInt64 {
         for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-            if let value = UInt64(line.dropFirst(6).trimmingSpaces()) { return value }
+            if let value = UInt64(line.dropFirst(6).trimmingBlanks()) { return value }
         }
         throw ParseError(file: "stat", problem: "no readable btime line")
     }

@@ -1,3 +1,5 @@
+import Primitives
+
 /// The HTTP versions the listener speaks.
 public enum HTTPVersion: String, Sendable, Equatable {
     case http10 = "HTTP/1.0"
@@ -37,7 +39,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     public var shouldKeepAlive: Bool {
         let tokens = headers.filter { $0.name == "connection" }
-            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: " \t") } }
+            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingBlanks() } }
         switch version {
         case .http11: return !tokens.contains("close")
         case .http10: return tokens.contains("keep-alive") && !tokens.contains("close")
@@ -47,13 +49,5 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public static func == (lhs: HTTPRequestHead, rhs: HTTPRequestHead) -> Bool {
         lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in blanks: String) -> String {
-        guard let first = firstIndex(where: { !blanks.contains($0) }) else { return "" }
-        let last = lastIndex(where: { !blanks.contains($0) })!
-        return String(self[first...last])
     }
 }
