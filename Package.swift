@@ -28,10 +28,16 @@ let package = Package(
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
         .target(name: "WebServer", dependencies: ["Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        // The agent: the settled-bucket ledger, domain selection, collectors, scheduling, state.
+        .target(
+            name: "Agent",
+            dependencies: ["VODAPI", "Exposition", "Logging", "Primitives"],
+            swiftSettings: swiftSettings
+        ),
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
+            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -59,6 +65,11 @@ let package = Package(
         .testTarget(
             name: "WebServerTests",
             dependencies: ["WebServer", "Exposition", "Logging", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

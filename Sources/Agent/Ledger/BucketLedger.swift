@@ -1,0 +1,91 @@
+/// The accounting of one counter series built from delayed, revisable 5-minute buckets.
+///
+/// A bucket counts once it is **settled** (`now ≥ start + interval + settleDelay`). Each settled
+/// bucket is added to `total` exactly once, whatever the overlap of windows, retries, failed
+/// polls or restarts; a later change to a counted bucket is a revision: an increase is added
+/// (so totals converge to the console), a decrease is only counted (a counter never goes down).
+///
+/// Invariant: `total` = Σ over counted buckets of the largest value seen for that bucket.
+public struct BucketLedger: Codable, Equatable, Sendable {
+    /// The sum of everything counted.
+    public private(set) var total: Double = 0
+    /// Start of the newest bucket counted; nil before the first.
+    public private(set) var cursor: Int64?
+    /// The value counted per bucket, for buckets still inside the revision horizon.
+    public private(set) var counted: [Int64: Double] = [:]
+    /// Revisions seen, by direction, over the ledger's life.
+    public private(set) var upwardRevisions: UInt64 = 0
+    public private(set) var downwardRevisions: UInt64 = 0
+
+    public init() {}
+
+    /// The newest counted bucket and its value: what the gauges show.
+    public var newest: (start: Int64, value: Double)? {
+        guard let cursor, let value = counted[cursor] else { return nil }
+        return (cursor, value)
+    }
+
+    /// Applies one poll's observation.
+    /// - Parameters:
+    ///   - settleDelay: seconds after a bucket's end before it counts.
+    ///   - horizon: buckets older than `now - horizon` are forgotten (no longer re-queried, so
+    ///     no revision can be seen for them).
+    public mutating func ingest(_ observation: BucketObservation, settleDelay: Int64, horizon: Int64) -> IngestOutcome {
+        var outcome = IngestOutcome()
+        let interval = observation.interval
+        // Whole buckets of the window, aligned to the interval.
+        var start = observation.window.lowerBound
+        let remainder = start % interval
+        if remainder != 0 { start += remainder > 0 ? interval - remainder : -remainder }
+        let previousCursor = cursor
+        var bucket = start
+        while bucket < observation.window.upperBound {
+            defer { bucket += interval }
+            guard observation.now >= bucket + interval + settleDelay else { break }  // later buckets settle later still
+            var value = observation.values[bucket] ?? 0
+            if !value.isFinite || value < 0 {
+                outcome.invalidValues += 1
+                value = 0
+            }
+            if let already = counted[bucket] {
+                if value > already {
+                    total += value - already
+                    counted[bucket] = value
+                    upwardRevisions += 1
+                    outcome.upwardRevisions += 1
+                } else if value < already {
+                    downwardRevisions += 1
+                    outcome.downwardRevisions += 1
+                }
+            } else if cursor == nil || bucket > cursor! {
+                total += value
+                counted[bucket] = value
+                cursor = bucket
+                outcome.newBuckets += 1
+            }
+            // Else: at or before the cursor and no longer remembered: counted long ago.
+        }
+        if let previousCursor, start > previousCursor + interval, outcome.newBuckets > 0 {
+            outcome.missedBuckets = Int((start - previousCursor - interval) / interval)
+        }
+        let oldest = observation.now - horizon
+        counted = counted.filter { $0.key >= oldest || $0.key == cursor }
+        return outcome
+    }
+
+    /// A ledger restored from saved values (the state file), checked for consistency.
+    /// - Returns: nil when the values contradict each other (a corrupt or edited file).
+    public static func restored(total: Double, cursor: Int64?, counted: [Int64: Double], upwardRevisions: UInt64, downwardRevisions: UInt64) -> BucketLedger? {
+        guard total.isFinite, total >= 0, counted.values.allSatisfy({ $0.isFinite && $0 >= 0 }) else { return nil }
+        if let cursor, let newestCounted = counted.keys.max(), newestCounted > cursor { return nil }
+        if cursor == nil && !counted.isEmpty { return nil }
+        guard counted.values.reduce(0, +) <= total * (1 + 1e-9) + 1e-6 else { return nil }
+        var ledger = BucketLedger()
+        ledger.total = total
+        ledger.cursor = cursor
+        ledger.counted = counted
+        ledger.upwardRevisions = upwardRevisions
+        ledger.downwardRevisions = downwardRevisions
+        return ledger
+    }
+}

@@ -1,0 +1,76 @@
+import Agent
+import Testing
+import TestSupport
+
+@Suite struct BucketLedgerTests {
+    static let interval: Int64 = 300, settle: Int64 = 900, horizon: Int64 = 7200
+
+    private func observe(_ ledger: inout BucketLedger, window: Range<Int64>, values: [Int64: Double], now: Int64) -> IngestOutcome {
+        ledger.ingest(BucketObservation(window: window, interval: Self.interval, values: values, now: now), settleDelay: Self.settle, horizon: Self.horizon)
+    }
+
+    @Test func onlySettledBucketsCountAndOverlapsCountOnce() {
+        var ledger = BucketLedger()
+        let values: [Int64: Double] = [0: 10, 300: 20, 600: 30, 900: 40]
+        // At 1500: buckets 0 (ends 300, settles 1200) counts; 300 settles at 1500; 600 not yet.
+        var outcome = observe(&ledger, window: 0..<1200, values: values, now: 1500)
+        #expect(outcome.newBuckets == 2 && ledger.total == 30 && ledger.newest?.start == 300)
+        outcome = observe(&ledger, window: 0..<1500, values: values, now: 1800)
+        #expect(outcome.newBuckets == 1 && ledger.total == 60)
+        outcome = observe(&ledger, window: 0..<1500, values: values, now: 1800)  // a retry of the same poll
+        #expect(outcome.newBuckets == 0 && ledger.total == 60)
+    }
+
+    @Test func revisionsConvergeUpwardAndNeverGoDown() {
+        var ledger = BucketLedger()
+        _ = observe(&ledger, window: 0..<600, values: [0: 10, 300: 5], now: 1500)
+        #expect(ledger.total == 15)
+        var outcome = observe(&ledger, window: 0..<600, values: [0: 12, 300: 5], now: 1800)
+        #expect(outcome.upwardRevisions == 1 && ledger.total == 17)
+        outcome = observe(&ledger, window: 0..<600, values: [0: 11, 300: 5], now: 2100)
+        #expect(outcome.downwardRevisions == 1 && ledger.total == 17)
+        outcome = observe(&ledger, window: 0..<600, values: [0: 12, 300: 5], now: 2400)  // back to the max: nothing new
+        #expect(outcome.upwardRevisions == 0 && ledger.total == 17)
+        #expect(ledger.upwardRevisions == 1 && ledger.downwardRevisions == 1)
+    }
+
+    @Test func absentSettledBucketsCountAsZeroUntilTheyAppear() {
+        var ledger = BucketLedger()
+        _ = observe(&ledger, window: 0..<600, values: [300: 5], now: 1500)
+        #expect(ledger.total == 5)
+        let outcome = observe(&ledger, window: 0..<600, values: [0: 7, 300: 5], now: 1800)
+        #expect(outcome.upwardRevisions == 1 && ledger.total == 12)
+    }
+
+    @Test func invalidValuesAreAbsent() {
+        var ledger = BucketLedger()
+        let outcome = observe(&ledger, window: 0..<900, values: [0: -5, 300: .nan, 600: .infinity], now: 3000)
+        #expect(outcome.invalidValues == 3 && ledger.total == 0 && outcome.newBuckets == 3)
+    }
+
+    @Test func gapsBeyondTheWindowAreReportedAsMissed() {
+        var ledger = BucketLedger()
+        _ = observe(&ledger, window: 0..<600, values: [0: 1, 300: 1], now: 1500)
+        let outcome = observe(&ledger, window: 3000..<3600, values: [3000: 1, 3300: 1], now: 4500)
+        #expect(outcome.missedBuckets == 8 && outcome.newBuckets == 2)
+    }
+
+    @Test func restoredLedgersAreChecked() {
+        #expect(BucketLedger.restored(total: 10, cursor: 300, counted: [0: 4, 300: 6], upwardRevisions: 0, downwardRevisions: 0) != nil)
+        #expect(BucketLedger.restored(total: 5, cursor: 300, counted: [0: 4, 300: 6], upwardRevisions: 0, downwardRevisions: 0) == nil)
+        #expect(BucketLedger.restored(total: 10, cursor: 0, counted: [0: 4, 300: 6], upwardRevisions: 0, downwardRevisions: 0) == nil)
+        #expect(BucketLedger.restored(total: -1, cursor: nil, counted: [:], upwardRevisions: 0, downwardRevisions: 0) == nil)
+        #expect(BucketLedger.restored(total: .nan, cursor: nil, counted: [:], upwardRevisions: 0, downwardRevisions: 0) == nil)
+    }
+
+    @Test func windows() {
+        // Trailing hour, aligned, the bucket in progress left out.
+        #expect(PollWindowPlanner.windows(now: 7_250, interval: 300, lookback: 3600, cursor: nil, maxBackfill: 86_400) == [3600..<7200])
+        // A gap since the cursor is backfilled...
+        #expect(PollWindowPlanner.windows(now: 7_250, interval: 300, lookback: 3600, cursor: 600, maxBackfill: 86_400) == [900..<7200])
+        // ...up to the backfill limit, in chunks of at most a day.
+        let long = PollWindowPlanner.windows(now: 300_000, interval: 300, lookback: 3600, cursor: 0, maxBackfill: 172_800)
+        #expect(long.first?.lowerBound == 300_000 - 172_800 && long.last?.upperBound == 300_000 && long.count == 2)
+        #expect(long.allSatisfy { $0.count <= 86_400 })
+    }
+}
