@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "TestSupport"],
+            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

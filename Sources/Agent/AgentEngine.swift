@@ -1,0 +1,248 @@
+import Exposition
+import Logging
+import VODAPI
+
+/// The agent's brain: runs poll cycles against the API, keeps the ledgers and everything the
+/// metrics show, and builds the families of each snapshot.
+///
+/// A cycle is never overlapped: the service awaits one before scheduling the next.
+public actor AgentEngine {
+    /// A domain as discovery reported it.
+    public struct DomainInfo: Sendable, Equatable {
+        public var cname: String
+        public var status: String
+    }
+
+    private let configuration: AgentConfiguration
+    private let client: VODClient
+    private let clock: @Sendable () -> Int64
+    private let logger: Logger
+    private let statistics: APIStatistics
+    private let readFile: @Sendable (String) throws -> String
+
+    private(set) var records: [String: DomainRecord] = [:]
+    private var configuredDomains: [String]
+    private var discovered: [String: DomainInfo]?
+    private var lastDiscovery: Int64?
+    private var selected: [String] = []
+    private var health: [String: CollectorHealth] = [:]
+    private var quota: DescribeVodRefreshQuota.Response?
+    private var taskCounts: [TaskCountKey: Int]?
+    private var isUp: Bool?
+    private var revisions: [String: UInt64] = [:]  // direction → count
+    private var missedBuckets: UInt64 = 0
+    private var invalidValues: UInt64 = 0
+    private var lastErrors: [String: String] = [:]  // collector → signature of its last logged error
+    private var credentialsExpiry: Int64?
+    /// Whether a cycle has finished (readiness).
+    public private(set) var hasCompletedCycle = false
+
+    /// - Parameters:
+    ///   - clock: seconds since the epoch.
+    ///   - readFile: reads the domains file (injected for tests).
+    public init(configuration: AgentConfiguration, client: VODClient, statistics: APIStatistics, clock: @escaping @Sendable () -> Int64,
+                logger: Logger, readFile: @escaping @Sendable (String) throws -> String) {
+        self.configuration = configuration
+        self.client = client
+        self.statistics = statistics
+        self.clock = clock
+        self.logger = logger
+        self.readFile = readFile
+        if case .list(let names) = configuration.domainSource { configuredDomains = names } else { configuredDomains = [] }
+    }
+
+    // MARK: Domains
+
+    /// Reads the domains file (at start and on SIGHUP). On failure the previous list stays.
+    /// - Returns: an error description, or nil on success or when no file is configured.
+    @discardableResult
+    public func reloadDomainsFile() -> String? {
+        guard case .file(let path) = configuration.domainSource else { return nil }
+        do {
+            configuredDomains = try DomainsFile.parse(try readFile(path))
+            logger.info("domains file read", ["path": path, "domains": String(configuredDomains.count)])
+            return nil
+        } catch {
+            let problem = "\(error)"
+            logger.error("cannot use the domains file; keeping the previous list", ["path": path, "error": problem])
+            return problem
+        }
+    }
+
+    private func refreshDiscovery(now: Int64, failures: inout [VODClientError]) async {
+        guard configuration.domainSource == .discovery else { return }
+        if let lastDiscovery, now - lastDiscovery < configuration.discoveryInterval, discovered != nil { return }
+        let started = clock()
+        do {
+            let domains = try await client.allUserDomains(status: .online)
+            discovered = Dictionary(domains.map { ($0.name.lowercased(), DomainInfo(cname: $0.cname, status: $0.status)) }, uniquingKeysWith: { first, _ in first })
+            lastDiscovery = now
+            record("discovery", error: nil, started: started)
+        } catch {
+            failures.append(error)
+            record("discovery", error: error, started: started)
+        }
+    }
+
+    private var candidateDomains: [String] {
+        switch configuration.domainSource {
+        case .discovery: discovered.map { Array($0.keys) } ?? []
+        case .list, .file: configuredDomains
+        }
+    }
+
+    // MARK: Cycles
+
+    /// Runs one poll cycle.
+    /// - Parameter spreadCalls: delay each domain by its stable jitter (every cycle but the
+    ///   first, so metrics appear within seconds of start).
+    public func runCycle(spreadCalls: Bool) async {
+        let now = clock()
+        var failures: [VODClientError] = []
+        var successes = 0
+        await refreshDiscovery(now: now, failures: &failures)
+        selected = configuration.selection.select(candidateDomains)
+        // Forget domains no longer selected: their series disappear.
+        records = records.filter { selected.contains($0.key) }
+
+        let domainCollectors = configuration.collectors.intersection([.traffic, .bandwidth])
+        if !domainCollectors.isEmpty {
+            let started = clock()
+            let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
+            var trafficErrors: [VODClientError] = [], bandwidthErrors: [VODClientError] = []
+            for (domain, result) in results {
+                records[domain] = result.record
+                successes += result.successes
+                if let error = result.trafficError { trafficErrors.append(error) }
+                if let error = result.bandwidthError { bandwidthErrors.append(error) }
+                revisions["up", default: 0] += UInt64(result.outcome.upwardRevisions)
+                revisions["down", default: 0] += UInt64(result.outcome.downwardRevisions)
+                missedBuckets += UInt64(result.outcome.missedBuckets)
+                invalidValues += UInt64(result.outcome.invalidValues)
+            }
+            for (collector, errors) in [(AgentConfiguration.Collector.traffic, trafficErrors), (.bandwidth, bandwidthErrors)]
+            where domainCollectors.contains(collector) {
+                record(collector.rawValue, error: errors.first, started: started, failedDomains: errors.count)
+                failures += errors
+            }
+        }
+        if configuration.selection.shard.runsAccountCollectors {
+            if configuration.collectors.contains(.quota) { successes += await pollQuota(&failures) }
+            if configuration.collectors.contains(.tasks) { successes += await pollTasks(&failures) }
+        }
+        credentialsExpiry = await client.credentials.currentExpiration()
+        let authFailed = failures.contains { ["auth_error", "credentials_error"].contains($0.resultLabel) }
+        let reached = successes > 0 || failures.contains { $0.apiError != nil }
+        isUp = !authFailed && (reached || failures.isEmpty)
+        hasCompletedCycle = true
+    }
+
+    private func pollDomains(_ collectors: Set<AgentConfiguration.Collector>, spreadCalls: Bool) async -> [(String, DomainPoller.Result)] {
+        let poller = DomainPoller(client: client, configuration: configuration)
+        let clock = self.clock
+        let spread = spreadCalls ? configuration.jitterSpread : 0
+        var pending = selected.map { ($0, records[$0] ?? DomainRecord()) }[...]
+        var results: [(String, DomainPoller.Result)] = []
+        await withTaskGroup(of: (String, DomainPoller.Result).self) { group in
+            func startNext() {
+                guard let (domain, record) = pending.popFirst() else { return }
+                group.addTask {
+                    let delay = PollSchedule.jitter(for: domain, spread: spread)
+                    if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000) }
+                    return (domain, await poller.poll(domain, record: record, now: clock, polls: collectors))
+                }
+            }
+            for _ in 0..<max(1, configuration.maxConcurrentDomains) { startNext() }
+            for await result in group {
+                results.append(result)
+                startNext()
+            }
+        }
+        return results
+    }
+
+    private func pollQuota(_ failures: inout [VODClientError]) async -> Int {
+        let started = clock()
+        do {
+            quota = try await client.call(DescribeVodRefreshQuota())
+            record("quota", error: nil, started: started)
+            return 1
+        } catch {
+            failures.append(error)
+            record("quota", error: error, started: started)
+            return 0
+        }
+    }
+
+    /// Task counts by type and status from `TotalCount` alone (page size 1): per type, one call
+    /// per filterable status plus one unfiltered; `pending` is what the three leave over.
+    private func pollTasks(_ failures: inout [VODClientError]) async -> Int {
+        let started = clock()
+        var counts: [TaskCountKey: Int] = [:]
+        do {
+            for type in DescribeVodRefreshTasks.ObjectType.allCases {
+                let all = try await client.call(DescribeVodRefreshTasks(pageNumber: 1, pageSize: 1, objectType: type)).totalCount
+                var known = 0
+                for status in DescribeVodRefreshTasks.Status.allCases {
+                    let count = try await client.call(DescribeVodRefreshTasks(pageNumber: 1, pageSize: 1, objectType: type, status: status)).totalCount
+                    counts[TaskCountKey(type: type.rawValue, status: status.rawValue.lowercased())] = count
+                    known += count
+                }
+                counts[TaskCountKey(type: type.rawValue, status: "pending")] = max(0, all - known)
+            }
+            taskCounts = counts
+            record("tasks", error: nil, started: started)
+            return 1
+        } catch {
+            failures.append(error)
+            record("tasks", error: error, started: started)
+            return 0
+        }
+    }
+
+    /// Updates a collector's health and logs its error once per change of error.
+    private func record(_ collector: String, error: VODClientError?, started: Int64, failedDomains: Int = 0) {
+        let now = clock()
+        var entry = health[collector] ?? CollectorHealth(lastSucceeded: false, lastSuccess: nil, lastDuration: 0)
+        entry.lastDuration = Double(max(0, now - started))
+        entry.lastSucceeded = error == nil
+        if error == nil { entry.lastSuccess = now }
+        health[collector] = entry
+        guard let error else {
+            if lastErrors.removeValue(forKey: collector) != nil { logger.info("collector recovered", ["collector": collector]) }
+            return
+        }
+        let signature = "\(error.resultLabel):\(error.apiError?.code ?? "")"
+        guard lastErrors[collector] != signature else { return }
+        lastErrors[collector] = signature
+        var fields = ["collector": collector, "result": error.resultLabel, "error": error.description]
+        if let api = error.apiError {
+            fields["code"] = api.code
+            fields["message"] = api.message
+            fields["request_id"] = api.requestId ?? ""
+        }
+        if failedDomains > 0 { fields["failed_domains"] = String(failedDomains) }
+        logger.error("poll failed; logged again only when the error changes", fields)
+    }
+
+    // MARK: Metrics
+
+    /// The families of a snapshot of everything the agent knows now.
+    public func families() throws(MetricDefinitionError) -> [MetricFamily] {
+        let view = AgentMetrics.View(
+            records: records, selected: selected, discovered: discovered, health: health, quota: quota, taskCounts: taskCounts,
+            isUp: isUp, revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues,
+            credentialsExpiry: credentialsExpiry, candidateCount: candidateDomains.count)
+        return try AgentMetrics.families(view) + statistics.families()
+    }
+
+    // MARK: State
+
+    /// The ledgers and gauges, for the state file.
+    public func exportRecords() -> [String: DomainRecord] { records }
+
+    /// Restores ledgers from the state file (before the first cycle).
+    public func importRecords(_ restored: [String: DomainRecord]) {
+        records = restored
+    }
+}

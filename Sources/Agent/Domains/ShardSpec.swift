@@ -1,0 +1,43 @@
+/// `--shard i/n`: this replica owns the domains whose stable hash modulo `count` is `index`.
+public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// The whole set (no sharding).
+    public static let all = ShardSpec(uncheckedIndex: 0, count: 1)
+
+    private init(uncheckedIndex index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `i/n` with `0 ≤ i < n ≤ 1024`; nil otherwise.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 1024, index >= 0, index < count else {
+            return nil
+        }
+        self.init(uncheckedIndex: index, count: count)
+    }
+
+    /// Whether this shard owns `domain` (case-insensitive). The hash is FNV-1a 64 of the
+    /// lower-cased name: the same on every replica, machine and version.
+    public func owns(_ domain: String) -> Bool {
+        Int(Self.stableHash(domain.lowercased()) % UInt64(count)) == index
+    }
+
+    /// Whether account-wide collectors (quota, tasks, discovery info) run here: shard 0 only,
+    /// so n replicas do not multiply those calls.
+    public var runsAccountCollectors: Bool { index == 0 }
+
+    public var description: String { "\(index)/\(count)" }
+
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Primitives
+import Synchronization
+import VODAPI
+
+/// An in-process stand-in for the VOD data API, behind the client's transport seam: traffic and
+/// bandwidth per domain and bucket from a formula, the newest `delay` seconds absent, domain
+/// discovery, quota and tasks; faults switched on per action.
+final class FakeVODAPI: HTTPTransport {
+    struct Settings {
+        var now: Int64 = 1_764_000_000
+        var domains = ["a.example.com", "b.example.com", "c.example.com"]
+        var delay: Int64 = 600
+        /// Actions that answer with this error (status, code) until cleared.
+        var failing: [String: (Int, String)] = [:]
+        /// Added to every traffic value of a bucket start (to model revisions).
+        var trafficBoost: [Int64: Double] = [:]
+        var splitAreas = true
+    }
+
+    let settings = Mutex(Settings())
+    private let log = Mutex<[(action: String, parameters: [String: String])]>([])
+
+    var now: Int64 { settings.withLock { $0.now } }
+    func advance(_ seconds: Int64) { settings.withLock { $0.now += seconds } }
+    var calls: [(action: String, parameters: [String: String])] { log.withLock { $0 } }
+
+    /// The traffic bytes of `domain` in the bucket starting at `start`, before any boost.
+    static func traffic(_ domain: String, _ start: Int64) -> Double {
+        Double((domain.utf8.reduce(0) { $0 + Int($1) } % 97 + 1) * 1_000 + Int(start / 300 % 50))
+    }
+
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+        var parameters: [String: String] = [:]
+        if let question = request.url.firstIndex(of: "?") {
+            for pair in PercentEncoding.parsePairs(String(request.url[request.url.index(after: question)...]), plusAsSpace: false) ?? [] {
+                parameters[pair.key] = pair.value
+            }
+        }
+        for pair in PercentEncoding.parsePairs(String(decoding: request.body, as: UTF8.self), plusAsSpace: true) ?? [] {
+            parameters[pair.key] = pair.value
+        }
+        let action = request.headers["x-acs-action"] ?? parameters["Action"] ?? ""
+        log.withLock { $0.append((action, parameters)) }
+        let settings = settings.withLock { $0 }
+        if let (status, code) = settings.failing[action] {
+            return Self.json(#"{"RequestId":"req-fail","HostId":"vod","Code":"\#(code)","Message":"injected failure"}"#, status: status)
+        }
+        switch action {
+        case "DescribeVodDomainTrafficData", "DescribeVodDomainBpsData":
+            return series(action, parameters, settings)
+        case "DescribeVodUserDomains":
+            let page = Int(parameters["PageNumber"] ?? "1") ?? 1
+            let size = Int(parameters["PageSize"] ?? "20") ?? 20
+            let slice = settings.domains.dropFirst((page - 1) * size).prefix(size)
+            let entries = slice.map { #"{"DomainName":"\#($0)","Cname":"\#($0).w.alikunlun.com","DomainStatus":"online","SslProtocol":"on","Description":""}"# }
+            return Self.json(#"{"RequestId":"r","PageNumber":\#(page),"PageSize":\#(size),"TotalCount":\#(settings.domains.count),"Domains":{"PageData":[\#(entries.joined(separator: ","))]}}"#)
+        case "DescribeVodRefreshQuota":
+            return Self.json(#"{"RequestId":"r","UrlQuota":"10000","UrlRemain":"9990","DirQuota":"100","DirRemain":"99","PreloadQuota":"500","PreloadRemain":"480","BlockQuota":"100","BlockRemain":"100"}"#)
+        case "DescribeVodRefreshTasks":
+            let total: Int
+            switch (parameters["ObjectType"], parameters["Status"]) {
+            case ("file", nil): total = 12
+            case ("file", "Complete"): total = 9
+            case ("file", "Refreshing"): total = 1
+            case ("file", "Failed"): total = 1
+            default: total = 0
+            }
+            return Self.json(#"{"RequestId":"r","PageNumber":1,"PageSize":1,"TotalCount":\#(total),"Tasks":{"Task":[]}}"#)
+        default:
+            return Self.json(#"{"RequestId":"r","Code":"InvalidAction.NotFound","Message":"no such action"}"#, status: 404)
+        }
+    }
+
+    private func series(_ action: String, _ parameters: [String: String], _ settings: Settings) -> HTTPResponse {
+        guard let start = parameters["StartTime"].flatMap(UTCTimestamp.parse), let end = parameters["EndTime"].flatMap(UTCTimestamp.parse),
+              let domain = parameters["DomainName"] else {
+            return Self.json(#"{"RequestId":"r","Code":"MissingTimeParameter","Message":"missing"}"#, status: 400)
+        }
+        var slots: [String] = []
+        var bucket = start
+        while bucket < end && bucket + 300 <= settings.now - settings.delay {
+            let bytes = Self.traffic(domain, bucket) + (settings.trafficBoost[bucket] ?? 0)
+            let value = action == "DescribeVodDomainTrafficData" ? bytes : bytes * 8 / 300
+            let domestic = (value * 0.75).rounded(), overseas = value - (value * 0.75).rounded()
+            let split = settings.splitAreas ? #""DomesticValue":"\#(domestic)","OverseasValue":"\#(overseas)""# : #""DomesticValue":"","OverseasValue":"""#
+            slots.append(#"{"TimeStamp":"\#(UTCTimestamp.format(bucket))","Value":"\#(value)",\#(split),"HttpsValue":"\#(value / 2)","HttpsDomesticValue":"","HttpsOverseasValue":""}"#)
+            bucket += 300
+        }
+        let container = action == "DescribeVodDomainTrafficData" ? "TrafficDataPerInterval" : "BpsDataPerInterval"
+        return Self.json(#"{"RequestId":"r","DomainName":"\#(domain)","DataInterval":"300","\#(container)":{"DataModule":[\#(slots.joined(separator: ","))]}}"#)
+    }
+
+    static func json(_ text: String, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([(name: "Content-Type", value: "application/json")]), body: Array(text.utf8))
+    }
+}
