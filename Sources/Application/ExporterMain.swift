@@ -23,7 +23,7 @@ public enum ExporterMain {
         }
     }
 
-    static let agentDefinitions = WebOptions.definitions + LogOptions.definitions
+    static let agentDefinitions = AgentOptions.definitions + WebOptions.definitions + LogOptions.definitions
 
     static var usage: String {
         """
@@ -40,36 +40,44 @@ public enum ExporterMain {
     }
 
     static func runAgent(_ arguments: [String], environment: [String: String]) async -> Int32 {
-        let flags: FlagValues, web: WebOptions, logger: Logger
+        let web: WebOptions, options: AgentOptions, logger: Logger
         do {
-            flags = try FlagParser.parse(arguments, environment: environment, definitions: agentDefinitions)
+            let flags = try FlagParser.parse(arguments, environment: environment, definitions: agentDefinitions)
             web = try WebOptions(flags)
+            options = try AgentOptions(flags)
             logger = try LogOptions.logger(flags, clock: { Date().timeIntervalSince1970 })
         } catch {
             writeError("\(ProductVersion.name): \(error.message)\nRun '\(ProductVersion.name) --help' for the flags.\n")
             return ExitStatus.usage
         }
         let signals = SignalWatcher()
-        let publisher = MetricsPublisher()
-        do {
-            publisher.publish(try ExpositionSnapshot(families: [BuildInfo.family]))
-        } catch {
-            preconditionFailure("built-in families clash: \(error)")
-        }
+        let assembly = AgentAssembly(options: options, environment: environment, logger: logger)
         let endpoint: MetricsEndpoint
         do {
-            endpoint = try MetricsEndpoint(options: web, publisher: publisher, isReady: { true }, logger: logger)
+            endpoint = try MetricsEndpoint(options: web, publisher: assembly.publisher, isReady: { assembly.service.isReady }, logger: logger)
             try endpoint.server.start()
         } catch {
             logger.error("cannot start the listener", ["error": "\(error)"])
             return ExitStatus.failure
         }
-        logger.info("started", ["version": ProductVersion.version, "metrics": web.telemetryPath])
-        for await number in signals.signals where number != SIGHUP {
+        logger.info("started", [
+            "version": ProductVersion.version, "metrics": web.telemetryPath, "endpoint": options.client.endpoint.description,
+            "shard": options.agent.selection.shard.description,
+        ])
+        await assembly.service.prepare()
+        let polling = Task { await assembly.service.run() }
+        for await number in signals.signals {
+            if number == SIGHUP {
+                logger.info("SIGHUP: reloading the domains file")
+                await assembly.service.reload()
+                continue
+            }
             logger.info("stopping; a second signal exits at once", ["signal": number == SIGTERM ? "SIGTERM" : "SIGINT"])
             break
         }
-        await endpoint.server.stop(gracePeriod: 5)
+        polling.cancel()
+        await polling.value
+        await endpoint.server.stop(gracePeriod: 3)
         return ExitStatus.success
     }
 

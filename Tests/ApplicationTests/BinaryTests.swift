@@ -25,6 +25,14 @@ import TestSupport
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
     }
 
+    static let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "test-id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "test-secret"]
+
+    /// Polls `condition` every 50 ms for up to 10 s.
+    static func waitUntil(_ condition: () -> Bool) {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    }
+
     @Test func versionAndHelp() throws {
         let (status, output, _) = try Self.run(["--version"])
         #expect(status == 0 && output.hasPrefix("vodcdn-exporter 0."))
@@ -37,6 +45,11 @@ import TestSupport
         (["--web.listen-adress", ":1"], "did you mean --web.listen-address?"),
         (["--web.listen-address", "[::1:80"], "unbalanced"),
         (["--log.format", "xml"], "logfmt or json"),
+        (["--shard", "3/3"], "--shard: \"3/3\" is not I/N"),
+        (["--domain", "a.example.com", "--domains.file", "/x"], "cannot be used together"),
+        (["--data.lookback", "1m"], "at least 5m"),
+        (["--aliyun.endpoint", "http://vod.example.com"], "--aliyun.endpoint"),
+        (["--domains.include", "(["], "not a valid regular expression"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
         let (status, output, errors) = try Self.run(arguments)
@@ -44,18 +57,26 @@ import TestSupport
     }
 
     @Test func addressInUseExits1() throws {
-        let first = try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0"])
+        let first = try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:9", "--domain", "a.example.com"],
+                                       environment: Self.credentials)
         let (status, _, errors) = try Self.run(["--web.listen-address", "127.0.0.1:\(first.port)"])
         #expect(status == 1 && errors.contains("Address already in use"), "\(errors)")
         #expect(try first.terminate() == 0)
     }
 
     @Test func servesMetricsAndStopsOnSIGTERM() throws {
-        let serving = try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0", "--log.format", "json", "--log.level", "debug"])
+        // An API endpoint where nothing listens: the agent keeps serving and says so.
+        let serving = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--log.format", "json", "--log.level", "debug",
+                        "--aliyun.endpoint", "http://127.0.0.1:9", "--domain", "a.example.com", "--api.retries", "0"],
+            environment: Self.credentials)
+        Self.waitUntil { (try? TestClient(port: serving.port).request("/-/ready").status) == 200 }
         let response = try TestClient(port: serving.port).request("/metrics")
         #expect(response.status == 200)
         let body = response.text
         #expect(body.contains("aliyun_vod_exporter_build_info{version=\"0.1.0\"} 1\n") && body.contains("process_open_fds "))
+        #expect(body.contains("aliyun_vod_exporter_collector_success{collector=\"traffic\"} 0\n"))
+        #expect(body.contains("aliyun_vod_exporter_api_requests_total{action=\"DescribeVodDomainTrafficData\",result=\"transport_error\"}"))
         #expect(try serving.terminate() == 0)
         #expect(serving.standardError.contains("\"msg\":\"stopped listening\""))
         #expect(serving.standardError.contains("\"msg\":\"request\""))

@@ -95,3 +95,14 @@ final class FakeVODAPI: HTTPTransport {
         HTTPResponse(status: status, headers: HTTPHeaders([(name: "Content-Type", value: "application/json")]), body: Array(text.utf8))
     }
 }
+
+/// Series shaped like the fake API's answers, for tests that feed records directly.
+enum FakeVODAPISeries {
+    static func series(domain: String, from start: Int64, count: Int) -> DomainDataSeries {
+        DomainDataSeries(requestId: "r", dataInterval: 300, slots: (0..<Int64(count)).map { index in
+            let value = FakeVODAPI.traffic(domain, start + index * 300)
+            return DataSlot(timestamp: start + index * 300, value: value, domesticValue: (value * 0.75).rounded(),
+                            overseasValue: value - (value * 0.75).rounded(), httpsValue: value / 2)
+        })
+    }
+}

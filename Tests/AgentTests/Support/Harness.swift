@@ -13,13 +13,14 @@ final class RecordingLogSink: LogSink {
 
 /// An engine wired to a `FakeVODAPI`.
 struct EngineHarness {
-    let api = FakeVODAPI()
+    let api: FakeVODAPI
     let logs = RecordingLogSink()
     let engine: AgentEngine
 
     init(source: AgentConfiguration.DomainSource = .discovery, shard: ShardSpec = .all, include: String? = nil,
-         files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = Set(AgentConfiguration.Collector.allCases)) throws {
-        let api = self.api
+         files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = Set(AgentConfiguration.Collector.allCases),
+         maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI()) throws {
+        self.api = api
         let statistics = APIStatistics()
         let client = VODClient(
             configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: "http://127.0.0.1:1", allowInsecureHTTP: true),
@@ -29,7 +30,7 @@ struct EngineHarness {
             observe: { statistics.record($0) })
         engine = AgentEngine(
             configuration: AgentConfiguration(domainSource: source, selection: try DomainSelection(include: include, exclude: nil, shard: shard),
-                                              collectors: collectors, jitterSpread: 0),
+                                              collectors: collectors, maxBackfill: maxBackfill, jitterSpread: 0),
             client: client, statistics: statistics, clock: { api.now },
             logger: Logger(level: .debug, sink: logs, clock: { 0 }), readFile: files ?? { _ in "" })
     }

@@ -1,0 +1,56 @@
+/// What the state file holds: the ledgers and gauges of every domain, and whose they are.
+public struct AgentState: Codable, Sendable, Equatable {
+    /// Marks the file as ours; anything else is foreign.
+    public static let formatName = "vodcdn-exporter-state"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    /// Seconds since the epoch when it was written.
+    public var savedAt: Int64
+    /// The API endpoint and shard the data belongs to: a state file from another account's
+    /// endpoint or another shard is not trusted.
+    public var endpoint: String
+    public var shard: String
+    public var domains: [String: DomainRecord]
+
+    public init(savedAt: Int64, endpoint: String, shard: String, domains: [String: DomainRecord]) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.savedAt = savedAt
+        self.endpoint = endpoint
+        self.shard = shard
+        self.domains = domains
+    }
+}
+
+extension BucketLedger {
+    private enum CodingKeys: String, CodingKey {
+        case total, cursor, counted, upwardRevisions, downwardRevisions
+    }
+
+    /// Decodes and checks a saved ledger: a total below what its buckets add up to, a bucket
+    /// after the cursor, or a negative value is a corrupt file, not data.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let ledger = BucketLedger.restored(
+            total: try container.decode(Double.self, forKey: .total),
+            cursor: try container.decodeIfPresent(Int64.self, forKey: .cursor),
+            counted: try container.decode([Int64: Double].self, forKey: .counted),
+            upwardRevisions: try container.decode(UInt64.self, forKey: .upwardRevisions),
+            downwardRevisions: try container.decode(UInt64.self, forKey: .downwardRevisions))
+        else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "inconsistent ledger"))
+        }
+        self = ledger
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(total, forKey: .total)
+        try container.encodeIfPresent(cursor, forKey: .cursor)
+        try container.encode(counted, forKey: .counted)
+        try container.encode(upwardRevisions, forKey: .upwardRevisions)
+        try container.encode(downwardRevisions, forKey: .downwardRevisions)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads and writes the state file (`--state.file`) safely.
+///
+/// Writes are atomic: a temporary file in the same folder, `fsync`, `rename`, then `fsync` of
+/// the folder, so a crash leaves either the old file or the new one. A file that cannot be
+/// used is moved aside (`<path>.rejected-<time>`) and never trusted.
+public struct StateFile: Sendable {
+    public let path: String
+    /// Files larger than this are refused unread.
+    public static let maxBytes = 64 << 20
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// What loading found.
+    public enum LoadResult: Sendable, Equatable {
+        case missing
+        case loaded(AgentState)
+        /// Unusable; moved to `setAsideAt` (nil when even that failed).
+        case rejected(reason: String, setAsideAt: String?)
+    }
+
+    /// Loads the state, checking that it is ours and belongs to `endpoint` and `shard`.
+    public func load(endpoint: String, shard: String, now: Int64) -> LoadResult {
+        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        let reason: String
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > Self.maxBytes {
+                reason = "larger than \(Self.maxBytes) bytes"
+            } else {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                let state = try JSONDecoder().decode(AgentState.self, from: data)
+                if state.format != AgentState.formatName {
+                    reason = "not a vodcdn-exporter state file"
+                } else if state.version != AgentState.currentVersion {
+                    reason = "state format version \(state.version) is not \(AgentState.currentVersion)"
+                } else if state.endpoint != endpoint {
+                    reason = "written for endpoint \(state.endpoint), not \(endpoint)"
+                } else if state.shard != shard {
+                    reason = "written for shard \(state.shard), not \(shard)"
+                } else if state.savedAt > now + 300 {
+                    reason = "saved in the future (\(state.savedAt)); the clock or the file is wrong"
+                } else {
+                    return .loaded(state)
+                }
+            }
+        } catch let error as DecodingError {
+            reason = "corrupt: \(Self.describe(error))"
+        } catch {
+            reason = "unreadable: \(error.localizedDescription)"
+        }
+        let aside = "\(path).rejected-\(now)"
+        let moved = (try? FileManager.default.moveItem(atPath: path, toPath: aside)) != nil
+        return .rejected(reason: reason, setAsideAt: moved ? aside : nil)
+    }
+
+    /// Why writing failed.
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes `state` atomically.
+    public func save(_ state: AgentState) throws(WriteError) {
+        let data: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            data = try encoder.encode(state)
+        } catch {
+            throw WriteError(description: "cannot encode the state: \(error)")
+        }
+        let temporary = "\(path).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw WriteError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        let bytes = [UInt8](data)
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 && errno == EINTR { continue }
+            guard result > 0 else {
+                let problem = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw WriteError(description: "cannot write \(temporary): \(problem)")
+            }
+            written += result
+        }
+        guard fsync(fd) == 0, close(fd) == 0 else {
+            unlink(temporary)
+            throw WriteError(description: "cannot flush \(temporary): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let problem = String(cString: strerror(errno))
+            unlink(temporary)
+            throw WriteError(description: "cannot replace \(path): \(problem)")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 {
+            _ = fsync(folderFD)
+            close(folderFD)
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Agent
+import Exposition
+import Foundation
+import Logging
+import VODAPI
+
+/// The agent's parts wired together from its options: transport, credential chain, rate
+/// gate, client, engine, service. Tests and the demo build the same thing.
+public struct AgentAssembly: Sendable {
+    public let publisher: MetricsPublisher
+    public let service: AgentService
+    public let engine: AgentEngine
+
+    /// - Parameters:
+    ///   - transport: how requests travel; URLSession unless a test passes its own.
+    public init(options: AgentOptions, environment: [String: String], logger: Logger,
+                transport: any HTTPTransport = URLSessionTransport(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        let time = SystemTimeSource()
+        let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
+        let credentials = ChainCredentialsProvider(
+            steps: CredentialsChain.plan(environment: environment, homeDirectory: environment["HOME"], files: LocalFileReader(), now: time.now()),
+            factory: CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: options.stsEndpoint,
+                                                metadataEndpoint: options.metadataEndpoint))
+        let statistics = APIStatistics()
+        let client = VODClient(
+            configuration: options.client, credentials: credentials, transport: transport,
+            gate: RequestGate(maxQPS: options.maxQPS, burst: max(1, Int(options.maxQPS.rounded(.up))), maxConcurrent: options.maxConcurrency),
+            time: time, nonce: nonce, observe: { statistics.record($0) })
+        let engine = AgentEngine(
+            configuration: options.agent, client: client, statistics: statistics, clock: clock, logger: logger.with("component", "agent"),
+            readFile: { path in try String(contentsOfFile: path, encoding: .utf8) })
+        publisher = MetricsPublisher()
+        self.engine = engine
+        service = AgentService(
+            engine: engine, configuration: options.agent, publisher: publisher, stateFile: options.stateFile.map(StateFile.init(path:)),
+            endpoint: options.client.endpoint.description, staticFamilies: [BuildInfo.family], logger: logger.with("component", "agent"),
+            clock: clock)
+    }
+}

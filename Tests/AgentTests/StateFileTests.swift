@@ -1,0 +1,86 @@
+import Agent
+import Exposition
+import Foundation
+import Testing
+
+@Suite struct StateFileTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).json").path
+    }
+
+    private func sampleState() -> AgentState {
+        var record = DomainRecord()
+        var series = FakeVODAPISeries.series(domain: "a.example.com", from: 0, count: 6)
+        series.dataInterval = 300
+        _ = record.ingestTraffic(series, window: 0..<1800, now: 3600, rules: SettlementRules(settleDelay: 900, horizon: 3900))
+        return AgentState(savedAt: 3600, endpoint: "https://vod.cn-shanghai.aliyuncs.com", shard: "0/1", domains: ["a.example.com": record])
+    }
+
+    @Test func roundTrip() throws {
+        let file = StateFile(path: temporaryPath())
+        defer { try? FileManager.default.removeItem(atPath: file.path) }
+        #expect(file.load(endpoint: "x", shard: "0/1", now: 0) == .missing)
+        let state = sampleState()
+        try file.save(state)
+        #expect(file.load(endpoint: state.endpoint, shard: "0/1", now: 4000) == .loaded(state))
+        // No temporary file is left behind.
+        let folder = (file.path as NSString).deletingLastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains((file.path as NSString).lastPathComponent + ".tmp") }.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("{not json", "corrupt"),
+        (#"{"format":"something-else","version":1,"savedAt":1,"endpoint":"e","shard":"0/1","domains":{}}"#, "not a vodcdn-exporter state file"),
+        (#"{"format":"vodcdn-exporter-state","version":9,"savedAt":1,"endpoint":"e","shard":"0/1","domains":{}}"#, "version 9"),
+        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"other","shard":"0/1","domains":{}}"#, "written for endpoint other"),
+        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"e","shard":"1/2","domains":{}}"#, "written for shard 1/2"),
+        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":99999999999,"endpoint":"e","shard":"0/1","domains":{}}"#, "in the future"),
+        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"e","shard":"0/1","domains":{"a":{"traffic":{"domestic":{"total":-5,"counted":[],"upwardRevisions":0,"downwardRevisions":0}},"httpsTraffic":{},"bandwidth":{},"httpsBandwidth":{}}}}"#, "inconsistent ledger"),
+    ])
+    func unusableFilesAreSetAside(content: String, reason: String) throws {
+        let path = temporaryPath()
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = StateFile(path: path).load(endpoint: "e", shard: "0/1", now: 1_000_000)
+        guard case .rejected(let found, let aside?) = result else {
+            Issue.record("not rejected: \(result)")
+            return
+        }
+        defer { try? FileManager.default.removeItem(atPath: aside) }
+        #expect(found.contains(reason), "\(found)")
+        #expect(!FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: aside))
+    }
+
+    @Test func unwritableFolderIsAnErrorNotACrash() {
+        #expect(throws: StateFile.WriteError.self) { try StateFile(path: "/nonexistent-folder/state.json").save(sampleState()) }
+    }
+
+    /// Restart with state: the counter continues and the gap is backfilled, as if there had been
+    /// no restart at all.
+    @Test func restartWithStateBackfillsTheGap() async throws {
+        let label: Labels = ["domain": "a.example.com", "area": "domestic"]
+        let continuous = try EngineHarness(source: .list(["a.example.com"]), maxBackfill: 86_400)
+        let restarted = try EngineHarness(source: .list(["a.example.com"]), maxBackfill: 86_400)
+        _ = try await continuous.cycle()
+        _ = try await restarted.cycle()
+        let file = StateFile(path: temporaryPath())
+        defer { try? FileManager.default.removeItem(atPath: file.path) }
+        try file.save(AgentState(savedAt: restarted.api.now, endpoint: "e", shard: "0/1", domains: await restarted.engine.exportRecords()))
+
+        // Three hours pass; the continuous engine polls throughout, the other is down.
+        for _ in 0..<36 {
+            continuous.api.advance(300)
+            _ = try await continuous.cycle()
+        }
+        let fresh = try EngineHarness(source: .list(["a.example.com"]), maxBackfill: 86_400)
+        fresh.api.advance(36 * 300)
+        guard case .loaded(let state) = file.load(endpoint: "e", shard: "0/1", now: fresh.api.now) else {
+            Issue.record("state not loaded")
+            return
+        }
+        await fresh.engine.importRecords(state.domains)
+        let afterRestart = try await fresh.cycle()
+        let expected = try await continuous.engine.families().first { $0.name == "aliyun_vod_traffic_bytes_total" }?.value(label)
+        #expect(afterRestart["aliyun_vod_traffic_bytes_total"]?.value(label) == expected)
+        #expect(afterRestart["aliyun_vod_exporter_missed_buckets_total"]?.value() == 0)
+    }
+}
