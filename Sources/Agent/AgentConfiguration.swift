@@ -13,6 +13,15 @@ public struct AgentConfiguration: Sendable {
     /// The collectors that can be switched on and off.
     public enum Collector: String, Sendable, CaseIterable, Comparable {
         case traffic, bandwidth, quota, tasks
+        /// Off by default: origin (back-to-source) traffic and bandwidth, byte and request hit
+        /// ratios, request counts, and 1-minute realtime data.
+        case origin, hitratio, requests, realtime
+
+        /// The collectors on unless switched off.
+        public static let defaults: Set<Collector> = [.traffic, .bandwidth, .quota, .tasks]
+
+        /// Collectors that call the API once or more per domain.
+        static let perDomain: Set<Collector> = [.traffic, .bandwidth, .origin, .hitratio, .requests]
 
         public static func < (lhs: Collector, rhs: Collector) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -37,7 +46,7 @@ public struct AgentConfiguration: Sendable {
     public var maxConcurrentDomains: Int
 
     public init(
-        domainSource: DomainSource, selection: DomainSelection, collectors: Set<Collector> = Set(Collector.allCases),
+        domainSource: DomainSource, selection: DomainSelection, collectors: Set<Collector> = Collector.defaults,
         lookback: Int64 = 3600, settleDelay: Int64 = 900, maxBackfill: Int64 = 3600, pollInterval: Int64 = 300,
         pollOffset: Int64 = 20, jitterSpread: Int64 = 60, discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8
     ) {

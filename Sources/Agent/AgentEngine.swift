@@ -105,27 +105,29 @@ public actor AgentEngine {
         // Forget domains no longer selected: their series disappear.
         records = records.filter { selected.contains($0.key) }
 
-        let domainCollectors = configuration.collectors.intersection([.traffic, .bandwidth])
+        let domainCollectors = configuration.collectors.intersection(AgentConfiguration.Collector.perDomain)
         if !domainCollectors.isEmpty {
             let started = clock()
             let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
-            var trafficErrors: [VODClientError] = [], bandwidthErrors: [VODClientError] = []
+            var errors: [AgentConfiguration.Collector: [VODClientError]] = [:]
             for (domain, result) in results {
-                records[domain] = result.record
+                var record = result.record
+                record.realtime = records[domain]?.realtime
+                records[domain] = record
                 successes += result.successes
-                if let error = result.trafficError { trafficErrors.append(error) }
-                if let error = result.bandwidthError { bandwidthErrors.append(error) }
+                for (collector, error) in result.errors { errors[collector, default: []].append(error) }
                 revisions["up", default: 0] += UInt64(result.outcome.upwardRevisions)
                 revisions["down", default: 0] += UInt64(result.outcome.downwardRevisions)
                 missedBuckets += UInt64(result.outcome.missedBuckets)
                 invalidValues += UInt64(result.outcome.invalidValues)
             }
-            for (collector, errors) in [(AgentConfiguration.Collector.traffic, trafficErrors), (.bandwidth, bandwidthErrors)]
-            where domainCollectors.contains(collector) {
-                record(collector.rawValue, error: errors.first, started: started, failedDomains: errors.count)
-                failures += errors
+            for collector in domainCollectors.sorted() {
+                let failed = errors[collector] ?? []
+                record(collector.rawValue, error: failed.first, started: started, failedDomains: failed.count)
+                failures += failed
             }
         }
+        if configuration.collectors.contains(.realtime) { successes += await pollRealtime(&failures) }
         if configuration.selection.shard.runsAccountCollectors {
             if configuration.collectors.contains(.quota) { successes += await pollQuota(&failures) }
             if configuration.collectors.contains(.tasks) { successes += await pollTasks(&failures) }
@@ -149,7 +151,7 @@ public actor AgentEngine {
                 group.addTask {
                     let delay = PollSchedule.jitter(for: domain, spread: spread)
                     if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000) }
-                    return (domain, await poller.poll(domain, record: record, now: clock, polls: collectors))
+                    return (domain, await poller.poll(domain, record: record, now: clock, collectors: collectors))
                 }
             }
             for _ in 0..<max(1, configuration.maxConcurrentDomains) { startNext() }
@@ -159,6 +161,45 @@ public actor AgentEngine {
             }
         }
         return results
+    }
+
+    /// The newest 1-minute record of each selected domain, 20 domains a call (Merge=false keeps
+    /// them apart; MergeLocIsp sums regions and ISPs).
+    private func pollRealtime(_ failures: inout [VODClientError]) async -> Int {
+        let started = clock()
+        let end = clock() / 60 * 60
+        var firstError: VODClientError?
+        var calls = 0
+        var failedDomains = 0
+        for chunkStart in stride(from: 0, to: selected.count, by: DescribeVodDomainRealTimeDetailData.maxDomains) {
+            let chunk = Array(selected[chunkStart..<min(selected.count, chunkStart + DescribeVodDomainRealTimeDetailData.maxDomains)])
+            do {
+                let answer = try await client.call(DescribeVodDomainRealTimeDetailData(
+                    domainNames: chunk, startTime: end - DescribeVodDomainRealTimeDetailData.maxSpanSeconds, endTime: end,
+                    merge: false, mergeLocIsp: true))
+                calls += 1
+                for domain in chunk {
+                    let mine = answer.records.filter { $0.domainName.lowercased() == domain }
+                    guard let minute = mine.map(\.timestamp).max() else { continue }
+                    let newest = mine.filter { $0.timestamp == minute }
+                    var reading = RealtimeReading(minute: minute, bytesPerSecond: nil, requestsPerSecond: nil, responsesByCode: [:])
+                    for entry in newest {
+                        if let bps = entry.bps, bps.isFinite, bps >= 0 { reading.bytesPerSecond = (reading.bytesPerSecond ?? 0) + bps / 8 }
+                        if let qps = entry.qps, qps.isFinite, qps >= 0 { reading.requestsPerSecond = (reading.requestsPerSecond ?? 0) + qps }
+                        for (code, count) in entry.httpCodes where count.isFinite && count >= 0 && code.count <= 3 && code.allSatisfy(\.isNumber) {
+                            reading.responsesByCode[code, default: 0] += count
+                        }
+                    }
+                    records[domain, default: DomainRecord()].realtime = reading
+                }
+            } catch {
+                firstError = firstError ?? error
+                failedDomains += chunk.count
+                failures.append(error)
+            }
+        }
+        record("realtime", error: firstError, started: started, failedDomains: failedDomains)
+        return calls
     }
 
     private func pollQuota(_ failures: inout [VODClientError]) async -> Int {

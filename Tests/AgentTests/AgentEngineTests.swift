@@ -125,10 +125,33 @@ import VODAPI
     }
 
     @Test func everyFamilyPassesPromtool() async throws {
-        let harness = try EngineHarness()
+        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
         _ = try await harness.cycle()
         let body = ExpositionRenderer.render(try await harness.engine.families() + ProcessMetricsCollector().collect(), format: .text)
         let outcome = try ExternalTool.outcome("promtool", ["check", "metrics"], input: body)
         #expect(outcome.status == 0 && outcome.standardError.isEmpty, "\(outcome.standardError)")
+    }
+}
+
+@Suite struct OptionalCollectorTests {
+    @Test func originHitRatioRequestsAndRealtime() async throws {
+        let harness = try EngineHarness(source: .list(["a.example.com"]), collectors: [.origin, .hitratio, .requests, .realtime])
+        let families = try await harness.cycle()
+        let domain: Labels = ["domain": "a.example.com"]
+        #expect(families["aliyun_vod_byte_hit_ratio"]?.value(domain) == 0.9)
+        #expect(families["aliyun_vod_request_hit_ratio"]?.value(domain) == 0.9)
+        #expect(try #require(families["aliyun_vod_origin_traffic_bytes_total"]?.value(["domain": "a.example.com", "area": "domestic"])) > 0)
+        #expect(try #require(families["aliyun_vod_requests_total"]?.value(["domain": "a.example.com", "area": "unknown"])) > 0)
+        #expect(try #require(families["aliyun_vod_requests_per_second"]?.value(["domain": "a.example.com", "area": "domestic"])) > 0)
+        #expect(families["aliyun_vod_realtime_bandwidth_bytes_per_second"]?.value(domain) == 1_000_000)
+        #expect(families["aliyun_vod_realtime_requests_per_second"]?.value(domain) == 12.5)
+        #expect(families["aliyun_vod_realtime_responses"]?.value(["domain": "a.example.com", "code": "404"]) == 5)
+        #expect(families["aliyun_vod_data_timestamp_seconds"]?.value(["domain": "a.example.com", "source": "realtime"]) == Double((harness.api.now - 300) / 60 * 60))
+        for collector in ["origin", "hitratio", "requests", "realtime"] {
+            #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": collector]) == 1, "\(collector)")
+        }
+        // Off by default: none of these families without the collectors.
+        let plain = try await EngineHarness(source: .list(["a.example.com"])).cycle()
+        #expect(plain["aliyun_vod_byte_hit_ratio"] == nil && plain["aliyun_vod_realtime_responses"] == nil)
     }
 }

@@ -10,9 +10,9 @@ import Testing
 
     private func sampleState() -> AgentState {
         var record = DomainRecord()
-        var series = FakeVODAPISeries.series(domain: "a.example.com", from: 0, count: 6)
-        series.dataInterval = 300
-        _ = record.ingestTraffic(series, window: 0..<1800, now: 3600, rules: SettlementRules(settleDelay: 900, horizon: 3900))
+        let series = FakeVODAPISeries.series(domain: "a.example.com", from: 0, count: 6)
+        _ = record.ingest(series.slots.map { ($0.timestamp, [Area.domestic: $0.domesticValue!, .overseas: $0.overseasValue!]) }, into: .traffic,
+                          window: 0..<1800, interval: 300, now: 3600, rules: SettlementRules(settleDelay: 900, horizon: 3900))
         return AgentState(savedAt: 3600, endpoint: "https://vod.cn-shanghai.aliyuncs.com", shard: "0/1", domains: ["a.example.com": record])
     }
 
@@ -35,7 +35,7 @@ import Testing
         (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"other","shard":"0/1","domains":{}}"#, "written for endpoint other"),
         (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"e","shard":"1/2","domains":{}}"#, "written for shard 1/2"),
         (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":99999999999,"endpoint":"e","shard":"0/1","domains":{}}"#, "in the future"),
-        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"e","shard":"0/1","domains":{"a":{"traffic":{"domestic":{"total":-5,"counted":[],"upwardRevisions":0,"downwardRevisions":0}},"httpsTraffic":{},"bandwidth":{},"httpsBandwidth":{}}}}"#, "inconsistent ledger"),
+        (#"{"format":"vodcdn-exporter-state","version":1,"savedAt":1,"endpoint":"e","shard":"0/1","domains":{"a":{"counters":{"traffic":{"domestic":{"total":-5,"counted":[],"upwardRevisions":0,"downwardRevisions":0}}},"gauges":{}}}}"#, "inconsistent ledger"),
     ])
     func unusableFilesAreSetAside(content: String, reason: String) throws {
         let path = temporaryPath()

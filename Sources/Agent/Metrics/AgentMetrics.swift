@@ -20,6 +20,63 @@ public enum AgentMetrics {
         public var candidateCount: Int
     }
 
+    struct CounterFamily {
+        let kind: CounterKind
+        let name: String
+        let unit: String?
+        let help: String
+        let newestBucketGauge: (name: String, help: String)?
+    }
+
+    struct GaugeFamily {
+        let kind: GaugeKind
+        let name: String
+        let unit: String?
+        let help: String
+        let hasArea: Bool
+    }
+
+    static let counterFamilies: [CounterFamily] = [
+        CounterFamily(kind: .traffic, name: "aliyun_vod_traffic_bytes_total", unit: "bytes",
+                      help: "Bytes served, summed over settled 5-minute buckets, each counted once, plus upward revisions (DescribeVodDomainTrafficData).",
+                      newestBucketGauge: ("aliyun_vod_traffic_bytes", "Bytes served in the newest settled 5-minute bucket (DescribeVodDomainTrafficData).")),
+        CounterFamily(kind: .httpsTraffic, name: "aliyun_vod_https_traffic_bytes_total", unit: "bytes",
+                      help: "HTTPS bytes served, summed over settled 5-minute buckets, each counted once, plus upward revisions.",
+                      newestBucketGauge: ("aliyun_vod_https_traffic_bytes", "HTTPS bytes served in the newest settled 5-minute bucket.")),
+        CounterFamily(kind: .originTraffic, name: "aliyun_vod_origin_traffic_bytes_total", unit: "bytes",
+                      help: "Back-to-origin bytes, summed over settled 5-minute buckets (DescribeVodDomainSrcTrafficData; collector origin).",
+                      newestBucketGauge: ("aliyun_vod_origin_traffic_bytes", "Back-to-origin bytes in the newest settled 5-minute bucket (collector origin).")),
+        CounterFamily(kind: .httpsOriginTraffic, name: "aliyun_vod_https_origin_traffic_bytes_total", unit: "bytes",
+                      help: "HTTPS back-to-origin bytes, summed over settled 5-minute buckets (collector origin).", newestBucketGauge: nil),
+        CounterFamily(kind: .requests, name: "aliyun_vod_requests_total", unit: nil,
+                      help: "Requests, summed over settled 5-minute buckets (DescribeVodDomainQpsData request counts; collector requests).", newestBucketGauge: nil),
+        CounterFamily(kind: .httpsRequests, name: "aliyun_vod_https_requests_total", unit: nil,
+                      help: "HTTPS requests, summed over settled 5-minute buckets (collector requests).", newestBucketGauge: nil),
+    ]
+
+    static let gaugeFamilies: [GaugeFamily] = [
+        GaugeFamily(kind: .bandwidth, name: "aliyun_vod_bandwidth_bytes_per_second", unit: "bytes_per_second",
+                    help: "Peak bandwidth of the newest settled 5-minute bucket in bytes/s (DescribeVodDomainBpsData bit/s divided by 8).", hasArea: true),
+        GaugeFamily(kind: .httpsBandwidth, name: "aliyun_vod_https_bandwidth_bytes_per_second", unit: "bytes_per_second",
+                    help: "HTTPS peak bandwidth of the newest settled 5-minute bucket in bytes/s.", hasArea: true),
+        GaugeFamily(kind: .originBandwidth, name: "aliyun_vod_origin_bandwidth_bytes_per_second", unit: "bytes_per_second",
+                    help: "Back-to-origin bandwidth of the newest settled 5-minute bucket in bytes/s (DescribeVodDomainSrcBpsData; collector origin).", hasArea: true),
+        GaugeFamily(kind: .httpsOriginBandwidth, name: "aliyun_vod_https_origin_bandwidth_bytes_per_second", unit: "bytes_per_second",
+                    help: "HTTPS back-to-origin bandwidth of the newest settled 5-minute bucket in bytes/s (collector origin).", hasArea: true),
+        GaugeFamily(kind: .byteHitRatio, name: "aliyun_vod_byte_hit_ratio", unit: "ratio",
+                    help: "Byte hit ratio (0-1) of the newest settled 5-minute bucket (DescribeVodDomainHitRateData; collector hitratio).", hasArea: false),
+        GaugeFamily(kind: .httpsByteHitRatio, name: "aliyun_vod_https_byte_hit_ratio", unit: "ratio",
+                    help: "HTTPS byte hit ratio (0-1) of the newest settled 5-minute bucket (collector hitratio).", hasArea: false),
+        GaugeFamily(kind: .requestHitRatio, name: "aliyun_vod_request_hit_ratio", unit: "ratio",
+                    help: "Request hit ratio (0-1) of the newest settled 5-minute bucket (DescribeVodDomainReqHitRateData; collector hitratio).", hasArea: false),
+        GaugeFamily(kind: .httpsRequestHitRatio, name: "aliyun_vod_https_request_hit_ratio", unit: "ratio",
+                    help: "HTTPS request hit ratio (0-1) of the newest settled 5-minute bucket (collector hitratio).", hasArea: false),
+        GaugeFamily(kind: .requestRate, name: "aliyun_vod_requests_per_second", unit: nil,
+                    help: "Average requests per second in the newest settled 5-minute bucket (DescribeVodDomainQpsData; collector requests).", hasArea: true),
+        GaugeFamily(kind: .httpsRequestRate, name: "aliyun_vod_https_requests_per_second", unit: nil,
+                    help: "Average HTTPS requests per second in the newest settled 5-minute bucket (collector requests).", hasArea: true),
+    ]
+
     public static func families(_ view: View) throws(MetricDefinitionError) -> [MetricFamily] {
         var families: [MetricFamily] = []
         func add(_ name: String, _ type: MetricType, unit: String? = nil, _ help: String, _ series: [Series]) throws(MetricDefinitionError) {
@@ -28,42 +85,46 @@ public enum AgentMetrics {
         }
         let records = view.records.filter { view.selected.contains($0.key) }
 
-        func ledgerSeries(_ ledgers: (DomainRecord) -> [Area: BucketLedger], _ value: (BucketLedger) -> Double?) -> [Series] {
-            records.flatMap { domain, record in
-                ledgers(record).compactMap { area, ledger in
-                    value(ledger).map { Series(["domain": domain, "area": area.rawValue], $0) }
+        for family in counterFamilies {
+            let series = records.flatMap { domain, record in
+                (record.counters[family.kind] ?? [:]).compactMap { area, ledger in
+                    ledger.cursor == nil ? nil : Series(["domain": domain, "area": area.rawValue], ledger.total)
                 }
             }
-        }
-        func gaugeSeries(_ gauges: (DomainRecord) -> [Area: GaugeReading]) -> [Series] {
-            records.flatMap { domain, record in
-                gauges(record).map { area, reading in Series(["domain": domain, "area": area.rawValue], reading.value) }
+            try add(family.name, .counter, unit: family.unit, family.help, series)
+            if let gauge = family.newestBucketGauge {
+                try add(gauge.name, .gauge, unit: family.unit, gauge.help, records.flatMap { domain, record in
+                    (record.counters[family.kind] ?? [:]).compactMap { area, ledger in
+                        ledger.newest.map { Series(["domain": domain, "area": area.rawValue], $0.value) }
+                    }
+                })
             }
         }
-
-        try add("aliyun_vod_traffic_bytes", .gauge, unit: "bytes",
-                "Bytes served in the newest settled 5-minute bucket (DescribeVodDomainTrafficData), by domain and area.",
-                ledgerSeries(\.traffic) { $0.newest?.value })
-        try add("aliyun_vod_traffic_bytes_total", .counter, unit: "bytes",
-                "Bytes served, summed over settled 5-minute buckets, each counted once, plus upward revisions (DescribeVodDomainTrafficData).",
-                ledgerSeries(\.traffic) { $0.cursor == nil ? nil : $0.total })
-        try add("aliyun_vod_https_traffic_bytes", .gauge, unit: "bytes",
-                "HTTPS bytes served in the newest settled 5-minute bucket, by domain and area.",
-                ledgerSeries(\.httpsTraffic) { $0.newest?.value })
-        try add("aliyun_vod_https_traffic_bytes_total", .counter, unit: "bytes",
-                "HTTPS bytes served, summed over settled 5-minute buckets, each counted once, plus upward revisions.",
-                ledgerSeries(\.httpsTraffic) { $0.cursor == nil ? nil : $0.total })
-        try add("aliyun_vod_bandwidth_bytes_per_second", .gauge, unit: "bytes_per_second",
-                "Peak bandwidth of the newest settled 5-minute bucket in bytes/s (DescribeVodDomainBpsData bit/s divided by 8).",
-                gaugeSeries(\.bandwidth))
-        try add("aliyun_vod_https_bandwidth_bytes_per_second", .gauge, unit: "bytes_per_second",
-                "HTTPS peak bandwidth of the newest settled 5-minute bucket in bytes/s.", gaugeSeries(\.httpsBandwidth))
+        for family in gaugeFamilies {
+            try add(family.name, .gauge, unit: family.unit, family.help, records.flatMap { domain, record in
+                (record.gauges[family.kind] ?? [:]).map { area, reading in
+                    Series(family.hasArea ? ["domain": domain, "area": area.rawValue] : ["domain": domain], reading.value)
+                }
+            })
+        }
         try add("aliyun_vod_data_timestamp_seconds", .gauge, unit: "seconds",
-                "Start of the 5-minute bucket the gauges of a source (traffic, bandwidth) describe; alert when it lags.",
+                "Start of the bucket the gauges of a source describe (traffic, bandwidth, origin, requests, hitratio: 5-minute buckets; realtime: 1-minute); alert when it lags.",
                 records.flatMap { domain, record in
-                    [("traffic", record.trafficTimestamp), ("bandwidth", record.bandwidthTimestamp)].compactMap { source, timestamp in
-                        timestamp.map { Series(["domain": domain, "source": source], Double($0)) }
-                    }
+                    [("traffic", record.newestBucket(of: CounterKind.traffic)), ("bandwidth", record.newestBucket(of: GaugeKind.bandwidth)),
+                     ("origin", record.newestBucket(of: CounterKind.originTraffic)), ("requests", record.newestBucket(of: CounterKind.requests)),
+                     ("hitratio", record.newestBucket(of: GaugeKind.byteHitRatio)), ("realtime", record.realtime?.minute)]
+                        .compactMap { source, timestamp in timestamp.map { Series(["domain": domain, "source": source], Double($0)) } }
+                })
+        try add("aliyun_vod_realtime_bandwidth_bytes_per_second", .gauge, unit: "bytes_per_second",
+                "Bandwidth of the newest 1-minute realtime record in bytes/s (DescribeVodDomainRealTimeDetailData; collector realtime).",
+                records.compactMap { domain, record in record.realtime?.bytesPerSecond.map { Series(["domain": domain], $0) } })
+        try add("aliyun_vod_realtime_requests_per_second", .gauge,
+                "Requests per second of the newest 1-minute realtime record (collector realtime).",
+                records.compactMap { domain, record in record.realtime?.requestsPerSecond.map { Series(["domain": domain], $0) } })
+        try add("aliyun_vod_realtime_responses", .gauge,
+                "Responses by HTTP status code in the newest 1-minute realtime record (collector realtime).",
+                records.flatMap { domain, record in
+                    (record.realtime?.responsesByCode ?? [:]).map { Series(["domain": domain, "code": $0.key], $0.value) }
                 })
         if let discovered = view.discovered {
             try add("aliyun_vod_domain_info", .info, "Domains found by DescribeVodUserDomains (online ones), with CNAME and status; always 1.",

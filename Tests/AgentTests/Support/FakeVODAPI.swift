@@ -47,8 +47,16 @@ final class FakeVODAPI: HTTPTransport {
             return Self.json(#"{"RequestId":"req-fail","HostId":"vod","Code":"\#(code)","Message":"injected failure"}"#, status: status)
         }
         switch action {
-        case "DescribeVodDomainTrafficData", "DescribeVodDomainBpsData":
+        case "DescribeVodDomainTrafficData", "DescribeVodDomainBpsData", "DescribeVodDomainSrcTrafficData", "DescribeVodDomainSrcBpsData",
+             "DescribeVodDomainHitRateData", "DescribeVodDomainReqHitRateData", "DescribeVodDomainQpsData":
             return series(action, parameters, settings)
+        case "DescribeVodDomainRealTimeDetailData":
+            let domains = (parameters["DomainName"] ?? "").split(separator: ",")
+            let minute = (settings.now - 300) / 60 * 60
+            let records = domains.map { #"{"time_stp":"\#(UTCTimestamp.format(minute))","domain_name":"\#($0)","location":"","isp":"","qps":12.5,"bps":8000000,"http_code":{"200":700,"404":5,"502":1}}"# }
+            let data = "[" + records.joined(separator: ",") + "]"
+            let escaped = data.replacingOccurrences(of: "\"", with: "\\\"")
+            return Self.json(#"{"RequestId":"r","Data":"\#(escaped)"}"#)
         case "DescribeVodUserDomains":
             let page = Int(parameters["PageNumber"] ?? "1") ?? 1
             let size = Int(parameters["PageSize"] ?? "20") ?? 20
@@ -81,13 +89,26 @@ final class FakeVODAPI: HTTPTransport {
         var bucket = start
         while bucket < end && bucket + 300 <= settings.now - settings.delay {
             let bytes = Self.traffic(domain, bucket) + (settings.trafficBoost[bucket] ?? 0)
-            let value = action == "DescribeVodDomainTrafficData" ? bytes : bytes * 8 / 300
+            let value: Double
+            switch action {
+            case "DescribeVodDomainTrafficData": value = bytes
+            case "DescribeVodDomainSrcTrafficData": value = bytes / 10
+            case "DescribeVodDomainSrcBpsData": value = bytes * 8 / 300 / 10
+            case "DescribeVodDomainHitRateData", "DescribeVodDomainReqHitRateData": value = 90
+            case "DescribeVodDomainQpsData": value = bytes / 1000
+            default: value = bytes * 8 / 300
+            }
             let domestic = (value * 0.75).rounded(), overseas = value - (value * 0.75).rounded()
             let split = settings.splitAreas ? #""DomesticValue":"\#(domestic)","OverseasValue":"\#(overseas)""# : #""DomesticValue":"","OverseasValue":"""#
-            slots.append(#"{"TimeStamp":"\#(UTCTimestamp.format(bucket))","Value":"\#(value)",\#(split),"HttpsValue":"\#(value / 2)","HttpsDomesticValue":"","HttpsOverseasValue":""}"#)
+            let counts = action == "DescribeVodDomainQpsData" ? #","AccValue":"\#(value * 300)","AccDomesticValue":"","AccOverseasValue":"","HttpsAccValue":"\#(value * 150)""# : ""
+            slots.append(#"{"TimeStamp":"\#(UTCTimestamp.format(bucket))","Value":"\#(value)",\#(split),"HttpsValue":"\#(value / 2)","HttpsDomesticValue":"","HttpsOverseasValue":""\#(counts)}"#)
             bucket += 300
         }
-        let container = action == "DescribeVodDomainTrafficData" ? "TrafficDataPerInterval" : "BpsDataPerInterval"
+        let container = [
+            "DescribeVodDomainTrafficData": "TrafficDataPerInterval", "DescribeVodDomainBpsData": "BpsDataPerInterval",
+            "DescribeVodDomainSrcTrafficData": "SrcTrafficDataPerInterval", "DescribeVodDomainSrcBpsData": "SrcBpsDataPerInterval",
+            "DescribeVodDomainHitRateData": "HitRateInterval", "DescribeVodDomainReqHitRateData": "Data", "DescribeVodDomainQpsData": "QpsDataInterval",
+        ][action]!
         return Self.json(#"{"RequestId":"r","DomainName":"\#(domain)","DataInterval":"300","\#(container)":{"DataModule":[\#(slots.joined(separator: ","))]}}"#)
     }
 

@@ -18,7 +18,7 @@ struct EngineHarness {
     let engine: AgentEngine
 
     init(source: AgentConfiguration.DomainSource = .discovery, shard: ShardSpec = .all, include: String? = nil,
-         files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = Set(AgentConfiguration.Collector.allCases),
+         files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = AgentConfiguration.Collector.defaults,
          maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI()) throws {
         self.api = api
         let statistics = APIStatistics()
