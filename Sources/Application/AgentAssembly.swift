@@ -10,6 +10,8 @@ public struct AgentAssembly: Sendable {
     public let publisher: MetricsPublisher
     public let service: AgentService
     public let engine: AgentEngine
+    /// Rebuilt on SIGHUP, so credentials rotated in files apply without a restart.
+    public let credentials: ReloadableCredentialsProvider
 
     /// - Parameters:
     ///   - transport: how requests travel; URLSession unless a test passes its own.
@@ -17,10 +19,14 @@ public struct AgentAssembly: Sendable {
                 transport: any HTTPTransport = URLSessionTransport(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         let time = SystemTimeSource()
         let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
-        let credentials = ChainCredentialsProvider(
-            steps: CredentialsChain.plan(environment: environment, homeDirectory: environment["HOME"], files: LocalFileReader(), now: time.now()),
-            factory: CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: options.stsEndpoint,
-                                                metadataEndpoint: options.metadataEndpoint))
+        let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: options.stsEndpoint,
+                                                 metadataEndpoint: options.metadataEndpoint)
+        let credentials = ReloadableCredentialsProvider {
+            ChainCredentialsProvider(
+                steps: CredentialsChain.plan(environment: environment, homeDirectory: environment["HOME"], files: LocalFileReader(), now: time.now()),
+                factory: factory)
+        }
+        self.credentials = credentials
         let statistics = APIStatistics()
         let client = VODClient(
             configuration: options.client, credentials: credentials, transport: transport,

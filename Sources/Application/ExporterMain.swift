@@ -68,7 +68,8 @@ public enum ExporterMain {
         let polling = Task { await assembly.service.run() }
         for await number in signals.signals {
             if number == SIGHUP {
-                logger.info("SIGHUP: reloading the domains file")
+                logger.info("SIGHUP: reloading the domains file and the credential sources")
+                assembly.credentials.reload()
                 await assembly.service.reload()
                 continue
             }

@@ -271,3 +271,19 @@ struct CredentialsTests {
         #expect(credentials.maskedAccessKeyId == "LTAI****klmn")
     }
 }
+
+@Suite struct ReloadableCredentialsTests {
+    @Test func reloadRebuildsTheProvider() async throws {
+        let generation = Mutex(0)
+        let provider = ReloadableCredentialsProvider {
+            let number = generation.withLock { value in
+                value += 1
+                return value
+            }
+            return StaticCredentialsProvider(Credentials(accessKeyId: "key-\(number)", accessKeySecret: "s"), sourceDescription: "gen \(number)")
+        }
+        #expect(try await provider.credentials().accessKeyId == "key-1" && provider.sourceDescription == "gen 1")
+        provider.reload()
+        #expect(try await provider.credentials().accessKeyId == "key-2" && provider.sourceDescription == "gen 2")
+    }
+}

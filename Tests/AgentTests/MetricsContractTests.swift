@@ -1,0 +1,26 @@
+import Agent
+import Exposition
+import Foundation
+import Testing
+
+/// `docs/metrics.md` lists exactly the families the agent serves.
+@Suite struct MetricsContractTests {
+    @Test func documentationMatchesTheOutput() async throws {
+        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
+        harness.api.settings.withLock { $0.failing = [:] }
+        _ = try await harness.cycle()
+        var served = Set(try await harness.engine.families().map(\.name))
+        served.formUnion(ProcessMetricsCollector().collect().map(\.name))
+        served.insert("aliyun_vod_exporter_build_info")  // added by the application
+        let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/metrics.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        let documented = Set(text.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
+            line.split(separator: "`").dropFirst().first.map(String.init)
+        })
+        // Only the credential expiry needs temporary credentials, which the test client lacks.
+        #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
+        #expect(documented.subtracting(served) == ["aliyun_vod_exporter_credentials_expiry_timestamp_seconds"],
+                "documented but not served: \(documented.subtracting(served).sorted())")
+    }
+}
