@@ -133,3 +133,21 @@ import TestSupport
         }
     }
 }
+
+@Suite struct RequestBodyTests {
+    @Test func bodiesWithinTheLimitAreAnnounced() {
+        let limits = HTTPParseLimits(maxBodyBytes: 100)
+        let text = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+        guard case .complete(let head, let consumed) = HTTPRequestParser.parse(Array(text.utf8)[...], limits: limits) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(head.contentLength == 5 && consumed == text.utf8.count - 5)
+        #expect(HTTPRequestParser.parse(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n".utf8)[...], limits: limits)
+                == .failed(HTTPParseError(.contentTooLarge, "request body larger than 100 bytes")))
+        #expect(HTTPRequestParser.parse(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n".utf8)[...], limits: limits)
+                == .failed(HTTPParseError(.contentTooLarge, "request body larger than 100 bytes")))
+        #expect(HTTPRequestParser.parse(Array("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)[...], limits: limits)
+                == .failed(HTTPParseError(.contentTooLarge, "chunked request bodies are not accepted")))
+    }
+}

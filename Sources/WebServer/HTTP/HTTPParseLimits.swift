@@ -6,13 +6,16 @@ public struct HTTPParseLimits: Sendable, Equatable {
     public var maxTargetBytes: Int
     /// Number of header fields (431 beyond).
     public var maxHeaderCount: Int
+    /// Request body bytes accepted with `Content-Length` (413 beyond); 0 refuses every body.
+    public var maxBodyBytes: Int
 
-    /// 8 KiB of head, 2 KiB of target, 100 header fields.
-    public init(maxHeadBytes: Int = 8 * 1024, maxTargetBytes: Int = 2 * 1024, maxHeaderCount: Int = 100) {
-        precondition(maxHeadBytes > 0 && maxTargetBytes > 0 && maxHeaderCount > 0, "limits must be positive")
+    /// 8 KiB of head, 2 KiB of target, 100 header fields, no body.
+    public init(maxHeadBytes: Int = 8 * 1024, maxTargetBytes: Int = 2 * 1024, maxHeaderCount: Int = 100, maxBodyBytes: Int = 0) {
+        precondition(maxHeadBytes > 0 && maxTargetBytes > 0 && maxHeaderCount > 0 && maxBodyBytes >= 0, "limits must be positive")
         self.maxHeadBytes = maxHeadBytes
         self.maxTargetBytes = maxTargetBytes
         self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
     }
 }
 

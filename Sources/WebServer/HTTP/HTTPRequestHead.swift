@@ -15,12 +15,21 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public let version: HTTPVersion
     /// Header fields in order, names lower-cased, values without surrounding blanks.
     public let headers: [(name: String, value: String)]
+    /// Bytes of body that follow the head (`Content-Length`; within the parse limits).
+    public internal(set) var contentLength: Int
 
-    public init(method: String, target: String, version: HTTPVersion, headers: [(name: String, value: String)]) {
+    public init(method: String, target: String, version: HTTPVersion, headers: [(name: String, value: String)], contentLength: Int = 0) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
+        self.contentLength = contentLength
+    }
+
+    /// The query string (after `?`), or empty.
+    public var query: String {
+        guard let question = target.firstIndex(of: "?") else { return "" }
+        return String(target[target.index(after: question)...])
     }
 
     /// The target without its query string.
@@ -47,7 +56,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     }
 
     public static func == (lhs: HTTPRequestHead, rhs: HTTPRequestHead) -> Bool {
-        lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
+        lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version && lhs.contentLength == rhs.contentLength
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 }

@@ -73,8 +73,11 @@ public enum HTTPRequestParser {
             }
             lineStart = lineFeed + 1
         }
-        let head = HTTPRequestHead(method: requestLine.method, target: requestLine.target, version: requestLine.version, headers: headers)
-        if let error = semanticFailure(head) { return .failed(error) }
+        var head = HTTPRequestHead(method: requestLine.method, target: requestLine.target, version: requestLine.version, headers: headers)
+        switch bodyLength(head, limits: limits) {
+        case .failure(let error): return .failed(error)
+        case .success(let length): head.contentLength = length
+        }
         return .complete(head, consumed: lineStart)
     }
 
@@ -195,24 +198,26 @@ public enum HTTPRequestParser {
         return .success((name, value))
     }
 
-    /// Rules that need the whole head: Host for HTTP/1.1, and no request body.
-    private static func semanticFailure(_ head: HTTPRequestHead) -> HTTPParseError? {
+    /// Rules that need the whole head: Host for HTTP/1.1, and a body only by `Content-Length`
+    /// and within `maxBodyBytes` (0 for the metrics listener: no bodies at all).
+    private static func bodyLength(_ head: HTTPRequestHead, limits: HTTPParseLimits) -> Result<Int, HTTPParseError> {
         let hosts = head.headers.filter { $0.name == "host" }
         if hosts.count > 1 || (head.version == .http11 && hosts.isEmpty) {
-            return HTTPParseError(.badRequest, "an HTTP/1.1 request needs exactly one Host header")
+            return .failure(HTTPParseError(.badRequest, "an HTTP/1.1 request needs exactly one Host header"))
         }
+        let refusal = limits.maxBodyBytes == 0 ? "request bodies are not accepted" : "request body larger than \(limits.maxBodyBytes) bytes"
         if head.headers.contains(where: { $0.name == "transfer-encoding" }) {
-            return HTTPParseError(.contentTooLarge, "request bodies are not accepted")
+            return .failure(HTTPParseError(.contentTooLarge, limits.maxBodyBytes == 0 ? refusal : "chunked request bodies are not accepted"))
         }
         let lengths = Set(head.headers.filter { $0.name == "content-length" }.map(\.value))
-        guard lengths.count <= 1 else { return HTTPParseError(.badRequest, "conflicting Content-Length headers") }
-        if let length = lengths.first {
-            guard !length.isEmpty, length.utf8.allSatisfy(isDigit) else { return HTTPParseError(.badRequest, "malformed Content-Length") }
-            if length.utf8.contains(where: { $0 != UInt8(ascii: "0") }) {
-                return HTTPParseError(.contentTooLarge, "request bodies are not accepted")
-            }
+        guard lengths.count <= 1 else { return .failure(HTTPParseError(.badRequest, "conflicting Content-Length headers")) }
+        guard let text = lengths.first else { return .success(0) }
+        guard !text.isEmpty, text.utf8.allSatisfy(isDigit) else { return .failure(HTTPParseError(.badRequest, "malformed Content-Length")) }
+        let digits = text.drop { $0 == "0" }
+        guard digits.count <= 18, let length = Int(digits.isEmpty ? "0" : String(digits)), length <= limits.maxBodyBytes else {
+            return .failure(HTTPParseError(.contentTooLarge, refusal))
         }
-        return nil
+        return .success(length)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

@@ -31,6 +31,11 @@ public struct MetricsRouter: HTTPHandler {
         self.metrics = metrics
     }
 
+    public func respond(to request: IncomingRequest) -> HTTPResponse {
+        respond(to: request.head)
+    }
+
+    /// The response to a request head (the metrics routes take no body).
     public func respond(to request: HTTPRequestHead) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .text(.methodNotAllowed, "Only GET and HEAD are supported.\n", headers: [("Allow", "GET, HEAD")])

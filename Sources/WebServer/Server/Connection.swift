@@ -128,7 +128,7 @@ final class Connection: @unchecked Sendable {
         case .idle, .readingHead:
             break
         }
-        let cap = environment.configuration.limits.maxHeadBytes + Self.readSize
+        let cap = environment.configuration.limits.maxHeadBytes + environment.configuration.limits.maxBodyBytes + Self.readSize
         reading: while buffer.count < cap {
             switch SocketIO.read(fd, into: scratch) {
             case .bytes(let count):
@@ -164,8 +164,17 @@ final class Connection: @unchecked Sendable {
                 setDeadline(after: environment.configuration.headTimeout)
             }
         case .complete(let head, let consumed):
-            buffer.removeFirst(consumed)
-            let response = environment.handler.respond(to: head)
+            // A body (only where the limits allow one) must be complete before the handler runs.
+            guard buffer.count >= consumed + head.contentLength else {
+                if state == .idle {
+                    state = .readingHead
+                    setDeadline(after: environment.configuration.headTimeout)
+                }
+                return
+            }
+            let body = Array(buffer[consumed..<(consumed + head.contentLength)])
+            buffer.removeFirst(consumed + head.contentLength)
+            let response = environment.handler.respond(to: IncomingRequest(head: head, body: body))
             let keepAlive = head.shouldKeepAlive && !isCloseRequested && !isPeerClosed
             environment.logger.debug("request", [
                 "peer": peer, "method": head.method, "path": head.path, "status": String(response.status.rawValue),
