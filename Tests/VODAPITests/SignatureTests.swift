@@ -186,3 +186,67 @@ struct SignatureTests {
         #expect(try Endpoint(parsing: "http://internal.example", allowInsecureHTTP: true).scheme == "http")
     }
 }
+
+@Suite("The verifier accepts what the signer signs and nothing else")
+struct SignatureVerifierTests {
+    static let secrets = ["testid": "testsecret"]
+
+    /// A signed request as the server receives it.
+    static func received(_ signed: HTTPRequest) -> SignatureVerifier.Received {
+        let query = signed.url.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        var headers = Dictionary(signed.headers.fields.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        headers["host"] = headers["host"] ?? "vod.cn-shanghai.aliyuncs.com"
+        return SignatureVerifier.Received(method: signed.method, query: query, headers: headers, body: signed.body)
+    }
+
+    static func sign(_ version: SignatureVersion, method: HTTPMethod, placement: RPCRequest.ParameterPlacement,
+                     credentials: Credentials = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")) -> HTTPRequest {
+        let request = RPCRequest(action: "RefreshVodObjectCaches", version: "2017-03-21", method: method,
+                                 parameters: ["ObjectPath": "https://vod.example.com/a b*c~d.mp4\nhttps://vod.example.com/视频.m3u8", "ObjectType": "File"],
+                                 placement: placement)
+        return RequestSigner(version: version, endpoint: .vodDefault).sign(request, credentials: credentials, epochSeconds: 1_714_564_800, nonce: "n-1")
+    }
+
+    @Test(arguments: [
+        (SignatureVersion.v2, HTTPMethod.get, RPCRequest.ParameterPlacement.query), (.v2, .post, .formBody), (.v2, .post, .query),
+        (.v3, .get, .query), (.v3, .post, .formBody), (.v3, .post, .query),
+    ])
+    func signedRequestsVerify(version: SignatureVersion, method: HTTPMethod, placement: RPCRequest.ParameterPlacement) throws {
+        let result = SignatureVerifier.verify(Self.received(Self.sign(version, method: method, placement: placement)), secret: { Self.secrets[$0] })
+        let signed = try result.get()
+        #expect(signed.version == version && signed.accessKeyId == "testid" && signed.action == "RefreshVodObjectCaches")
+        #expect(signed.nonce == "n-1" && signed.apiVersion == "2017-03-21" && signed.parameters["ObjectType"] == "File")
+        #expect(signed.parameters["ObjectPath"]?.hasSuffix("视频.m3u8") == true)
+    }
+
+    @Test(arguments: [SignatureVersion.v2, .v3])
+    func tamperingIsCaught(version: SignatureVersion) {
+        var received = Self.received(Self.sign(version, method: .get, placement: .query))
+        received.query = received.query.replacingOccurrences(of: "ObjectType=File", with: "ObjectType=Directory")
+        guard case .failure(.mismatch(let stringToSign)) = SignatureVerifier.verify(received, secret: { Self.secrets[$0] }) else {
+            Issue.record("tampered query accepted")
+            return
+        }
+        #expect(!stringToSign.isEmpty)
+        let other = Self.received(Self.sign(version, method: .get, placement: .query))
+        #expect(SignatureVerifier.verify(other, secret: { _ in "wrong" }).failureCode == "SignatureDoesNotMatch")
+        #expect(SignatureVerifier.verify(other, secret: { _ in nil }).failureCode == "InvalidAccessKeyId.NotFound")
+        var methodChanged = other
+        methodChanged.method = .post
+        #expect(SignatureVerifier.verify(methodChanged, secret: { Self.secrets[$0] }).failureCode == "SignatureDoesNotMatch")
+    }
+
+    @Test func unsignedRequestsAreIncomplete() {
+        let bare = SignatureVerifier.Received(method: .get, query: "Action=DescribeVodRefreshQuota&AccessKeyId=testid", headers: [:], body: [])
+        #expect(SignatureVerifier.verify(bare, secret: { Self.secrets[$0] }).failureCode == "IncompleteSignature")
+        let badHeader = SignatureVerifier.Received(method: .get, query: "", headers: ["authorization": "Bearer x"], body: [])
+        #expect(SignatureVerifier.verify(badHeader, secret: { Self.secrets[$0] }).failureCode == "IncompleteSignature")
+    }
+}
+
+extension Result where Failure == SignatureVerifier.Failure {
+    var failureCode: String? {
+        if case .failure(let failure) = self { return failure.code }
+        return nil
+    }
+}
