@@ -34,10 +34,12 @@ let package = Package(
             dependencies: ["VODAPI", "Exposition", "Logging", "Primitives"],
             swiftSettings: swiftSettings
         ),
+        // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
+        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
+            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -70,6 +72,11 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "VODAPI", "WebServer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,105 @@
+import Primitives
+
+/// Domains, quota, tasks and log listings of the simulated account.
+struct AccountOperations: Sendable {
+    let domains: [String]
+    let tasks: CacheTasks
+    let model: TrafficModel
+
+    func userDomains(_ parameters: [String: String], requestId: String) throws(APIReply.Refusal) -> APIReply {
+        let pageSize = try ParameterRules.page(parameters, "PageSize", default: 20, range: 1...50)
+        let pageNumber = try ParameterRules.page(parameters, "PageNumber", default: 1, range: 1...100_000)
+        if let status = parameters["DomainStatus"],
+           !["online", "offline", "configuring", "configure_failed", "checking", "check_failed"].contains(status) {
+            throw APIReply.Refusal(400, "InvalidDomainStatus.ValueNotSupported", "Specified DomainStatus is not supported.")
+        }
+        let searchType = parameters["DomainSearchType"] ?? "fuzzy_match"
+        guard ["fuzzy_match", "pre_match", "suf_match", "full_match"].contains(searchType) else {
+            throw APIReply.Refusal(400, "InvalidDomainSearchType.ValueNotSupported", "Specified DomainSearchType is not supported.")
+        }
+        var matching = domains
+        if let filter = parameters["DomainName"]?.lowercased(), !filter.isEmpty {
+            matching = matching.filter { name in
+                switch searchType {
+                case "pre_match": name.hasPrefix(filter)
+                case "suf_match": name.hasSuffix(filter)
+                case "full_match": name == filter
+                default: name.contains(filter)
+                }
+            }
+        }
+        if let status = parameters["DomainStatus"], status != "online" { matching = [] }
+        let page = matching.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize).map { name -> [String: Any] in
+            [
+                "DomainName": name, "Cname": "\(name).w.kunlungr.com", "DomainStatus": "online", "SslProtocol": "on",
+                "GmtCreated": "2024-03-01T08:00:00Z", "GmtModified": "2025-06-01T08:00:00Z", "Description": "", "Sandbox": "normal",
+                "Sources": ["Source": [["Content": "origin.\(name)", "Type": "domain", "Port": 443, "Priority": "20"]]],
+            ]
+        }
+        return APIReply(body: ["RequestId": requestId, "PageNumber": pageNumber, "PageSize": pageSize, "TotalCount": matching.count,
+                               "Domains": ["PageData": page]])
+    }
+
+    func quota(now: Int64, requestId: String) -> APIReply {
+        let quota = tasks.quota(now: now)
+        func pair(_ kind: String) -> (String, String) { (String(quota[kind]!.quota), String(quota[kind]!.remaining)) }
+        return APIReply(body: [
+            "RequestId": requestId, "UrlQuota": pair("url").0, "UrlRemain": pair("url").1, "DirQuota": pair("directory").0,
+            "DirRemain": pair("directory").1, "PreloadQuota": pair("preload").0, "PreloadRemain": pair("preload").1,
+            "BlockQuota": pair("block").0, "blockRemain": pair("block").1,
+        ])
+    }
+
+    func refreshTasks(_ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
+        let found = try tasks.describe(parameters, now: now)
+        let entries = found.page.map { task -> [String: Any] in
+            let status = task.status(at: now)
+            var entry: [String: Any] = [
+                "TaskId": task.id, "ObjectPath": task.path, "ObjectType": task.type, "Status": status,
+                "Process": status == "Refreshing" ? "\(min(95, (now - task.created) * 5))%" : "100%",
+                "CreationTime": UTCTimestamp.format(task.created),
+            ]
+            if status == "Failed" { entry["Description"] = "Origin Timeout" }
+            return entry
+        }
+        return APIReply(body: ["RequestId": requestId, "PageNumber": found.pageNumber, "PageSize": found.pageSize, "TotalCount": found.total,
+                               "Tasks": ["Task": entries]])
+    }
+
+    /// DescribeVodDomainLog: one gzip file per hour, listed once the hour is over.
+    func domainLog(_ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
+        let names = try ParameterRules.domains(parameters, limit: 1, required: true)
+        let pageSize = try ParameterRules.page(parameters, "PageSize", default: 300, range: 1...1000)
+        let pageNumber = try ParameterRules.page(parameters, "PageNumber", default: 1, range: 1...100_000)
+        let (start, end) = try ParameterRules.timeRange(parameters, now: now, defaultSpan: 86_400)
+        guard end - start <= 366 * 86_400 else {
+            throw APIReply.Refusal(400, "InvalidTime.ValueNotSupported", "The time span cannot exceed one year.")
+        }
+        let domain = names[0]
+        var files: [[String: Any]] = []
+        if domains.contains(domain) {
+            var hour = (start + 3599) / 3600 * 3600
+            while hour + 3600 <= min(end, now - 600) {
+                let stamp = UTCTimestamp.format(hour)
+                let compact = stamp.prefix(13).replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "T", with: "_")
+                let name = "\(domain)_\(compact)0000_\(hour / 3600 % 100_000).gz"
+                let size = Int64(model.finalBytes(domain, start: hour) / 4000)
+                files.append([
+                    "LogName": name,
+                    "LogPath": "vod-logs.oss-cn-shanghai.aliyuncs.com/\(domain)/\(name)?Expires=\(now + 3600)&OSSAccessKeyId=LTAI5tSimulator&Signature=sim",
+                    "LogSize": size, "StartTime": stamp, "EndTime": UTCTimestamp.format(hour + 3600),
+                ])
+                hour += 3600
+            }
+        }
+        let page = Array(files.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize))
+        return APIReply(body: [
+            "RequestId": requestId,
+            "DomainLogDetails": ["DomainLogDetail": [[
+                "DomainName": domain, "LogCount": page.count,
+                "PageInfos": ["PageNumber": pageNumber, "PageSize": pageSize, "Total": files.count],
+                "LogInfos": ["LogInfoDetail": page],
+            ] as [String: Any]]],
+        ])
+    }
+}

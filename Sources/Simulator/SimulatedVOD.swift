@@ -1,0 +1,182 @@
+import Foundation
+import Primitives
+import Synchronization
+import VODAPI
+import WebServer
+
+/// The simulated VOD API as an HTTP handler: the gateway's checks, the operations, the faults,
+/// and a small control endpoint (`/-/simulator`, `/-/simulator/faults`).
+public final class SimulatedVOD: HTTPHandler {
+    public let configuration: SimulatorConfiguration
+    private let clock: @Sendable () -> Int64
+    private let gateway: Gateway
+    private let data: DataOperations
+    private let account: AccountOperations
+    private let faults: Mutex<FaultSet>
+    private let random = Mutex(UInt64(0x5EED))
+    private let requestCounter = Atomic<UInt64>(0)
+    private let isStopping = Atomic<Bool>(false)
+
+    /// - Parameter clock: seconds since the epoch (the `clock` fault shifts it).
+    public init(configuration: SimulatorConfiguration, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.configuration = configuration
+        self.clock = clock
+        gateway = Gateway(configuration: configuration)
+        let model = TrafficModel(spikingDomains: configuration.spikingDomains)
+        data = DataOperations(model: model, domains: configuration.domains)
+        account = AccountOperations(domains: configuration.domains, tasks: CacheTasks(domains: configuration.domains), model: model)
+        faults = Mutex(configuration.faults)
+    }
+
+    /// The faults in force.
+    public var currentFaults: FaultSet {
+        get { faults.withLock { $0 } }
+        set { faults.withLock { $0 = newValue } }
+    }
+
+    /// Ends any `hang` so the listener can stop.
+    public func prepareToStop() {
+        isStopping.store(true, ordering: .relaxed)
+    }
+
+    public func respond(to request: IncomingRequest) -> WebServer.HTTPResponse {
+        let path = request.head.path
+        if path == "/-/healthy" { return .text(.ok, "Healthy.\n") }
+        if path.hasPrefix("/-/simulator") { return control(request) }
+        guard path == "/" else { return .text(.notFound, "The VOD API is served at /.\n") }
+        guard let method = VODAPI.HTTPMethod(rawValue: request.head.method), method == .get || method == .post else {
+            return .text(.methodNotAllowed, "GET or POST.\n", headers: [("Allow", "GET, POST")])
+        }
+        let reply = answer(request, method: method)
+        return render(reply)
+    }
+
+    // MARK: The API
+
+    private func answer(_ request: IncomingRequest, method: VODAPI.HTTPMethod) -> APIReply {
+        let faults = faults.withLock { $0 }
+        let now = clock() + faults.clockOffset
+        let requestId = makeRequestId()
+        if faults.slowSeconds > 0 { Thread.sleep(forTimeInterval: faults.slowSeconds) }
+        if faults.hang {
+            let deadline = Date().addingTimeInterval(600)
+            while self.faults.withLock({ $0.hang }) && !isStopping.load(ordering: .relaxed) && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        if faults.rejectAuthentication {
+            return .error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.", requestId: requestId)
+        }
+        if roll() < faults.throttleShare {
+            return .error(503, "Throttling", "Request was denied due to request throttling.", requestId: requestId,
+                          headers: [("x-acs-retry-after", "1000"), ("x-ratelimit-user-api", "Limit:10,Remain:0,TimeLeft:1000,Reset:\(now + 1)")])
+        }
+        if roll() < faults.serverErrorShare {
+            return .error(500, "InternalError", "The request processing has failed due to some unknown error.", requestId: requestId)
+        }
+        var headers = Dictionary(request.head.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        headers["host"] = headers["host"] ?? "vod.cn-shanghai.aliyuncs.com"
+        let received = SignatureVerifier.Received(method: method, query: request.head.query, headers: headers, body: request.body)
+        let signed: SignatureVerifier.SignedRequest
+        switch gateway.admit(received, now: now) {
+        case .success(let admitted): signed = admitted
+        case .failure(let refusal): return .error(refusal.status, refusal.code, refusal.message, requestId: requestId)
+        }
+        do {
+            return try operation(signed.action ?? "", signed.parameters, now: now, requestId: requestId)
+        } catch {
+            return .error(error.status, error.code, error.message, requestId: requestId)
+        }
+    }
+
+    private func operation(_ action: String, _ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
+        switch action {
+        case _ where DataOperations.containers[action] != nil:
+            return try data.respond(action, parameters, now: now, requestId: requestId)
+        case "DescribeVodDomainRealTimeDetailData":
+            return try data.realtime(parameters, now: now, requestId: requestId)
+        case "DescribeVodUserDomains":
+            return try account.userDomains(parameters, requestId: requestId)
+        case "DescribeVodRefreshQuota":
+            return account.quota(now: now, requestId: requestId)
+        case "DescribeVodRefreshTasks":
+            return try account.refreshTasks(parameters, now: now, requestId: requestId)
+        case "RefreshVodObjectCaches":
+            return APIReply(body: ["RequestId": requestId, "RefreshTaskId": try account.tasks.submit(parameters, preload: false, now: now)])
+        case "PreloadVodObjectCaches":
+            return APIReply(body: ["RequestId": requestId, "PreloadTaskId": try account.tasks.submit(parameters, preload: true, now: now)])
+        case "DescribeVodDomainLog":
+            return try account.domainLog(parameters, now: now, requestId: requestId)
+        default:
+            throw APIReply.Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+        }
+    }
+
+    /// The reply as HTTP, with the body faults applied.
+    private func render(_ reply: APIReply) -> WebServer.HTTPResponse {
+        let faults = faults.withLock { $0 }
+        var reply = reply
+        if faults.wrongTypes { reply.body = Self.breakTypes(reply.body) }
+        var body = reply.encoded()
+        if faults.malformed { body = Array("{not json".utf8) }
+        if faults.truncate { body = Array(body.prefix(max(1, body.count / 2))) }
+        let status = HTTPStatus(rawValue: reply.status) ?? (reply.status >= 500 ? .serviceUnavailable : .badRequest)
+        return WebServer.HTTPResponse(status: status, headers: [("Content-Type", "application/json;charset=utf-8")] + reply.headers, body: [body[...]])
+    }
+
+    /// Numbers-as-strings become objects: a type the client must refuse with a clear error.
+    private static func breakTypes(_ value: [String: Any]) -> [String: Any] {
+        value.reduce(into: [:]) { result, entry in
+            switch entry.value {
+            case let text as String where entry.key.hasSuffix("Value") || entry.key == "DataInterval": result[entry.key] = ["unexpected": text]
+            case let object as [String: Any]: result[entry.key] = breakTypes(object)
+            case let list as [[String: Any]]: result[entry.key] = list.map(breakTypes)
+            default: result[entry.key] = entry.value
+            }
+        }
+    }
+
+    private func roll() -> Double {
+        random.withLock { state in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+    }
+
+    private func makeRequestId() -> String {
+        let number = requestCounter.add(1, ordering: .relaxed).newValue
+        let hex = String(number, radix: 16, uppercase: true)
+        return "5F1D0C2A-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+
+    // MARK: Control
+
+    private func control(_ request: IncomingRequest) -> WebServer.HTTPResponse {
+        let query = Dictionary((PercentEncoding.parsePairs(request.head.query, plusAsSpace: true) ?? []).map { ($0.key, $0.value) },
+                               uniquingKeysWith: { _, last in last })
+        if request.head.path == "/-/simulator/faults" && request.head.method == "POST" {
+            if query["clear"] != nil {
+                currentFaults = FaultSet()
+            } else if let text = query["set"] {
+                do {
+                    currentFaults = try FaultSet(parsing: text)
+                } catch {
+                    return .text(.badRequest, "\(error.description)\n")
+                }
+            } else {
+                return .text(.badRequest, "POST /-/simulator/faults?set=LIST or ?clear\n")
+            }
+        } else if request.head.method != "GET" {
+            return .text(.methodNotAllowed, "GET, or POST to /-/simulator/faults.\n", headers: [("Allow", "GET, POST")])
+        }
+        let info: [String: Any] = [
+            "accessKeyId": configuration.accessKeyId, "domains": configuration.domains,
+            "spikingDomains": configuration.spikingDomains.sorted(), "faults": currentFaults.description,
+        ]
+        let body = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys])) ?? Data()
+        return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [[UInt8](body)[...]])
+    }
+}
