@@ -18,6 +18,14 @@ public enum ExporterMain {
         case "--help", "-h", "help":
             print(usage, terminator: "")
             return ExitStatus.success
+        case "demo":
+            return await DemoCommand.run(Array(arguments.dropFirst()), environment: environment)
+        case "simulate":
+            if arguments.contains("--help") {
+                print("\(ProductVersion.name) simulate [FLAGS]: the VOD API simulator.\n\nFlags:\n\(UsageText.flags(SimulateCommand.definitions))", terminator: "")
+                return ExitStatus.success
+            }
+            return await SimulateCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
             return await runAgent(arguments, environment: environment)
         }
@@ -30,16 +38,20 @@ public enum ExporterMain {
         \(ProductVersion.name) \(ProductVersion.version): Prometheus exporter and operator CLI for Alibaba Cloud ApsaraVideo VOD CDN.
 
         Usage:
-          \(ProductVersion.name) [FLAGS]      run the exporter (serves /metrics)
-          \(ProductVersion.name) --version    print the version
-          \(ProductVersion.name) --help       print this help
+          \(ProductVersion.name) [FLAGS]         run the exporter (serves /metrics)
+          \(ProductVersion.name) demo            the exporter against the built-in API simulator: no account needed
+          \(ProductVersion.name) simulate        the VOD API simulator alone (simulate --help for its flags)
+          \(ProductVersion.name) --version       print the version
+          \(ProductVersion.name) --help          print this help
 
         Flags (each can also be set through the environment variable shown):
         \(UsageText.flags(agentDefinitions))
         """
     }
 
-    static func runAgent(_ arguments: [String], environment: [String: String]) async -> Int32 {
+    /// Runs the agent until SIGTERM/SIGINT.
+    /// - Parameter announce: called with the metrics URL once the listener is up (the demo prints it).
+    static func runAgent(_ arguments: [String], environment: [String: String], announce: ((String) -> Void)? = nil) async -> Int32 {
         let web: WebOptions, options: AgentOptions, logger: Logger
         do {
             let flags = try FlagParser.parse(arguments, environment: environment, definitions: agentDefinitions)
@@ -64,6 +76,10 @@ public enum ExporterMain {
             "version": ProductVersion.version, "metrics": web.telemetryPath, "endpoint": options.client.endpoint.description,
             "shard": options.agent.selection.shard.description,
         ])
+        if let announce {
+            let host = web.server.listenAddress.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1"
+            announce("http://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
+        }
         await assembly.service.prepare()
         let polling = Task { await assembly.service.run() }
         for await number in signals.signals {

@@ -23,7 +23,7 @@ import VODAPI
         let domestic = try #require(families["aliyun_vod_traffic_bytes_total"]?.value(["domain": domain, "area": "domestic"]))
         let overseas = try #require(families["aliyun_vod_traffic_bytes_total"]?.value(["domain": domain, "area": "overseas"]))
         #expect(domestic + overseas == expected)
-        #expect(families["aliyun_vod_traffic_bytes"]?.value(["domain": domain, "area": "domestic"]) == (FakeVODAPI.traffic(domain, newestSettled) * 0.75).rounded())
+        #expect(families["aliyun_vod_interval_traffic_bytes"]?.value(["domain": domain, "area": "domestic"]) == (FakeVODAPI.traffic(domain, newestSettled) * 0.75).rounded())
         #expect(families["aliyun_vod_https_traffic_bytes_total"]?.value(["domain": domain, "area": "unknown"]) == expected / 2)
         let bandwidth = FakeVODAPI.traffic(domain, newestSettled) * 8 / 300
         #expect(families["aliyun_vod_bandwidth_bytes_per_second"]?.value(["domain": domain, "area": "domestic"]) == (bandwidth * 0.75).rounded() / 8)
@@ -124,12 +124,20 @@ import VODAPI
         #expect(seen.sorted() == domains.sorted())
     }
 
-    @Test func everyFamilyPassesPromtool() async throws {
+    /// Everything the agent serves, in both formats, through the snapshot the listener uses:
+    /// promtool lints the text, the Python client's strict parser reads the OpenMetrics.
+    @Test func everyFamilyPassesPromtoolAndTheOpenMetricsParser() async throws {
         let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
         _ = try await harness.cycle()
-        let body = ExpositionRenderer.render(try await harness.engine.families() + ProcessMetricsCollector().collect(), format: .text)
-        let outcome = try ExternalTool.outcome("promtool", ["check", "metrics"], input: body)
+        let snapshot = try ExpositionSnapshot(families: try await harness.engine.families())
+        let fresh = ProcessMetricsCollector().collect()
+        let text = snapshot.body(format: .text, fresh: fresh, gzip: false).joined
+        let outcome = try ExternalTool.outcome("promtool", ["check", "metrics"], input: text)
         #expect(outcome.status == 0 && outcome.standardError.isEmpty, "\(outcome.standardError)")
+        let openMetrics = snapshot.body(format: .openMetrics, fresh: fresh, gzip: false).joined
+        let script = "import sys\nfrom prometheus_client.openmetrics.parser import text_string_to_metric_families\nprint(len(list(text_string_to_metric_families(sys.stdin.read()))))"
+        let parsed = try ExternalTool.outcome("python3", ["-c", script], input: openMetrics)
+        #expect(parsed.status == 0, "\(parsed.standardError)")
     }
 }
 

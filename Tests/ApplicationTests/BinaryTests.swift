@@ -124,3 +124,44 @@ final class ServingProcess {
 
     var standardError: String { errorText }
 }
+
+/// The demo, `simulate`, and the agent binary against `simulate`: the whole product on loopback.
+@Suite(.serialized) struct EndToEndTests {
+    @Test func demoServesRealisticMetricsWithinSeconds() throws {
+        let demo = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0"])
+        BinaryTests.waitUntil { (try? TestClient(port: demo.port).request("/-/ready").status) == 200 }
+        let body = try TestClient(port: demo.port).request("/metrics").text
+        #expect(body.contains("aliyun_vod_up 1\n"))
+        for domain in ["video.example.com", "live.example.com", "cdn.example.net", "vod.example.org"] {
+            #expect(body.contains("aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"\(domain)\"}"), "\(domain)")
+        }
+        #expect(body.contains("aliyun_vod_realtime_responses{code=\"200\",domain=\"live.example.com\"}"))
+        #expect(!body.contains("collector_success{collector=\"traffic\"} 0"))
+        #expect(try demo.terminate() == 0)
+    }
+
+    @Test func agentAgainstTheSimulator() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--domains", "a.example.com,b.example.com",
+                                                       "--access-key-id", "LTAItest", "--access-key-secret", "s3cret"])
+        let endpoint = "http://127.0.0.1:\(simulator.port)"
+        let agent = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", endpoint, "--aliyun.signature-version", "v2", "--log.level", "debug"],
+            environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAItest", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cret"])
+        BinaryTests.waitUntil { (try? TestClient(port: agent.port).request("/-/ready").status) == 200 }
+        var body = try TestClient(port: agent.port).request("/metrics").text
+        #expect(body.contains("aliyun_vod_up 1\n") && body.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
+        #expect(body.contains("aliyun_vod_bandwidth_bytes_per_second{area=\"overseas\",domain=\"b.example.com\"}"))
+
+        // Wrong credentials: the agent keeps serving and says so.
+        let refused = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", endpoint, "--domain", "a.example.com"],
+            environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAItest", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong"])
+        BinaryTests.waitUntil { (try? TestClient(port: refused.port).request("/-/ready").status) == 200 }
+        body = try TestClient(port: refused.port).request("/metrics").text
+        #expect(body.contains("aliyun_vod_up 0\n") && body.contains("result=\"auth_error\""))
+        #expect(try refused.terminate() == 0)
+        #expect(refused.standardError.contains("SignatureDoesNotMatch") && !refused.standardError.contains("wrong"))
+        #expect(try agent.terminate() == 0)
+        #expect(try simulator.terminate() == 0)
+    }
+}

@@ -92,7 +92,7 @@ struct DomainPoller: Sendable {
     }
 
     /// Hit rates come as percentages; exported as ratios (0–1).
-    private static func ratio(_ percent: Double) -> Double { min(1, percent / 100) }
+    private static func ratio(_ percent: Double) -> Double { min(1, (percent * 100).rounded() / 10_000) }
 
     private func lookbackWindow(_ now: Int64) -> Range<Int64> {
         let end = PollWindowPlanner.floorDivide(now, 300) * 300

@@ -102,7 +102,8 @@ struct DataOperations: Sendable {
 
     /// Numbers as the API writes them: strings, integers without a fraction.
     static func text(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return String((value * 10_000).rounded() / 10_000)  // no binary noise such as 0.6500000000000004
     }
 
     /// DescribeVodDomainRealTimeDetailData: 1-minute records per domain, `Data` a JSON string.

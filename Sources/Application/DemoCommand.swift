@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Simulator
+import VODAPI
+import WebServer
+
+/// `vodcdn-exporter demo`: the simulator and the agent against it, on loopback, with every
+/// collector on: realistic metrics within seconds and no cloud account.
+enum DemoCommand {
+    static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("""
+                \(ProductVersion.name) demo [AGENT FLAGS]
+
+                Starts the VOD API simulator on a free loopback port and the agent against it, with
+                every collector on, and prints the metrics URL. Ctrl-C stops both.
+                Agent flags are accepted (see \(ProductVersion.name) --help); the listener defaults to 127.0.0.1:\(WebOptions.defaultPort).
+                """)
+            return ExitStatus.success
+        }
+        let configuration = SimulatorConfiguration()
+        let simulator = SimulatorServer(configuration: configuration, listenAddress: ListenAddress(host: "127.0.0.1", port: 0))
+        do {
+            try simulator.start()
+        } catch {
+            ExporterMain.writeError("\(ProductVersion.name) demo: cannot start the simulator: \(error.description)\n")
+            return ExitStatus.failure
+        }
+        defer { simulator.stop() }
+        var agentArguments = [
+            "--aliyun.endpoint", simulator.endpoint,
+            "--collector.origin", "--collector.hitratio", "--collector.requests", "--collector.realtime",
+            "--api.max-qps", "50",
+        ]
+        if !arguments.contains(where: { $0.hasPrefix("--web.listen-address") }) {
+            agentArguments += ["--web.listen-address", "127.0.0.1:\(WebOptions.defaultPort)"]
+        }
+        var agentEnvironment = environment.filter { !$0.key.hasPrefix("ALIBABA_CLOUD_") && !$0.key.hasPrefix("VODCDN_") }
+        agentEnvironment["ALIBABA_CLOUD_ACCESS_KEY_ID"] = configuration.accessKeyId
+        agentEnvironment["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = configuration.accessKeySecret
+        return await ExporterMain.runAgent(agentArguments + arguments, environment: agentEnvironment, announce: { url in
+            print("""
+                vodcdn-exporter demo: the agent polls the built-in VOD API simulator (\(simulator.endpoint)) for \(configuration.domains.count) domains.
+                  metrics:   \(url)
+                  simulator: \(simulator.endpoint)/-/simulator  (faults: curl -X POST '\(simulator.endpoint)/-/simulator/faults?set=throttle:0.5')
+                Press Ctrl-C to stop.
+                """)
+            fflush(nil)
+        })
+    }
+}
