@@ -165,3 +165,21 @@ final class ServingProcess {
         #expect(try simulator.terminate() == 0)
     }
 }
+
+/// Alibaba's official Python SDKs (installed by scripts/test) call the seven seed operations
+/// against `simulate`: signatures verified, answers parsed.
+@Suite(.serialized) struct OfficialSDKTests {
+    @Test func pythonSDKsWorkAgainstTheSimulator() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/sdk-compat/check_python_sdks.py").path
+        let outcome = try ExternalTool.outcome("python3", [script, "127.0.0.1:\(simulator.port)", "LTAI5tSimulatorKeyId",
+                                                           "SimulatorSecretNotForProduction", "video.example.com"])
+        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("all calls passed"))
+        // A wrong secret is refused (the SDK names it, having compared the server's string to sign).
+        let refused = try ExternalTool.outcome("python3", [script, "127.0.0.1:\(simulator.port)", "LTAI5tSimulatorKeyId", "wrong", "video.example.com"])
+        #expect(refused.status != 0 && refused.standardError.contains("InvalidAccessKeySecret"))
+    }
+}
