@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "VODAPI", "Exposition", "Logging", "Primitives", "TestSupport"],
+            dependencies: ["Agent", "Simulator", "WebServer", "VODAPI", "Exposition", "Logging", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

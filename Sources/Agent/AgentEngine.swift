@@ -134,7 +134,11 @@ public actor AgentEngine {
         }
         credentialsExpiry = await client.credentials.currentExpiration()
         let authFailed = failures.contains { ["auth_error", "credentials_error"].contains($0.resultLabel) }
-        let reached = successes > 0 || failures.contains { $0.apiError != nil }
+        // An API error or an undecodable 2xx answer still means the server took the request.
+        let reached = successes > 0 || failures.contains { error in
+            if case .decoding = error { return true }
+            return error.apiError != nil
+        }
         isUp = !authFailed && (reached || failures.isEmpty)
         hasCompletedCycle = true
     }
