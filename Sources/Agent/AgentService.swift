@@ -15,6 +15,8 @@ public final class AgentService: Sendable {
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let ready = Mutex(false)
+    /// The wait before the next poll, while one is running.
+    private let napping = Mutex<Task<Void, Never>?>(nil)
 
     /// - Parameters:
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
@@ -56,17 +58,23 @@ public final class AgentService: Sendable {
     public func run() async {
         var first = true
         while !Task.isCancelled {
+            // Calls are spread over the interval on scheduled polls only: the first poll and one
+            // asked for by `reload()` run at once.
+            var spreadCalls = false
             if !first {
                 let next = PollSchedule.nextPoll(after: clock(), interval: configuration.pollInterval, offset: configuration.pollOffset)
                 let wait = max(0, next - clock())
-                do {
-                    try await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000)
-                } catch {
-                    break
-                }
+                // The nap is its own task so that `reload()` can end it early without this
+                // loop mistaking that for a stop.
+                let nap = Task { _ = try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000) }
+                napping.withLock { $0 = nap }
+                await withTaskCancellationHandler { await nap.value } onCancel: { nap.cancel() }
+                napping.withLock { $0 = nil }
+                if Task.isCancelled { break }
+                spreadCalls = clock() >= next
             }
             let started = Date()
-            await engine.runCycle(spreadCalls: !first)
+            await engine.runCycle(spreadCalls: spreadCalls)
             if Task.isCancelled { break }
             await publish()
             await saveState()
@@ -79,9 +87,11 @@ public final class AgentService: Sendable {
         await saveState()
     }
 
-    /// Re-reads the domains file (SIGHUP); the next poll uses it.
+    /// Re-reads the domains file (SIGHUP) and polls at once, so a changed list shows within
+    /// seconds instead of at the next grid point.
     public func reload() async {
         await engine.reloadDomainsFile()
+        napping.withLock { $0 }?.cancel()
     }
 
     private func publish() async {
@@ -93,7 +103,8 @@ public final class AgentService: Sendable {
         }
     }
 
-    private func saveState() async {
+    /// Writes the state file now (also done after every poll and when `run` ends).
+    public func saveState() async {
         guard let stateFile else { return }
         let records = await engine.exportRecords()
         do {

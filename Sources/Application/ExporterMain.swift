@@ -92,9 +92,14 @@ public enum ExporterMain {
             logger.info("stopping; a second signal exits at once", ["signal": number == SIGTERM ? "SIGTERM" : "SIGINT"])
             break
         }
+        // Stop polling; a cycle stuck in slow API calls gets 2 s, then the state is saved anyway
+        // and the listener finishes its responses, all within the 5 s budget.
         polling.cancel()
-        await polling.value
-        await endpoint.server.stop(gracePeriod: 3)
+        if await !TaskDeadline.wait(for: polling, seconds: 2) {
+            logger.warn("a poll was still running at stop; saving the state without it")
+            await assembly.service.saveState()
+        }
+        await endpoint.server.stop(gracePeriod: 2)
         return ExitStatus.success
     }
 

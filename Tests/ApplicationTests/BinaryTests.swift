@@ -183,3 +183,45 @@ final class ServingProcess {
         #expect(refused.status != 0 && refused.standardError.contains("InvalidAccessKeySecret"))
     }
 }
+
+/// Operations of the running agent: SIGHUP, state across restarts.
+@Suite(.serialized) struct AgentOperationTests {
+    @Test func sighupReloadsTheDomainsFileAndStateSurvivesRestarts() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let domainsFile = folder.appendingPathComponent("domains.txt").path
+        let stateFile = folder.appendingPathComponent("state.json").path
+        try "video.example.com\n".write(toFile: domainsFile, atomically: true, encoding: .utf8)
+
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let arguments = ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)",
+                         "--domains.file", domainsFile, "--state.file", stateFile]
+        let agent = try ServingProcess(arguments: arguments, environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId",
+                                                                          "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
+        func metrics(_ port: UInt16) -> String { (try? TestClient(port: port).request("/metrics").text) ?? "" }
+        BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n") }
+        #expect(metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n"))
+
+        try "video.example.com\nlive.example.com\n".write(toFile: domainsFile, atomically: true, encoding: .utf8)
+        kill(agent.process.processIdentifier, SIGHUP)
+        BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n") }
+        let before = metrics(agent.port)
+        #expect(before.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
+        #expect(try agent.terminate() == 0)
+        let state = try String(contentsOfFile: stateFile, encoding: .utf8)
+        #expect(state.contains("\"format\":\"vodcdn-exporter-state\"") && state.contains("live.example.com"))
+
+        // A restart from the state continues the counters.
+        let restarted = try ServingProcess(arguments: arguments, environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId",
+                                                                              "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
+        BinaryTests.waitUntil { (try? TestClient(port: restarted.port).request("/-/ready").status) == 200 }
+        let line = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"video.example.com\"}") } }
+        let totalBefore = try #require(line(before).flatMap { Double($0.split(separator: " ").last!) })
+        let totalAfter = try #require(line(metrics(restarted.port)).flatMap { Double($0.split(separator: " ").last!) })
+        #expect(totalAfter >= totalBefore)
+        _ = try? restarted.terminate()
+        #expect(restarted.standardError.contains("state restored"))
+    }
+}
