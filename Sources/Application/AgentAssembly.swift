@@ -17,21 +17,9 @@ public struct AgentAssembly: Sendable {
     ///   - transport: how requests travel; URLSession unless a test passes its own.
     public init(options: AgentOptions, environment: [String: String], logger: Logger,
                 transport: any HTTPTransport = URLSessionTransport(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        let time = SystemTimeSource()
-        let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
-        let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: options.stsEndpoint,
-                                                 metadataEndpoint: options.metadataEndpoint)
-        let credentials = ReloadableCredentialsProvider {
-            ChainCredentialsProvider(
-                steps: CredentialsChain.plan(environment: environment, homeDirectory: environment["HOME"], files: LocalFileReader(), now: time.now()),
-                factory: factory)
-        }
-        self.credentials = credentials
         let statistics = APIStatistics()
-        let client = VODClient(
-            configuration: options.client, credentials: credentials, transport: transport,
-            gate: RequestGate(maxQPS: options.maxQPS, burst: max(1, Int(options.maxQPS.rounded(.up))), maxConcurrent: options.maxConcurrency),
-            time: time, nonce: nonce, observe: { statistics.record($0) })
+        let (client, credentials) = options.api.makeClient(environment: environment, transport: transport, observe: { statistics.record($0) })
+        self.credentials = credentials
         let engine = AgentEngine(
             configuration: options.agent, client: client, statistics: statistics, clock: clock, logger: logger.with("component", "agent"),
             readFile: { path in try String(contentsOfFile: path, encoding: .utf8) })
@@ -39,7 +27,7 @@ public struct AgentAssembly: Sendable {
         self.engine = engine
         service = AgentService(
             engine: engine, configuration: options.agent, publisher: publisher, stateFile: options.stateFile.map(StateFile.init(path:)),
-            endpoint: options.client.endpoint.description, staticFamilies: [BuildInfo.family], logger: logger.with("component", "agent"),
+            endpoint: options.api.client.endpoint.description, staticFamilies: [BuildInfo.family], logger: logger.with("component", "agent"),
             clock: clock)
     }
 }

@@ -26,24 +26,11 @@ public struct AgentOptions: Sendable {
         FlagDefinition("collector.requests", .boolean, default: "false", help: "Request counts and rates per domain (DescribeVodDomainQpsData)."),
         FlagDefinition("collector.realtime", .boolean, default: "false",
                        help: "1-minute bandwidth, requests and status codes per domain, 20 domains a call (DescribeVodDomainRealTimeDetailData): the freshest data for spike alerts."),
-        FlagDefinition("aliyun.endpoint", default: "https://vod.cn-shanghai.aliyuncs.com", placeholder: "URL",
-                       help: "VOD API endpoint; plain http:// only for loopback test endpoints."),
-        FlagDefinition("aliyun.signature-version", default: "v3", placeholder: "v3|v2", help: "Request signature: v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1)."),
-        FlagDefinition("aliyun.sts-endpoint", placeholder: "URL", help: "STS endpoint for role credentials (default: the region's public one)."),
-        FlagDefinition("aliyun.metadata-endpoint", default: "http://100.100.100.200", placeholder: "URL", help: "ECS instance metadata service."),
-        FlagDefinition("api.max-qps", .number, default: "10", help: "Most API calls per second, for the whole process (the account's limits are shared)."),
-        FlagDefinition("api.max-concurrency", .integer, default: "8", help: "Most API calls in flight."),
-        FlagDefinition("api.timeout", .duration, default: "10s", help: "Deadline of one API request."),
-        FlagDefinition("api.retries", .integer, default: "3", help: "Retries of a failed read call (throttling and 5xx), with backoff."),
-    ]
+    ] + APIOptions.definitions
 
     public var agent: AgentConfiguration
-    public var client: VODClientConfiguration
-    public var maxQPS: Double
-    public var maxConcurrency: Int
+    public var api: APIOptions
     public var stateFile: String?
-    public var stsEndpoint: Endpoint?
-    public var metadataEndpoint: Endpoint
 
     public init(_ flags: FlagValues) throws(UsageError) {
         let domains = flags.strings("domain").map { $0.lowercased() }
@@ -85,26 +72,6 @@ public struct AgentOptions: Sendable {
             maxBackfill: backfill, discoveryInterval: Int64(try flags.duration("discovery.interval", atLeast: 60) ?? 600),
             maxConcurrentDomains: try flags.integer("api.max-concurrency", in: 1...256) ?? 8)
 
-        func endpoint(_ name: String) throws(UsageError) -> Endpoint? {
-            guard let text = flags.string(name) else { return nil }
-            do {
-                return try Endpoint(parsing: text, allowInsecureHTTP: name == "aliyun.metadata-endpoint")
-            } catch {
-                throw UsageError("--\(name): \(error)")
-            }
-        }
-        let versionText = flags.string("aliyun.signature-version") ?? "v3"
-        guard let version = SignatureVersion(rawValue: versionText) else {
-            throw flags.invalid("aliyun.signature-version", versionText, expected: "v3 or v2")
-        }
-        client = VODClientConfiguration(
-            endpoint: try endpoint("aliyun.endpoint") ?? .vodDefault, signatureVersion: version,
-            requestTimeout: try flags.duration("api.timeout", atLeast: 0.1) ?? 10,
-            retryPolicy: RetryPolicy(maxAttempts: 1 + (try flags.integer("api.retries", in: 0...10) ?? 3)),
-            userAgent: ProductVersion.userAgent)
-        maxQPS = try flags.number("api.max-qps", in: 0.1...1000) ?? 10
-        maxConcurrency = try flags.integer("api.max-concurrency", in: 1...256) ?? 8
-        stsEndpoint = try endpoint("aliyun.sts-endpoint")
-        metadataEndpoint = try endpoint("aliyun.metadata-endpoint") ?? ECSMetadataCredentials.defaultEndpoint
+        api = try APIOptions(flags)
     }
 }

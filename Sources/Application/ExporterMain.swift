@@ -73,7 +73,7 @@ public enum ExporterMain {
             return ExitStatus.failure
         }
         logger.info("started", [
-            "version": ProductVersion.version, "metrics": web.telemetryPath, "endpoint": options.client.endpoint.description,
+            "version": ProductVersion.version, "metrics": web.telemetryPath, "endpoint": options.api.client.endpoint.description,
             "shard": options.agent.selection.shard.description,
         ])
         if let announce {
