@@ -35,7 +35,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
-        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",

@@ -27,6 +27,9 @@ public enum ExporterMain {
             }
             return await SimulateCommand.run(Array(arguments.dropFirst()), environment: environment)
         default:
+            if let name = arguments.first, let command = OperatorCommands.command(named: name) {
+                return await OperatorCommands.run(command, Array(arguments.dropFirst()), environment: environment)
+            }
             return await runAgent(arguments, environment: environment)
         }
     }
@@ -41,10 +44,13 @@ public enum ExporterMain {
           \(ProductVersion.name) [FLAGS]         run the exporter (serves /metrics)
           \(ProductVersion.name) demo            the exporter against the built-in API simulator: no account needed
           \(ProductVersion.name) simulate        the VOD API simulator alone (simulate --help for its flags)
+        \(OperatorCommands.all.map { "  \(ProductVersion.name) \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
           \(ProductVersion.name) --version       print the version
           \(ProductVersion.name) --help          print this help
 
-        Flags (each can also be set through the environment variable shown):
+        Each command has --help with its flags and examples.
+
+        Flags of the exporter (each can also be set through the environment variable shown):
         \(UsageText.flags(agentDefinitions))
         """
     }

@@ -18,6 +18,7 @@ enum SimulateCommand {
         FlagDefinition("spike", default: "live.example.com", placeholder: "LIST", help: "Domains whose traffic spikes (×6 for 30 minutes every 3 hours)."),
         FlagDefinition("faults", default: "", placeholder: "LIST",
                        help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth (change at run time: POST /-/simulator/faults?set=…)."),
+        FlagDefinition("task-duration", .duration, default: "20s", help: "How long refresh and preload tasks stay Refreshing."),
         FlagDefinition("access-key-id", default: "LTAI5tSimulatorKeyId", placeholder: "ID", help: "The AccessKeyId requests must be signed with."),
         FlagDefinition("access-key-secret", default: "SimulatorSecretNotForProduction", placeholder: "SECRET", help: "Its secret."),
     ] + LogOptions.definitions
@@ -39,7 +40,8 @@ enum SimulateCommand {
         }
         let configuration = SimulatorConfiguration(
             domains: domains, spikingDomains: Set((flags.string("spike") ?? "").split(separator: ",").map(String.init)),
-            accessKeyId: flags.string("access-key-id") ?? "", accessKeySecret: flags.string("access-key-secret") ?? "", faults: faults)
+            accessKeyId: flags.string("access-key-id") ?? "", accessKeySecret: flags.string("access-key-secret") ?? "", faults: faults,
+            taskSeconds: Int64(try flags.duration("task-duration") ?? 20))
         return (configuration, address)
     }
 

@@ -24,7 +24,8 @@ public final class SimulatedVOD: HTTPHandler {
         gateway = Gateway(configuration: configuration)
         let model = TrafficModel(spikingDomains: configuration.spikingDomains)
         data = DataOperations(model: model, domains: configuration.domains)
-        account = AccountOperations(domains: configuration.domains, tasks: CacheTasks(domains: configuration.domains), model: model)
+        account = AccountOperations(domains: configuration.domains, tasks: CacheTasks(domains: configuration.domains, taskSeconds: configuration.taskSeconds), model: model,
+                                    logs: LogFiles(model: model))
         faults = Mutex(configuration.faults)
     }
 
@@ -42,6 +43,7 @@ public final class SimulatedVOD: HTTPHandler {
     public func respond(to request: IncomingRequest) -> WebServer.HTTPResponse {
         let path = request.head.path
         if path == "/-/healthy" { return .text(.ok, "Healthy.\n") }
+        if path.hasPrefix("/-/simulator/logs/") { return logFile(request) }
         if path.hasPrefix("/-/simulator") { return control(request) }
         guard path == "/" else { return .text(.notFound, "The VOD API is served at /.\n") }
         guard let method = VODAPI.HTTPMethod(rawValue: request.head.method), method == .get || method == .post else {
@@ -83,13 +85,13 @@ public final class SimulatedVOD: HTTPHandler {
         case .failure(let refusal): return .error(refusal.status, refusal.code, refusal.message, requestId: requestId)
         }
         do {
-            return try operation(signed.action ?? "", signed.parameters, now: now, requestId: requestId)
+            return try operation(signed.action ?? "", signed.parameters, now: now, requestId: requestId, host: headers["host"] ?? "127.0.0.1")
         } catch {
             return .error(error.status, error.code, error.message, requestId: requestId)
         }
     }
 
-    private func operation(_ action: String, _ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
+    private func operation(_ action: String, _ parameters: [String: String], now: Int64, requestId: String, host: String) throws(APIReply.Refusal) -> APIReply {
         switch action {
         case _ where DataOperations.containers[action] != nil:
             return try data.respond(action, parameters, now: now, requestId: requestId)
@@ -106,7 +108,7 @@ public final class SimulatedVOD: HTTPHandler {
         case "PreloadVodObjectCaches":
             return APIReply(body: ["RequestId": requestId, "PreloadTaskId": try account.tasks.submit(parameters, preload: true, now: now)])
         case "DescribeVodDomainLog":
-            return try account.domainLog(parameters, now: now, requestId: requestId)
+            return try account.domainLog(parameters, now: now, requestId: requestId, host: host)
         default:
             throw APIReply.Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
         }
@@ -150,6 +152,29 @@ public final class SimulatedVOD: HTTPHandler {
         let number = requestCounter.add(1, ordering: .relaxed).newValue
         let hex = String(number, radix: 16, uppercase: true)
         return "5F1D0C2A-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+
+    // MARK: Log files
+
+    /// A log file, whole or from a `Range: bytes=N-` offset (206), as OSS serves them.
+    private func logFile(_ request: IncomingRequest) -> WebServer.HTTPResponse {
+        let name = String(request.head.path.dropFirst("/-/simulator/logs/".count))
+        guard let (domain, hour) = LogFiles.parse(name), configuration.domains.contains(domain) else {
+            return .text(.notFound, "NoSuchKey\n")
+        }
+        let content = account.logs.content(domain: domain, hour: hour)
+        guard let range = request.head.header("range") else {
+            return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/gzip")], body: [content[...]])
+        }
+        guard range.hasPrefix("bytes="), range.hasSuffix("-"), let start = Int(range.dropFirst(6).dropLast()), start >= 0 else {
+            return .text(.badRequest, "only Range: bytes=N- is supported\n")
+        }
+        guard start < content.count else {
+            return WebServer.HTTPResponse(status: .rangeNotSatisfiable, headers: [("Content-Range", "bytes */\(content.count)")])
+        }
+        return WebServer.HTTPResponse(status: .partialContent, headers: [
+            ("Content-Type", "application/gzip"), ("Content-Range", "bytes \(start)-\(content.count - 1)/\(content.count)"),
+        ], body: [content[start...]])
     }
 
     // MARK: Control

@@ -5,6 +5,7 @@ struct AccountOperations: Sendable {
     let domains: [String]
     let tasks: CacheTasks
     let model: TrafficModel
+    let logs: LogFiles
 
     func userDomains(_ parameters: [String: String], requestId: String) throws(APIReply.Refusal) -> APIReply {
         let pageSize = try ParameterRules.page(parameters, "PageSize", default: 20, range: 1...50)
@@ -67,7 +68,8 @@ struct AccountOperations: Sendable {
     }
 
     /// DescribeVodDomainLog: one gzip file per hour, listed once the hour is over.
-    func domainLog(_ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
+    /// - Parameter host: where the simulator was reached; the log links point back at it.
+    func domainLog(_ parameters: [String: String], now: Int64, requestId: String, host: String) throws(APIReply.Refusal) -> APIReply {
         let names = try ParameterRules.domains(parameters, limit: 1, required: true)
         let pageSize = try ParameterRules.page(parameters, "PageSize", default: 300, range: 1...1000)
         let pageNumber = try ParameterRules.page(parameters, "PageNumber", default: 1, range: 1...100_000)
@@ -80,14 +82,13 @@ struct AccountOperations: Sendable {
         if domains.contains(domain) {
             var hour = (start + 3599) / 3600 * 3600
             while hour + 3600 <= min(end, now - 600) {
-                let stamp = UTCTimestamp.format(hour)
-                let compact = stamp.prefix(13).replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "T", with: "_")
-                let name = "\(domain)_\(compact)0000_\(hour / 3600 % 100_000).gz"
-                let size = Int64(model.finalBytes(domain, start: hour) / 4000)
+                let name = LogFiles.name(domain: domain, hour: hour)
                 files.append([
                     "LogName": name,
-                    "LogPath": "vod-logs.oss-cn-shanghai.aliyuncs.com/\(domain)/\(name)?Expires=\(now + 3600)&OSSAccessKeyId=LTAI5tSimulator&Signature=sim",
-                    "LogSize": size, "StartTime": stamp, "EndTime": UTCTimestamp.format(hour + 3600),
+                    // The real API gives a pre-signed OSS link without a scheme; these point back at the simulator.
+                    "LogPath": "http://\(host)/-/simulator/logs/\(name)?Expires=\(now + 3600)&OSSAccessKeyId=LTAI5tSimulator&Signature=sim",
+                    "LogSize": logs.content(domain: domain, hour: hour).count, "StartTime": UTCTimestamp.format(hour),
+                    "EndTime": UTCTimestamp.format(hour + 3600),
                 ])
                 hour += 3600
             }

@@ -2,8 +2,9 @@ import Foundation
 import Primitives
 import Synchronization
 
-/// Refresh and preload tasks and the daily quotas they consume. A task is `Refreshing` for 20
-/// seconds, then `Complete`, or `Failed` when its URL contains `fail` (the way to ask for one).
+/// Refresh and preload tasks and the daily quotas they consume. A task is `Refreshing` for a
+/// while (20 s by default), then `Complete`, or `Failed` when its URL contains `fail` (the way
+/// to ask for one).
 final class CacheTasks: Sendable {
     struct Task: Sendable {
         let id: String
@@ -11,9 +12,10 @@ final class CacheTasks: Sendable {
         let type: String  // file, directory, preload
         let domain: String
         let created: Int64
+        let duration: Int64
 
         func status(at now: Int64) -> String {
-            if now < created + 20 { return "Refreshing" }
+            if now < created + duration { return "Refreshing" }
             return path.contains("fail") ? "Failed" : "Complete"
         }
     }
@@ -29,9 +31,11 @@ final class CacheTasks: Sendable {
 
     private let state = Mutex(State())
     private let domains: [String]
+    private let taskSeconds: Int64
 
-    init(domains: [String]) {
+    init(domains: [String], taskSeconds: Int64 = 20) {
         self.domains = domains
+        self.taskSeconds = taskSeconds
     }
 
     /// Quota and remaining by kind today (the day turns at midnight China time).
@@ -90,7 +94,7 @@ final class CacheTasks: Sendable {
                     idByDomain[host] = id
                     ids.append(id)
                 }
-                state.tasks.append(Task(id: id, path: path, type: type, domain: host, created: now))
+                state.tasks.append(Task(id: id, path: path, type: type, domain: host, created: now, duration: taskSeconds))
             }
             return ids.joined(separator: ",")
         }

@@ -18,7 +18,8 @@ public final class ReloadableCredentialsProvider: CredentialsProvider {
         current.withLock { $0 = fresh }
     }
 
-    private var provider: any CredentialsProvider { current.withLock { $0 } }
+    /// The provider in force now (for diagnostics: which source was picked).
+    public var provider: any CredentialsProvider { current.withLock { $0 } }
 
     public var sourceDescription: String { provider.sourceDescription }
 

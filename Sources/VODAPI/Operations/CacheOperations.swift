@@ -40,6 +40,7 @@ public struct RefreshVodObjectCaches: VODOperation {
 
     public var method: HTTPMethod { .post }
     public var consumesQuota: Bool { true }
+    public var placement: RPCRequest.ParameterPlacement { .formBody }
 
     public func parameters() throws(RequestValidationError) -> [String: String] {
         var builder = ParameterBuilder(action: Self.action)
@@ -86,6 +87,7 @@ public struct PreloadVodObjectCaches: VODOperation {
 
     public var method: HTTPMethod { .post }
     public var consumesQuota: Bool { true }
+    public var placement: RPCRequest.ParameterPlacement { .formBody }
 
     public func parameters() throws(RequestValidationError) -> [String: String] {
         var builder = ParameterBuilder(action: Self.action)

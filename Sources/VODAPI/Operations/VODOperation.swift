@@ -11,6 +11,9 @@ public protocol VODOperation: Sendable {
     /// Whether a call consumes daily quota (refresh, preload). Such calls are never retried once
     /// the request may have reached the server.
     var consumesQuota: Bool { get }
+    /// Where the parameters travel: the query string (reads), or a form body for POSTs whose
+    /// parameters can be long (up to 1,000 URLs would not fit in a URL).
+    var placement: RPCRequest.ParameterPlacement { get }
     /// The business parameters, after checking the documented rules.
     /// - Throws: ``RequestValidationError`` naming the broken rule, before anything is sent.
     func parameters() throws(RequestValidationError) -> [String: String]
@@ -24,10 +27,11 @@ extension VODOperation {
     public static var version: String { "2017-03-21" }
     public var method: HTTPMethod { .get }
     public var consumesQuota: Bool { false }
+    public var placement: RPCRequest.ParameterPlacement { .query }
 
     /// The unsigned request for this operation.
     public func rpcRequest() throws(RequestValidationError) -> RPCRequest {
-        RPCRequest(action: Self.action, version: Self.version, method: method, parameters: try parameters())
+        RPCRequest(action: Self.action, version: Self.version, method: method, parameters: try parameters(), placement: placement)
     }
 }
 

@@ -1,0 +1,116 @@
+import Flags
+import Foundation
+import Primitives
+import VODAPI
+
+/// `check`: diagnoses the setup, each finding with a verdict and the fix.
+struct CheckCommand: OperatorCommand {
+    static let name = "check"
+    static let summary = "diagnose credentials, endpoint, clock and API permissions, with fixes"
+    static let usage = """
+        \(ProductVersion.name) check [--domain D]
+
+        Checks, in order: which credential source the default chain picks; whether the endpoint
+        answers; whether this machine's clock is within the signature window; and which operations
+        the credentials may call (read-only calls; refresh and preload are not sent, they use quota).
+
+        Example:
+          \(ProductVersion.name) check --domain video.example.com
+        """
+    static let takesArguments = false
+    static let definitions = [FlagDefinition("domain", placeholder: "D", help: "A domain for the per-domain checks (default: the first one found).")]
+
+    struct Finding {
+        let name: String
+        let verdict: String  // ok, warn, fail, skip
+        let detail: String
+        let fix: String
+    }
+
+    static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
+        var findings: [Finding] = []
+        // 1. Credentials.
+        var haveCredentials = false
+        do {
+            let credentials = try await session.credentials.credentials()
+            var source = session.credentials.provider.sourceDescription
+            if let chain = session.credentials.provider as? ChainCredentialsProvider, let picked = await chain.selected {
+                source = picked.sourceDescription
+            }
+            let id = credentials.accessKeyId
+            let masked = id.count > 8 ? "\(id.prefix(4))…\(id.suffix(4))" : "…"
+            let expiry = credentials.expiration.map { ", temporary until \(UTCTimestamp.format($0))" } ?? ""
+            findings.append(Finding(name: "credentials", verdict: "ok", detail: "from \(source) (AccessKeyId \(masked)\(expiry))", fix: ""))
+            haveCredentials = true
+        } catch {
+            findings.append(Finding(name: "credentials", verdict: "fail", detail: Redaction.scrub("\(error)", values: []),
+                                    fix: "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure ~/.aliyun/config.json, or run on ECS with a RAM role"))
+        }
+        // 2. Endpoint and 3. clock, from an unsigned request's answer.
+        let endpoint = session.api.client.endpoint
+        do {
+            let response = try await URLSessionTransport().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
+            findings.append(Finding(name: "endpoint", verdict: "ok", detail: "\(endpoint) answers (HTTP \(response.status))", fix: ""))
+            if let date = response.headers["date"], let server = parseHTTPDate(date) {
+                let skew = session.now() - server
+                let verdict = abs(skew) > 900 ? "fail" : abs(skew) > 300 ? "warn" : "ok"
+                findings.append(Finding(name: "clock", verdict: verdict, detail: "this machine is \(skew) s \(skew >= 0 ? "ahead of" : "behind") the endpoint",
+                                        fix: verdict == "ok" ? "" : "synchronise the clock (chrony or systemd-timesyncd): signatures older than 15 minutes are refused"))
+            } else {
+                findings.append(Finding(name: "clock", verdict: "skip", detail: "the endpoint sent no Date header", fix: ""))
+            }
+        } catch {
+            findings.append(Finding(name: "endpoint", verdict: "fail", detail: "\(endpoint): \(error)",
+                                    fix: "check DNS, the proxy variables (lowercase https_proxy), firewalls, and --aliyun.endpoint"))
+        }
+        // 4. Permissions, one read call per operation.
+        if haveCredentials {
+            var domain = session.flags.string("domain")
+            let end = session.now() / 300 * 300
+            func probe(_ name: String, _ call: () async throws(VODClientError) -> Void) async {
+                do {
+                    try await call()
+                    findings.append(Finding(name: name, verdict: "ok", detail: "allowed", fix: ""))
+                } catch {
+                    let code = error.apiError?.code ?? error.resultLabel
+                    let denied = code.hasPrefix("Forbidden") || code == "NoPermission"
+                    findings.append(Finding(name: name, verdict: "fail", detail: denied ? "denied (\(code))" : "\(error)",
+                                            fix: denied ? "grant the RAM action vod:\(name) (the policy AliyunVODReadOnlyAccess covers every read call)" : ""))
+                }
+            }
+            await probe("DescribeVodUserDomains") { () throws(VODClientError) in
+                let answer = try await session.client.call(DescribeVodUserDomains(pageSize: 1, pageNumber: 1))
+                domain = domain ?? answer.domains.first?.name
+            }
+            await probe("DescribeVodRefreshQuota") { () throws(VODClientError) in _ = try await session.client.call(DescribeVodRefreshQuota()) }
+            await probe("DescribeVodRefreshTasks") { () throws(VODClientError) in _ = try await session.client.call(DescribeVodRefreshTasks(pageNumber: 1, pageSize: 1)) }
+            if let domain {
+                let query = DomainDataQuery(domainNames: [domain], startTime: end - 3600, endTime: end, interval: .fiveMinutes)
+                await probe("DescribeVodDomainTrafficData") { () throws(VODClientError) in _ = try await session.client.call(DescribeVodDomainTrafficData(query: query)) }
+                await probe("DescribeVodDomainBpsData") { () throws(VODClientError) in _ = try await session.client.call(DescribeVodDomainBpsData(query: query)) }
+                await probe("DescribeVodDomainLog") { () throws(VODClientError) in _ = try await session.client.call(DescribeVodDomainLog(domainName: domain, pageSize: 1)) }
+                await probe("DescribeVodDomainRealTimeDetailData") { () throws(VODClientError) in
+                    _ = try await session.client.call(DescribeVodDomainRealTimeDetailData(domainNames: [domain], startTime: end - 600, endTime: end))
+                }
+            } else {
+                findings.append(Finding(name: "per-domain operations", verdict: "skip", detail: "no domain found or given", fix: "pass --domain D"))
+            }
+            findings.append(Finding(name: "RefreshVodObjectCaches, PreloadVodObjectCaches", verdict: "skip", detail: "not sent: they use quota",
+                                    fix: "refresh and preload need the RAM actions vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches"))
+        }
+        session.emit(
+            table: TextTable.render(["CHECK", "VERDICT", "DETAIL", "FIX"], findings.map { [$0.name, $0.verdict, $0.detail, $0.fix] }),
+            json: ["checks": findings.map { ["name": $0.name, "verdict": $0.verdict, "detail": $0.detail, "fix": $0.fix] }])
+        return findings.contains { $0.verdict == "fail" } ? ExitStatus.failure : ExitStatus.success
+    }
+
+    /// `Sun, 06 Nov 1994 08:49:37 GMT` to epoch seconds.
+    static func parseHTTPDate(_ text: String) -> Int64? {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]) else { return nil }
+        let monthText = month + 1 < 10 ? "0\(month + 1)" : "\(month + 1)"
+        let dayText = day < 10 ? "0\(day)" : "\(day)"
+        return UTCTimestamp.parse("\(year)-\(monthText)-\(dayText)T\(parts[4])Z")
+    }
+}

@@ -1,0 +1,110 @@
+import Flags
+import Foundation
+import Primitives
+import VODAPI
+
+/// `logs`: a domain's access-log files; `--download DIR` fetches them.
+struct LogsCommand: OperatorCommand {
+    static let name = "logs"
+    static let summary = "list a domain's access-log files, all pages; --download fetches them (DescribeVodDomainLog)"
+    static let usage = """
+        \(ProductVersion.name) logs --domain D [--start T --end T | --since 24h] [--download DIR]
+
+        Lists the hourly log files. With --download, fetches them into DIR: files already complete
+        are skipped, partial ones (NAME.part) resume where they stopped, and every size is checked
+        against the listing.
+
+        Examples:
+          \(ProductVersion.name) logs --domain video.example.com --since 6h
+          \(ProductVersion.name) logs --domain video.example.com --start 2026-11-24 --end 2026-11-25 --download ./logs
+        """
+    static let takesArguments = false
+    static let definitions = [
+        FlagDefinition("domain", placeholder: "D", help: "The domain (one)."),
+        FlagDefinition("start", placeholder: "TIME", help: "Start: 2026-11-25T10:00:00Z, 2026-11-25, or relative such as -24h."),
+        FlagDefinition("end", placeholder: "TIME", help: "End (default now)."),
+        FlagDefinition("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 24h)."),
+        FlagDefinition("download", placeholder: "DIR", help: "Fetch the files into this folder (created if needed)."),
+    ]
+
+    static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
+        let flags = session.flags
+        guard let domain = flags.string("domain"), !domain.isEmpty else { throw .usage(UsageError("give --domain")) }
+        let range = try session.usage {
+            try TimeArguments.range(start: flags.string("start"), end: flags.string("end"), since: flags.string("since"), now: session.now(),
+                                    interval: 3600, defaultSince: 86_400)
+        }
+        var files: [DescribeVodDomainLog.LogFile] = []
+        var page = 1
+        while true {
+            let answer = try await session.call(DescribeVodDomainLog(domainName: domain, pageSize: 1000, pageNumber: page,
+                                                                      startTime: range.lowerBound, endTime: range.upperBound))
+            files += answer.files
+            if answer.files.isEmpty || files.count >= answer.total { break }
+            page += 1
+        }
+        if let folder = flags.string("download") {
+            return try await download(files, into: folder, session: session)
+        }
+        session.emit(
+            table: TextTable.render(["NAME", "SIZE", "START", "END"], files.map { file in
+                [file.name, Quantity.bytes(Double(file.size)), file.startTime.map(UTCTimestamp.format) ?? "", file.endTime.map(UTCTimestamp.format) ?? ""]
+            }) + "\(files.count) file\(files.count == 1 ? "" : "s"), \(Quantity.bytes(Double(files.reduce(0) { $0 + $1.size })))\n",
+            json: ["files": files.map { file -> [String: Any] in
+                ["name": file.name, "size": file.size, "url": file.url, "start": file.startTime.map(UTCTimestamp.format) ?? NSNull(),
+                 "end": file.endTime.map(UTCTimestamp.format) ?? NSNull()]
+            }])
+        return ExitStatus.success
+    }
+
+    private static func download(_ files: [DescribeVodDomainLog.LogFile], into folder: String, session: OperatorSession) async throws(CommandFailure) -> Int32 {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .failed("cannot create \(folder): \(error.localizedDescription)")
+        }
+        let progress = ProgressLine()
+        var results: [(name: String, outcome: String)] = []
+        var failures = 0
+        for (index, file) in files.enumerated() {
+            let target = (folder as NSString).appendingPathComponent(file.name)
+            let part = target + ".part"
+            let existing = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? nil
+            if existing == file.size {
+                results.append((file.name, "skipped (complete)"))
+                continue
+            }
+            if existing != nil { try? FileManager.default.removeItem(atPath: target) }  // a wrong size: fetch again
+            guard let url = URL(string: file.url), file.name == (file.name as NSString).lastPathComponent, !file.name.hasPrefix(".") else {
+                results.append((file.name, "failed: not a usable link or name"))
+                failures += 1
+                continue
+            }
+            let resumedFrom = (try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int64) ?? 0
+            do {
+                let label = "[\(index + 1)/\(files.count)] \(file.name)"
+                let length = try await LogDownloader().download(url, to: part, timeout: session.api.client.requestTimeout * 6) { written in
+                    progress.update("\(label) \(Quantity.bytes(Double(written)))/\(Quantity.bytes(Double(file.size)))")
+                }
+                guard length == Int64(file.size) else {
+                    if length > Int64(file.size) { try? FileManager.default.removeItem(atPath: part) }
+                    throw LogDownloader.Failure(description: "size \(length) bytes, listed as \(file.size)")
+                }
+                try FileManager.default.moveItem(atPath: part, toPath: target)
+                results.append((file.name, resumedFrom > 0 ? "downloaded (resumed at \(resumedFrom) bytes)" : "downloaded"))
+            } catch {
+                results.append((file.name, "failed: \(error)"))
+                failures += 1
+            }
+        }
+        progress.finish()
+        session.emit(
+            table: TextTable.render(["NAME", "RESULT"], results.map { [$0.name, $0.outcome] }),
+            json: ["folder": folder, "files": results.map { ["name": $0.name, "result": $0.outcome] }])
+        if failures > 0 {
+            ExporterMain.writeError("\(ProductVersion.name) logs: \(failures) of \(files.count) downloads failed; run the same command again to resume\n")
+            return ExitStatus.failure
+        }
+        return ExitStatus.success
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// The URLs given to `refresh` and `preload`: checked, de-duplicated and batched before any
+/// call is made. Pure.
+enum ObjectPathList {
+    /// The most paths one request may carry (the API's `SingleRequest.OverLimit`).
+    static let batchSize = 1000
+
+    /// Why the list cannot be sent.
+    struct Problem: Error, Equatable, CustomStringConvertible {
+        let lines: [String]
+        var description: String { "not an http(s) URL with a host:\n  " + lines.prefix(10).joined(separator: "\n  ") + (lines.count > 10 ? "\n  … and \(lines.count - 10) more" : "") }
+    }
+
+    /// The URLs in order of first appearance; blank lines and `#` comments are ignored.
+    static func parse(_ entries: [String]) throws(Problem) -> [String] {
+        var seen = Set<String>(), urls: [String] = [], bad: [String] = []
+        for raw in entries {
+            let entry = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if entry.isEmpty || entry.hasPrefix("#") { continue }
+            guard let components = URLComponents(string: entry), let scheme = components.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty, !entry.contains(" ") else {
+                bad.append(entry)
+                continue
+            }
+            if seen.insert(entry).inserted { urls.append(entry) }
+        }
+        if !bad.isEmpty { throw Problem(lines: bad) }
+        return urls
+    }
+
+    /// The URLs in requests of at most `batchSize`.
+    static func batches(_ urls: [String]) -> [[String]] {
+        stride(from: 0, to: urls.count, by: batchSize).map { Array(urls[$0..<min(urls.count, $0 + batchSize)]) }
+    }
+}

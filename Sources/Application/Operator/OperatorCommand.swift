@@ -1,0 +1,126 @@
+import Flags
+import Foundation
+import VODAPI
+
+/// One operator subcommand (`refresh`, `tasks`, …).
+protocol OperatorCommand: Sendable {
+    /// The word after the program name.
+    static var name: String { get }
+    /// One line for the command list.
+    static var summary: String { get }
+    /// Usage line and examples for `--help`.
+    static var usage: String { get }
+    /// The command's own flags (the API and output flags are added).
+    static var definitions: [FlagDefinition] { get }
+    /// Whether bare arguments are accepted (URLs for refresh/preload).
+    static var takesArguments: Bool { get }
+
+    static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32
+}
+
+/// Why a command stopped: exit 64 for usage, 1 for everything else.
+enum CommandFailure: Error {
+    case usage(UsageError)
+    case api(VODClientError)
+    case failed(String)
+
+    var exitStatus: Int32 {
+        if case .usage = self { return ExitStatus.usage }
+        return ExitStatus.failure
+    }
+
+    var message: String {
+        switch self {
+        case .usage(let error): error.message
+        case .api(let error): error.description
+        case .failed(let text): text
+        }
+    }
+}
+
+/// What every operator command gets: its flags, a client, the output format, the clock.
+struct OperatorSession: Sendable {
+    let flags: FlagValues
+    let client: VODClient
+    let credentials: ReloadableCredentialsProvider
+    let api: APIOptions
+    let isJSON: Bool
+    let now: @Sendable () -> Int64
+
+    /// Runs an API call, turning its error into a command failure.
+    func call<Operation: VODOperation>(_ operation: Operation) async throws(CommandFailure) -> Operation.Response {
+        do {
+            return try await client.call(operation)
+        } catch {
+            throw .api(error)
+        }
+    }
+
+    /// Prints the table, or the JSON value when `--output json`.
+    func emit(table: @autoclosure () -> String, json: @autoclosure () -> Any) {
+        if isJSON {
+            let data = (try? JSONSerialization.data(withJSONObject: json(), options: [.prettyPrinted, .sortedKeys])) ?? Data("null".utf8)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(table(), terminator: "")
+        }
+    }
+
+    /// A flag's parsed value, or its `UsageError` as a usage failure.
+    func usage<T>(_ body: () throws -> T) throws(CommandFailure) -> T {
+        do {
+            return try body()
+        } catch let error as UsageError {
+            throw .usage(error)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+}
+
+/// Runs operator commands: flags, client, errors and exit statuses in one place.
+enum OperatorCommands {
+    static let all: [any OperatorCommand.Type] = [
+        RefreshCommand.self, PreloadCommand.self, TasksCommand.self, QuotaCommand.self, TrafficCommand.self, BandwidthCommand.self,
+        LogsCommand.self, DomainsCommand.self, CheckCommand.self,
+    ]
+
+    static let sharedDefinitions = [
+        FlagDefinition("output", default: "table", placeholder: "table|json", help: "Human tables, or stable JSON for scripts."),
+    ] + APIOptions.definitions
+
+    static func command(named name: String) -> (any OperatorCommand.Type)? {
+        all.first { $0.name == name }
+    }
+
+    static func run(_ command: any OperatorCommand.Type, _ arguments: [String], environment: [String: String]) async -> Int32 {
+        let definitions = command.definitions + sharedDefinitions
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print("\(command.usage)\n\nFlags (each can also be set through the environment variable shown):\n\(UsageText.flags(definitions))", terminator: "")
+            return ExitStatus.success
+        }
+        let session: OperatorSession
+        do {
+            let flags = try FlagParser.parse(arguments, environment: environment, definitions: definitions, allowsPositionals: command.takesArguments)
+            let output = flags.string("output") ?? "table"
+            guard output == "table" || output == "json" else { throw flags.invalid("output", output, expected: "table or json") }
+            let api = try APIOptions(flags)
+            let (client, credentials) = api.makeClient(environment: environment)
+            session = OperatorSession(flags: flags, client: client, credentials: credentials, api: api, isJSON: output == "json",
+                                      now: { Int64(Date().timeIntervalSince1970) })
+        } catch let error as UsageError {
+            ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error.message)\nRun '\(ProductVersion.name) \(command.name) --help' for usage.\n")
+            return ExitStatus.usage
+        } catch {
+            ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error)\n")
+            return ExitStatus.failure
+        }
+        do {
+            return try await command.run(session)
+        } catch {
+            let hint = error.exitStatus == ExitStatus.usage ? "\nRun '\(ProductVersion.name) \(command.name) --help' for usage." : ""
+            ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error.message)\(hint)\n")
+            return error.exitStatus
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Flags
+import Foundation
+import Primitives
+import VODAPI
+
+/// `tasks`: refresh and preload tasks of the last 3 days; `--wait` follows given tasks to the end.
+struct TasksCommand: OperatorCommand {
+    static let name = "tasks"
+    static let summary = "list refresh/preload tasks; --wait follows them to the end (DescribeVodRefreshTasks)"
+    static let usage = """
+        \(ProductVersion.name) tasks [--task-id ID…] [--domain D --type file|directory|preload] [--status complete|refreshing|failed] [--wait]
+
+        Lists the tasks of the last 3 days (all pages). With --wait and --task-id, polls until
+        those tasks finish and exits 1 if any failed.
+
+        Examples:
+          \(ProductVersion.name) tasks --type preload --status failed
+          \(ProductVersion.name) tasks --task-id 70422001,70422002 --wait
+        """
+    static let takesArguments = false
+    static let definitions = [
+        FlagDefinition("task-id", repeatable: true, placeholder: "ID", help: "Only these tasks (comma-separated or repeated)."),
+        FlagDefinition("domain", placeholder: "D", help: "Only tasks of this domain (needs --type)."),
+        FlagDefinition("type", placeholder: "TYPE", help: "file, directory or preload."),
+        FlagDefinition("status", placeholder: "STATUS", help: "complete, refreshing or failed (needs --type)."),
+        FlagDefinition("wait", .boolean, default: "false", help: "Poll the --task-id tasks until they finish; exit 1 if any failed."),
+        FlagDefinition("poll-interval", .duration, default: "5s", help: "Time between polls with --wait."),
+    ]
+
+    static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
+        let flags = session.flags
+        let ids = flags.strings("task-id").flatMap { $0.split(separator: ",").map { String($0).trimmingBlanks() } }.filter { !$0.isEmpty }
+        var type: DescribeVodRefreshTasks.ObjectType?
+        if let text = flags.string("type") {
+            guard let value = DescribeVodRefreshTasks.ObjectType(rawValue: text) else { throw .usage(flags.invalid("type", text, expected: "file, directory or preload")) }
+            type = value
+        }
+        var status: DescribeVodRefreshTasks.Status?
+        if let text = flags.string("status") {
+            guard let value = DescribeVodRefreshTasks.Status.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+                throw .usage(flags.invalid("status", text, expected: "complete, refreshing or failed"))
+            }
+            status = value
+        }
+        if (flags.string("domain") != nil || status != nil) && type == nil {
+            throw .usage(UsageError("--domain and --status need --type (the API requires ObjectType with them)"))
+        }
+        let wait = try session.usage { try flags.boolean("wait") }
+        if wait && ids.isEmpty { throw .usage(UsageError("--wait needs --task-id (the ids refresh and preload print)")) }
+        let interval = try session.usage { try flags.duration("poll-interval", atLeast: 0.1) } ?? 5
+
+        func fetch() async throws(CommandFailure) -> [DescribeVodRefreshTasks.Task] {
+            if !ids.isEmpty {
+                var tasks: [DescribeVodRefreshTasks.Task] = []
+                for id in ids { tasks += try await allPages(session, DescribeVodRefreshTasks(taskId: id)) }
+                return tasks
+            }
+            return try await allPages(session, DescribeVodRefreshTasks(objectType: type, domainName: flags.string("domain"), status: status))
+        }
+
+        var tasks = try await fetch()
+        if wait {
+            if ids.contains(where: { id in !tasks.contains { $0.taskId == id } }) {
+                throw .failed("no task with id \(ids.filter { id in !tasks.contains { $0.taskId == id } }.joined(separator: ", ")) in the last 3 days")
+            }
+            let progress = ProgressLine()
+            var lastSummary = ""
+            while true {
+                let summary = Self.summary(tasks)
+                if summary != lastSummary {
+                    progress.update(summary)
+                    lastSummary = summary
+                }
+                if !tasks.contains(where: { ["Refreshing", "Pending"].contains($0.status) }) { break }
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                tasks = try await fetch()
+            }
+            progress.finish()
+        }
+        session.emit(
+            table: TextTable.render(["TASK ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "PATH", "REASON"], tasks.map { task in
+                [task.taskId, task.objectType, task.status, task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
+            }),
+            json: ["tasks": tasks.map { task -> [String: Any] in
+                ["taskId": task.taskId, "type": task.objectType, "status": task.status, "progress": task.process ?? NSNull(),
+                 "created": task.creationTime.map(UTCTimestamp.format) ?? NSNull(), "path": task.objectPath, "reason": task.description ?? NSNull()]
+            }])
+        let failed = tasks.filter { $0.status == "Failed" }
+        if wait && !failed.isEmpty {
+            ExporterMain.writeError("\(ProductVersion.name) tasks: \(failed.count) of \(tasks.count) tasks failed\n")
+            return ExitStatus.failure
+        }
+        return ExitStatus.success
+    }
+
+    /// Every page of a task query (50 a page, until `TotalCount`).
+    static func allPages(_ session: OperatorSession, _ query: DescribeVodRefreshTasks) async throws(CommandFailure) -> [DescribeVodRefreshTasks.Task] {
+        var tasks: [DescribeVodRefreshTasks.Task] = []
+        var page = 1
+        while true {
+            var request = query
+            request.pageNumber = page
+            request.pageSize = DescribeVodRefreshTasks.maxPageSize
+            let answer = try await session.call(request)
+            tasks += answer.tasks
+            if answer.tasks.isEmpty || tasks.count >= answer.totalCount { return tasks }
+            page += 1
+        }
+    }
+
+    static func summary(_ tasks: [DescribeVodRefreshTasks.Task]) -> String {
+        let counts = Dictionary(grouping: tasks, by: \.status).mapValues(\.count)
+        return counts.keys.sorted().map { "\(counts[$0]!) \($0.lowercased())" }.joined(separator: ", ") + " of \(tasks.count) tasks"
+    }
+}
+
+/// A status line on standard error: rewritten in place on a terminal, one line per change
+/// otherwise (logs and CI).
+final class ProgressLine: @unchecked Sendable {
+    // Used from one task at a time.
+    private let isTerminal = isatty(2) != 0
+    private var shown = false
+
+    func update(_ text: String) {
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        } else {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        }
+        shown = true
+    }
+
+    func finish() {
+        if isTerminal && shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,43 @@
+import Flags
+import Primitives
+
+/// `--start`, `--end` and `--since` of the data commands: ISO 8601 UTC times
+/// (`2026-11-25T10:00:00Z`, or a date `2026-11-25`) or relative ones (`now`, `-6h`, `now-90m`).
+/// Pure: `now` is passed in.
+enum TimeArguments {
+    /// A point in time, or nil when the text is neither form.
+    static func parse(_ text: String, now: Int64) -> Int64? {
+        if let absolute = UTCTimestamp.parse(text) { return absolute }
+        if text.count == 10, let day = UTCTimestamp.parse(text + "T00:00:00Z") { return day }
+        var relative = Substring(text)
+        if relative.hasPrefix("now") { relative = relative.dropFirst(3) }
+        if relative.isEmpty { return now }
+        guard relative.hasPrefix("-"), let seconds = DurationText.seconds(String(relative.dropFirst())) else { return nil }
+        return now - Int64(seconds)
+    }
+
+    /// The range the flags ask for, aligned to `interval`; the default is `--since` or 6 hours.
+    static func range(start: String?, end: String?, since: String?, now: Int64, interval: Int64, defaultSince: Int64 = 6 * 3600) throws(UsageError) -> Range<Int64> {
+        if since != nil && (start != nil || end != nil) { throw UsageError("--since cannot be combined with --start/--end") }
+        let endValue: Int64
+        if let end {
+            guard let value = parse(end, now: now) else { throw UsageError("--end: \"\(end)\" is not a time (2026-11-25T10:00:00Z, 2026-11-25, now, -2h)") }
+            endValue = value
+        } else {
+            endValue = now
+        }
+        let startValue: Int64
+        if let start {
+            guard let value = parse(start, now: now) else { throw UsageError("--start: \"\(start)\" is not a time (2026-11-25T10:00:00Z, 2026-11-25, now-6h)") }
+            startValue = value
+        } else if let since {
+            guard let seconds = DurationText.seconds(since), seconds > 0 else { throw UsageError("--since: \"\(since)\" is not a duration such as 6h") }
+            startValue = endValue - Int64(seconds)
+        } else {
+            startValue = endValue - defaultSince
+        }
+        let alignedStart = startValue / interval * interval, alignedEnd = (endValue + interval - 1) / interval * interval
+        guard alignedEnd > alignedStart else { throw UsageError("the end must be after the start") }
+        return alignedStart..<alignedEnd
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import Synchronization
+import TestSupport
+
+/// Every operator command, run as a user would, against `simulate`.
+@Suite(.serialized) struct OperatorCommandTests {
+    final class Simulator {
+        let process: ServingProcess
+        var environment: [String: String] {
+            ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction",
+             "VODCDN_ALIYUN_ENDPOINT": "http://127.0.0.1:\(process.port)", "VODCDN_API_RETRIES": "0"]
+        }
+
+        init(taskDuration: String = "1s") throws {
+            process = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--task-duration", taskDuration])
+        }
+
+        func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> (Int32, String, String) {
+            let process = Process()
+            process.executableURL = BinaryTests.binary
+            process.arguments = arguments
+            process.environment = environment.merging(extra) { _, new in new }
+            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+            stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
+            try stdin.fileHandleForWriting.close()
+            let errorData = Mutex<Data>(Data())
+            let reader = Thread { errorData.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() } }
+            reader.start()
+            let output = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            while reader.isExecuting || !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+        }
+
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let (status, output, errors) = try run(arguments + ["--output", "json"])
+            #expect(status == 0, "\(arguments): \(errors)")
+            return try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+        }
+
+        deinit { _ = try? process.terminate() }
+    }
+
+    @Test func quotaDomainsAndHelp() throws {
+        let simulator = try Simulator()
+        let quota = try simulator.json(["quota"])["quota"] as? [String: [String: Int]]
+        #expect(quota?["url"]?["quota"] == 2000 && quota?["preload"]?["remaining"] == 500)
+        let (status, table, _) = try simulator.run(["quota"])
+        #expect(status == 0 && table.hasPrefix("KIND") && table.contains("directory"))
+        let domains = try simulator.json(["domains", "--status", "online"])["domains"] as? [[String: Any]]
+        #expect(domains?.compactMap { $0["domain"] as? String } == ["video.example.com", "live.example.com", "cdn.example.net", "vod.example.org"])
+        for command in ["refresh", "preload", "tasks", "quota", "traffic", "bandwidth", "logs", "domains", "check"] {
+            let (helpStatus, help, _) = try simulator.run([command, "--help"])
+            #expect(helpStatus == 0 && help.contains("Example") && help.contains("--aliyun.endpoint"), "\(command)")
+        }
+    }
+
+    @Test func refreshAndPreloadCheckInputAndQuota() throws {
+        let simulator = try Simulator()
+        // De-duplicated, from arguments and standard input together with --from.
+        var (status, output, errors) = try simulator.run(["refresh", "https://video.example.com/a.mp4", "https://video.example.com/a.mp4", "https://video.example.com/b.mp4"])
+        #expect(status == 0 && output.contains("2 URLs in 1 request"), "\(errors)")
+        (status, output, errors) = try simulator.run(["preload", "--from", "-", "--area", "overseas"], input: "https://live.example.com/x.m3u8\n# comment\n\nhttps://live.example.com/y.m3u8\n")
+        #expect(status == 0 && output.contains("2 URLs in 1 request"), "\(errors)")
+        // Bad input is refused before any call.
+        (status, _, errors) = try simulator.run(["refresh", "ftp://video.example.com/a", "https://ok.example.com/x", "not a url"])
+        #expect(status == 64 && errors.contains("ftp://video.example.com/a") && errors.contains("not a url"))
+        (status, _, errors) = try simulator.run(["refresh"], input: "")
+        #expect(status == 64 && errors.contains("no URLs"))
+        (status, _, errors) = try simulator.run(["refresh", "--directory", "--regex", "https://video.example.com/"])
+        #expect(status == 64 && errors.contains("exclude each other"))
+        (status, _, errors) = try simulator.run(["preload", "--area", "mars", "https://video.example.com/a"])
+        #expect(status == 64)
+        // An API refusal: the code, the request id and the troubleshooting link, exit 1.
+        (status, _, errors) = try simulator.run(["refresh", "https://not-mine.example.org/a.mp4"])
+        #expect(status == 1 && errors.contains("InvalidDomain.NotFound") && errors.contains("RequestId") && errors.contains("troubleshoot"))
+        #expect(!errors.contains("SimulatorSecretNotForProduction"))
+
+        // 1,500 URLs: two requests of at most 1,000; then the quota cannot cover another 1,500.
+        let many = (0..<1500).map { "https://cdn.example.net/v/\($0).mp4" }.joined(separator: "\n")
+        (status, output, errors) = try simulator.run(["refresh"], input: many)
+        #expect(status == 0 && output.contains("1500 URLs in 2 requests"), "\(errors)")
+        (status, _, errors) = try simulator.run(["refresh"], input: many.replacingOccurrences(of: "/v/", with: "/w/"))
+        #expect(status == 1 && errors.contains("1500 url paths need more than today's remaining url quota (498 of 2000)") && errors.contains("--force-quota"))
+        (status, _, errors) = try simulator.run(["refresh", "--force-quota"], input: many.replacingOccurrences(of: "/v/", with: "/w/"))
+        #expect(status == 1 && errors.contains("QuotaExceeded.Refresh"))
+
+        // Paging: all 1,500 tasks of the big refresh come back (30 pages of 50).
+        let tasks = try simulator.json(["tasks", "--type", "file"])["tasks"] as? [[String: Any]]
+        #expect(tasks?.count == 1502)
+    }
+
+    @Test func tasksWaitFollowsTasksAndFailsOnFailure() throws {
+        let simulator = try Simulator(taskDuration: "3s")
+        let submitted = try simulator.json(["refresh", "https://video.example.com/ok.mp4", "https://video.example.com/fail/b.mp4"])
+        let ids = try #require(submitted["taskIds"] as? [String])
+        let (status, output, errors) = try simulator.run(["tasks", "--task-id", ids.joined(separator: ","), "--wait", "--poll-interval", "200ms"])
+        #expect(status == 1, "\(output)\(errors)")
+        #expect(errors.contains("2 refreshing of 2 tasks") && errors.contains("1 complete, 1 failed of 2 tasks"))
+        #expect(output.contains("Origin Timeout") && errors.contains("1 of 2 tasks failed"))
+        let (okStatus, _, _) = try simulator.run(["tasks", "--task-id", ids[0], "--wait", "--poll-interval", "200ms"], environment: [:])
+        #expect(okStatus == 1)  // the same id covers both URLs
+        let (usageStatus, _, usage) = try simulator.run(["tasks", "--wait"])
+        #expect(usageStatus == 64 && usage.contains("--wait needs --task-id"))
+        let (typeStatus, _, typeError) = try simulator.run(["tasks", "--status", "failed"])
+        #expect(typeStatus == 64 && typeError.contains("need --type"))
+    }
+
+    @Test func trafficAndBandwidth() throws {
+        let simulator = try Simulator()
+        let traffic = try simulator.json(["traffic", "--domain", "video.example.com", "--since", "2h"])["series"] as? [[String: Any]]
+        let series = try #require(traffic?.first)
+        let points = try #require(series["points"] as? [[String: Any]])
+        #expect(points.count >= 20 && series["interval"] as? Int == 300)
+        #expect(series["total"] as? Double == points.compactMap { $0["value"] as? Double }.reduce(0, +))
+        let perDomain = try simulator.json(["bandwidth", "--domain", "video.example.com,live.example.com", "--since", "1h", "--per-domain"])["series"] as? [[String: Any]]
+        #expect(perDomain?.count == 2)
+        let summed = try simulator.json(["bandwidth", "--domain", "video.example.com", "--domain", "live.example.com", "--since", "1h"])["series"] as? [[String: Any]]
+        #expect(summed?.count == 1 && (summed?.first?["domains"] as? [String])?.count == 2)
+        let hourly = try simulator.json(["traffic", "--domain", "video.example.com", "--start", "-2d", "--end", "now", "--interval", "3600"])["series"] as? [[String: Any]]
+        #expect(hourly?.first?["interval"] as? Int == 3600)
+        let (table, output, _) = try simulator.run(["traffic", "--domain", "video.example.com", "--since", "1h"])
+        #expect(table == 0 && output.contains("total: ") && output.contains(" GB"))
+        for bad in [["traffic"], ["traffic", "--domain", "a", "--since", "soon"], ["traffic", "--domain", "a", "--start", "yesterday"],
+                    ["traffic", "--domain", "a", "--interval", "60"], ["traffic", "--domain", "a", "--since", "1h", "--start", "-2h"]] {
+            let (status, _, errors) = try simulator.run(bad)
+            #expect(status == 64, "\(bad): \(errors)")
+        }
+    }
+
+    @Test func logsListAndResumableDownload() throws {
+        let simulator = try Simulator()
+        let files = try #require(try simulator.json(["logs", "--domain", "video.example.com", "--since", "4h"])["files"] as? [[String: Any]])
+        #expect(files.count >= 3)
+        let first = try #require(files.first), name = try #require(first["name"] as? String), size = try #require(first["size"] as? Int)
+        let url = try #require(first["url"] as? String)
+        let full = try TestClient(port: simulator.process.port).request(try #require(URLComponents(string: url)?.path)).body
+        #expect(full.count == size && full.prefix(2) == [0x1F, 0x8B])
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // An interrupted earlier download left half of the first file.
+        try Data(full.prefix(size / 2)).write(to: folder.appendingPathComponent(name + ".part"))
+        // A second file is already complete.
+        let second = try #require(files.dropFirst().first), secondName = try #require(second["name"] as? String)
+        let secondURL = try #require(second["url"] as? String)
+        let secondPath = try #require(URLComponents(string: secondURL)?.path)
+        try Data(try TestClient(port: simulator.process.port).request(secondPath).body).write(to: folder.appendingPathComponent(secondName))
+
+        let (status, output, errors) = try simulator.run(["logs", "--domain", "video.example.com", "--since", "4h", "--download", folder.path])
+        #expect(status == 0, "\(errors)")
+        #expect(output.contains("\(name)  downloaded (resumed at \(size / 2) bytes)") && output.contains("\(secondName)  skipped (complete)"))
+        #expect(try Data(contentsOf: folder.appendingPathComponent(name)) == Data(full))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".part") }.isEmpty)
+        #expect(errors.contains("[1/\(files.count)]"))
+    }
+
+    @Test func checkDiagnosesTheSetup() throws {
+        let simulator = try Simulator()
+        let (status, output, errors) = try simulator.run(["check"])
+        #expect(status == 0, "\(output)\(errors)")
+        #expect(output.contains("credentials") && output.contains("from environment") && output.contains("DescribeVodDomainLog") && !output.contains("fail "))
+        let (badStatus, badOutput, _) = try simulator.run(["check", "--output", "json"], environment: ["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"])
+        #expect(badStatus == 1 && badOutput.contains("SignatureDoesNotMatch") && !badOutput.contains("wrong-secret"))
+        let (noKey, noKeyOutput, _) = try simulator.run(["check"], environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "",
+                                                                              "VODCDN_ALIYUN_METADATA_ENDPOINT": "http://127.0.0.1:9"])
+        #expect(noKey == 1 && noKeyOutput.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"))
+    }
+}
