@@ -11,6 +11,7 @@ public final class SimulatedVOD: HTTPHandler {
     private let clock: @Sendable () -> Int64
     private let gateway: Gateway
     private let data: DataOperations
+    private let model: TrafficModel
     private let account: AccountOperations
     private let faults: Mutex<FaultSet>
     private let random = Mutex(UInt64(0x5EED))
@@ -23,6 +24,7 @@ public final class SimulatedVOD: HTTPHandler {
         self.clock = clock
         gateway = Gateway(configuration: configuration)
         let model = TrafficModel(spikingDomains: configuration.spikingDomains)
+        self.model = model
         data = DataOperations(model: model, domains: configuration.domains)
         account = AccountOperations(domains: configuration.domains, tasks: CacheTasks(domains: configuration.domains, taskSeconds: configuration.taskSeconds), model: model,
                                     logs: LogFiles(model: model))
@@ -182,7 +184,18 @@ public final class SimulatedVOD: HTTPHandler {
     private func control(_ request: IncomingRequest) -> WebServer.HTTPResponse {
         let query = Dictionary((PercentEncoding.parsePairs(request.head.query, plusAsSpace: true) ?? []).map { ($0.key, $0.value) },
                                uniquingKeysWith: { _, last in last })
-        if request.head.path == "/-/simulator/faults" && request.head.method == "POST" {
+        if request.head.path == "/-/simulator/spike" && request.head.method == "POST" {
+            if query["clear"] != nil {
+                model.injectedSpikes.clear()
+            } else if let domain = query["domain"], configuration.domains.contains(domain.lowercased()) {
+                let factor = Double(query["factor"] ?? "6") ?? 6
+                let since = Int64(query["since"] ?? "") ?? (clock() - 480)
+                guard factor > 0, factor < 1000 else { return .text(.badRequest, "factor must be between 0 and 1000\n") }
+                model.injectedSpikes.set(domain, since: since, factor: factor)
+            } else {
+                return .text(.badRequest, "POST /-/simulator/spike?domain=D[&factor=6][&since=EPOCH] (default since: 8 minutes ago) or ?clear\n")
+            }
+        } else if request.head.path == "/-/simulator/faults" && request.head.method == "POST" {
             if query["clear"] != nil {
                 currentFaults = FaultSet()
             } else if let text = query["set"] {
@@ -200,6 +213,7 @@ public final class SimulatedVOD: HTTPHandler {
         let info: [String: Any] = [
             "accessKeyId": configuration.accessKeyId, "domains": configuration.domains,
             "spikingDomains": configuration.spikingDomains.sorted(), "faults": currentFaults.description,
+            "injectedSpikes": model.injectedSpikes.description,
         ]
         let body = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys])) ?? Data()
         return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [[UInt8](body)[...]])

@@ -1,18 +1,28 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Application
 
 @Suite struct TaskDeadlineTests {
-    @Test func finishedAndUnfinishedTasks() async {
+    /// Holds a continuation until the test lets the stuck task finish.
+    final class Gate: Sendable {
+        private let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        func park() async { await withCheckedContinuation { continuation in waiting.withLock { $0 = continuation } } }
+        func open() { waiting.withLock { $0?.resume(); $0 = nil } }
+        var isParked: Bool { waiting.withLock { $0 != nil } }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func finishedAndUnfinishedTasks() async {
         let quick = Task { _ = try? await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(await TaskDeadline.wait(for: quick, seconds: 5))
-        // A task that ignores cancellation and runs long: the wait gives up without it.
-        let stuck = Task {
-            let until = Date().addingTimeInterval(3)
-            while Date() < until { await Task.yield() }  // ignores cancellation
-        }
-        let started = Date()
+        #expect(await TaskDeadline.wait(for: quick, seconds: 30))
+        // A task that cannot finish until after the wait returns: if the wait waited for it,
+        // this test would never end.
+        let gate = Gate()
+        let stuck = Task { await gate.park() }
+        while !gate.isParked { await Task.yield() }
         #expect(await TaskDeadline.wait(for: stuck, seconds: 0.2) == false)
-        #expect(Date().timeIntervalSince(started) < 2.5, "the wait did not wait for the task")
+        gate.open()
+        await stuck.value
     }
 }

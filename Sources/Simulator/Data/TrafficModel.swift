@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The simulated account's data: deterministic per domain and 5-minute bucket, so every test
 /// and every replica sees the same numbers.
@@ -10,6 +11,8 @@ import Foundation
 ///   10 minutes after, then final; realtime minutes appear 5 minutes after they end.
 public struct TrafficModel: Sendable {
     public let spikingDomains: Set<String>
+    /// Spikes switched on at run time (`POST /-/simulator/spike`).
+    public let injectedSpikes = InjectedSpikes()
 
     public init(spikingDomains: Set<String>) {
         self.spikingDomains = spikingDomains
@@ -24,14 +27,16 @@ public struct TrafficModel: Sendable {
         return Bucket(domain: domain, start: start, bytes: bytes, profile: profile(domain))
     }
 
-    /// The final bytes of a bucket.
-    public func finalBytes(_ domain: String, start: Int64) -> Double {
+    /// The final bytes of a bucket (or, with `minute`, of the bucket holding that minute, for the
+    /// realtime data: an injected spike starts at its minute, not at its bucket).
+    public func finalBytes(_ domain: String, start: Int64, minute: Int64? = nil) -> Double {
         let profile = profile(domain)
+        let injected = injectedSpikes.factor(domain, at: minute ?? start)
         let hourInShanghai = Double((start + 8 * 3600) % 86_400) / 3600
         let diurnal = 0.35 + 0.65 * (0.5 - 0.5 * cos(2 * Double.pi * (hourInShanghai - 9) / 24))
         let noise = 0.9 + 0.2 * unit(hash("\(domain)#\(start)"))
         let spike = spikingDomains.contains(domain) && (start / 300) % 36 < 6 ? 6.0 : 1.0
-        return (profile.scale * diurnal * noise * spike).rounded()
+        return (profile.scale * diurnal * noise * spike * injected).rounded()
     }
 
     /// Fixed traits of a domain.
@@ -87,5 +92,32 @@ public struct TrafficModel: Sendable {
     /// A hash as a number in [0, 1).
     func unit(_ value: UInt64) -> Double {
         Double(value >> 11) / Double(1 << 53)
+    }
+}
+
+/// Spikes switched on while the simulator runs: a factor on a domain's traffic from a given
+/// time on (applied to 5-minute buckets that start after it and to realtime minutes after it).
+public final class InjectedSpikes: Sendable {
+    private let spikes = Mutex<[String: (since: Int64, factor: Double)]>([:])
+
+    public init() {}
+
+    public func set(_ domain: String, since: Int64, factor: Double) {
+        spikes.withLock { $0[domain.lowercased()] = (since, factor) }
+    }
+
+    public func clear() {
+        spikes.withLock { $0 = [:] }
+    }
+
+    func factor(_ domain: String, at time: Int64) -> Double {
+        spikes.withLock { spikes in
+            guard let spike = spikes[domain], time >= spike.since else { return 1 }
+            return spike.factor
+        }
+    }
+
+    public var description: String {
+        spikes.withLock { $0.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value.factor) since \($0.value.since)" }.joined(separator: ", ") }
     }
 }

@@ -124,7 +124,7 @@ struct DataOperations: Sendable {
         while minute < end && minute + 60 <= now - 300 {
             var perDomain: [(String, Double, Double, [String: Double])] = []
             for domain in names where domains.contains(domain) {
-                let bytes = model.finalBytes(domain, start: minute / 300 * 300) / 5 * (0.95 + 0.1 * model.unit(model.hash("\(domain)@\(minute)")))
+                let bytes = model.finalBytes(domain, start: minute / 300 * 300, minute: minute) / 5 * (0.95 + 0.1 * model.unit(model.hash("\(domain)@\(minute)")))
                 let requests = (bytes / model.profile(domain).bytesPerRequest).rounded()
                 let codes = ["200": (requests * 0.93).rounded(), "206": (requests * 0.04).rounded(), "304": (requests * 0.02).rounded(),
                              "404": (requests * 0.008).rounded(), "502": (requests * 0.002).rounded()]
