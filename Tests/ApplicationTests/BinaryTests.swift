@@ -9,20 +9,11 @@ import TestSupport
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vodcdn-exporter")
     }
 
-    /// Runs to completion and returns status, stdout and stderr.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = environment
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    /// Runs to completion and returns status, stdout and stderr (read concurrently, so a long
+    /// output cannot fill a pipe and stall the process).
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> (Int32, String, String) {
+        let outcome = try ExternalTool.outcome(executable: binary, arguments, input: Array(input.utf8), environment: environment)
+        return (outcome.status, outcome.standardOutput, outcome.standardError)
     }
 
     static let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "test-id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "test-secret"]

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import Synchronization
 import TestSupport
 
 /// Every operator command, run as a user would, against `simulate`.
@@ -17,24 +16,7 @@ import TestSupport
         }
 
         func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> (Int32, String, String) {
-            let process = Process()
-            process.executableURL = BinaryTests.binary
-            process.arguments = arguments
-            process.environment = environment.merging(extra) { _, new in new }
-            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            stdin.fileHandleForWriting.write(Data((input ?? "").utf8))
-            try stdin.fileHandleForWriting.close()
-            let errorData = Mutex<Data>(Data())
-            let reader = Thread { errorData.withLock { $0 = stderr.fileHandleForReading.readDataToEndOfFile() } }
-            reader.start()
-            let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            while reader.isExecuting || !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+            try BinaryTests.run(arguments, environment: environment.merging(extra) { _, new in new }, input: input ?? "")
         }
 
         func json(_ arguments: [String]) throws -> [String: Any] {

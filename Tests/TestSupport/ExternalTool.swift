@@ -35,9 +35,16 @@ public enum ExternalTool {
         guard let executable = find(name) else {
             throw ToolMissing(name: name)
         }
+        return try outcome(executable: URL(fileURLWithPath: executable), arguments, input: input)
+    }
+
+    /// Runs `executable` (with `environment` when given) and returns its exit status and both
+    /// outputs. Input is written and both outputs drained concurrently, so no pipe can fill up.
+    public static func outcome(executable: URL, _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -73,6 +80,11 @@ public enum ExternalTool {
 
     public struct ToolMissing: Error, CustomStringConvertible {
         public let name: String
+
+        public init(name: String) {
+            self.name = name
+        }
+
         public var description: String { "\(name) is not installed; run scripts/test, which installs it" }
     }
 

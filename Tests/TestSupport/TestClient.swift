@@ -76,6 +76,10 @@ public final class TestClient {
                     let parts = line.split(separator: ":", maxSplits: 1)
                     headers[parts[0].lowercased()] = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
                 }
+                if !isHead, headers["transfer-encoding"]?.lowercased() == "chunked" {
+                    buffer.removeFirst(end + 4)
+                    return Response(status: status, headers: headers, body: try readChunkedBody())
+                }
                 let length = isHead ? 0 : Int(headers["content-length"] ?? "0") ?? 0
                 while buffer.count < end + 4 + length {
                     guard try fill() else { throw Failure(description: "connection closed inside a body") }
@@ -85,6 +89,36 @@ public final class TestClient {
                 return Response(status: status, headers: headers, body: body)
             }
             guard try fill() else { throw Failure(description: "connection closed before a response (\(buffer.count) bytes buffered)") }
+        }
+    }
+
+    /// Reads a `Transfer-Encoding: chunked` body (what Go servers such as Prometheus send for
+    /// larger answers): size lines in hex, data, a zero-size chunk, trailers.
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let line = try readLine()
+            guard let size = Int(line.split(separator: ";").first ?? "", radix: 16) else { throw Failure(description: "bad chunk size \(line)") }
+            if size == 0 {
+                while try !readLine().isEmpty {}  // trailers, then the blank line
+                return body
+            }
+            while buffer.count < size + 2 {
+                guard try fill() else { throw Failure(description: "connection closed inside a chunk") }
+            }
+            body.append(contentsOf: buffer[..<size])
+            buffer.removeFirst(size + 2)
+        }
+    }
+
+    private func readLine() throws -> String {
+        while true {
+            if let index = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<index], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                buffer.removeFirst(index + 1)
+                return line
+            }
+            guard try fill() else { throw Failure(description: "connection closed inside a chunked body") }
         }
     }
 

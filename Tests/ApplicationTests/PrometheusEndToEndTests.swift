@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The whole chain with a real Prometheus (Debian's package, installed by scripts/test): the
+/// simulator, the agent, and Prometheus scraping it with the shipped alert rules.
+@Suite(.serialized) struct PrometheusEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A Prometheus server on loopback, stopped (and its data removed) by `stop()`.
+    final class PrometheusServer {
+        let process = Process()
+        let port: UInt16
+        let folder: URL
+
+        init(scrapeTarget: UInt16) throws {
+            guard let binary = ExternalTool.find("prometheus") else { throw ExternalTool.ToolMissing(name: "prometheus") }
+            port = try Self.freePort()
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let rules = PrometheusEndToEndTests.repository.appendingPathComponent("deploy/prometheus/alerts.yml").path
+            try """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                rule_files: ["\(rules)"]
+                scrape_configs:
+                  - job_name: vodcdn-exporter
+                    static_configs: [{targets: ["127.0.0.1:\(scrapeTarget)"]}]
+                """.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/data",
+                                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func stop() {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(at: folder)
+        }
+
+        /// `GET /api/v1/…` decoded; nil when Prometheus does not answer (yet).
+        func api(_ path: String, _ query: [String: String] = [:]) -> [String: Any]? {
+            var components = URLComponents()
+            components.path = "/api/v1/" + path
+            components.queryItems = query.map { URLQueryItem(name: $0.key, value: $0.value) }
+            let target = components.percentEncodedPath + (query.isEmpty ? "" : "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B"))
+            guard let response = try? TestClient(port: port, timeout: 5).request(target), response.status == 200 else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        }
+
+        /// The instant-query result vector.
+        func query(_ expression: String) -> [[String: Any]] {
+            (api("query", ["query": expression])?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        }
+
+        /// The value of a one-series query, as a number.
+        func value(_ expression: String) -> Double? {
+            guard let first = query(expression).first, let pair = first["value"] as? [Any], let text = pair.last as? String else { return nil }
+            return Double(text)
+        }
+
+        static func freePort() throws -> UInt16 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            return UInt16(bigEndian: address.sin_port)
+        }
+    }
+
+    static func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        return condition()
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func simulatorAgentAndPrometheus() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"]
+        let agent = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)", "--api.max-qps", "100",
+                        "--collector.origin", "--collector.hitratio", "--collector.requests", "--collector.realtime"],
+            environment: credentials)
+        defer { _ = try? agent.terminate() }
+        let prometheus = try PrometheusServer(scrapeTarget: agent.port)
+        defer { prometheus.stop() }
+
+        // Scraped, and the agent reached the simulator.
+        #expect(Self.waitFor(60) { prometheus.value("aliyun_vod_up") == 1 && prometheus.value("count(aliyun_vod_realtime_bandwidth_bytes_per_second)") == 4 })
+
+        // The core series carry exactly what the simulator served for those buckets.
+        let label = "domain=\"video.example.com\",area=\"domestic\""
+        let bucket = try #require(prometheus.value("aliyun_vod_data_timestamp_seconds{domain=\"video.example.com\",source=\"traffic\"}"))
+        let bytes = try #require(prometheus.value("aliyun_vod_interval_traffic_bytes{\(label)}"))
+        let bits = try #require(prometheus.value("aliyun_vod_bandwidth_bytes_per_second{\(label)} * 8"))
+        let start = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: bucket))
+        let end = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: bucket + 300))
+        let environment = credentials.merging(["VODCDN_ALIYUN_ENDPOINT": "http://127.0.0.1:\(simulator.port)"]) { a, _ in a }
+        func served(_ command: String) throws -> Double? {
+            let (status, output, errors) = try BinaryTests.run([command, "--domain", "video.example.com", "--start", start, "--end", end, "--output", "json"], environment: environment)
+            #expect(status == 0, "\(errors)")
+            let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+            let points = ((json?["series"] as? [[String: Any]])?.first?["points"] as? [[String: Any]]) ?? []
+            return points.first { $0["time"] as? String == start }?["domestic"] as? Double
+        }
+        #expect(try served("traffic") == bytes)
+        #expect(try served("bandwidth") == bits)
+
+        // Every dashboard panel query returns data.
+        let dashboard = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.repository.appendingPathComponent("dashboards/vodcdn-exporter.json"))) as? [String: Any]
+        let targets = (dashboard?["panels"] as? [[String: Any]] ?? []).flatMap { panel in
+            (panel["targets"] as? [[String: Any]] ?? []).compactMap { ($0["expr"] as? String).map { (panel["title"] as? String ?? "", $0) } }
+        }
+        #expect(targets.count >= 15)
+        Thread.sleep(forTimeInterval: 3)  // a few scrapes, so range functions have two samples
+        for (title, expression) in targets {
+            let concrete = expression.replacingOccurrences(of: "$domain", with: ".*").replacingOccurrences(of: "$__range", with: "5m")
+                .replacingOccurrences(of: "$__rate_interval", with: "1m")
+            #expect(!prometheus.query(concrete).isEmpty, "panel \"\(title)\" has no data: \(concrete)")
+        }
+
+        // The rules loaded, and the realtime spike alert fires while the simulator spikes.
+        let groups = ((prometheus.api("rules")?["data"] as? [String: Any])?["groups"] as? [[String: Any]]) ?? []
+        let rules = groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
+        #expect(rules.count == 13 && rules.allSatisfy { $0["health"] as? String == "ok" }, "\(rules.map { ($0["name"] ?? "", $0["lastError"] ?? "") })")
+        #expect(prometheus.query("ALERTS{alertname=~\"VODBandwidthSpike.*\"}").isEmpty)
+        let spike = try TestClient(port: simulator.port).request("/-/simulator/spike?domain=live.example.com&factor=20", method: "POST")
+        #expect(spike.status == 200)
+        kill(agent.process.processIdentifier, SIGHUP)  // poll now instead of at the next grid point
+        #expect(Self.waitFor(150) {
+            !prometheus.query("ALERTS{alertname=\"VODBandwidthSpikeRealtime\",alertstate=\"firing\",domain=\"live.example.com\"}").isEmpty
+        }, "the realtime spike alert did not fire")
+        #expect(prometheus.query("ALERTS{alertname=\"VODBandwidthSpikeRealtime\",domain!=\"live.example.com\"}").isEmpty)
+    }
+}
