@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The files under deploy/ and dashboards/, checked with the real tools: promtool, the
+/// Kubernetes schemas (kubernetes-validate) and systemd-analyze.
+@Suite struct DeployTests {
+    static let repository = PrometheusEndToEndTests.repository
+    static func path(_ relative: String) -> String { repository.appendingPathComponent(relative).path }
+
+    @Test func alertRulesPassTheirUnitTests() throws {
+        let check = try ExternalTool.outcome("promtool", ["check", "rules", Self.path("deploy/prometheus/alerts.yml")])
+        #expect(check.status == 0 && check.standardOutput.contains("SUCCESS: 13 rules found"), "\(check.standardError)")
+        let tests = try ExternalTool.outcome("promtool", ["test", "rules", Self.path("deploy/prometheus/alerts.test.yml")])
+        #expect(tests.status == 0 && tests.standardOutput.contains("SUCCESS"), "\(tests.standardOutput)\(tests.standardError)")
+        let config = try ExternalTool.outcome("promtool", ["check", "config", Self.path("deploy/prometheus/prometheus.yml")])
+        #expect(config.status == 0, "\(config.standardOutput)\(config.standardError)")
+        // The rule tests can fail: the same tests against rules that never fire.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let silenced = try String(contentsOfFile: Self.path("deploy/prometheus/alerts.yml"), encoding: .utf8).replacingOccurrences(of: "> 3 *", with: "> 300 *")
+        try silenced.write(to: folder.appendingPathComponent("alerts.yml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Self.path("deploy/prometheus/alerts.test.yml"), toPath: folder.appendingPathComponent("alerts.test.yml").path)
+        #expect(try ExternalTool.outcome("promtool", ["test", "rules", folder.appendingPathComponent("alerts.test.yml").path]).status != 0)
+    }
+
+    @Test func kubernetesManifestsValidate() throws {
+        let folder = Self.path("deploy/kubernetes")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(folder)/\($0)" }
+        #expect(files.count >= 6)
+        let outcome = try ExternalTool.outcome("kubernetes-validate", ["--strict"] + files)
+        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("passed for resource statefulset/vodcdn-exporter"))
+        // The validator does catch mistakes.
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: broken) }
+        try String(contentsOfFile: "\(folder)/deployment.yaml", encoding: .utf8).replacingOccurrences(of: "replicas: 1", with: "replicas: one")
+            .write(to: broken, atomically: true, encoding: .utf8)
+        #expect(try ExternalTool.outcome("kubernetes-validate", ["--strict", broken.path]).status != 0)
+    }
+
+    /// The CRD-based objects (no schema offline): the PrometheusRule carries exactly the rules of
+    /// alerts.yml, and the ServiceMonitor scrapes the port the Services name.
+    @Test func prometheusOperatorObjectsMatch() throws {
+        let script = """
+            import sys, yaml
+            rules = yaml.safe_load(open(sys.argv[1]))["groups"]
+            crd = yaml.safe_load(open(sys.argv[2]))
+            assert crd["kind"] == "PrometheusRule" and crd["spec"]["groups"] == rules, "PrometheusRule differs from alerts.yml"
+            monitor = yaml.safe_load(open(sys.argv[3]))
+            ports = [p["name"] for doc in yaml.safe_load_all(open(sys.argv[4])) if doc and doc["kind"] == "Service" for p in doc["spec"]["ports"]]
+            assert all(e["port"] in ports for e in monitor["spec"]["endpoints"]), "ServiceMonitor port not on the Service"
+            print("ok")
+            """
+        let outcome = try ExternalTool.outcome("python3", ["-c", script, Self.path("deploy/prometheus/alerts.yml"), Self.path("deploy/kubernetes/prometheusrule.yaml"),
+                                                           Self.path("deploy/kubernetes/servicemonitor.yaml"), Self.path("deploy/kubernetes/service.yaml")])
+        #expect(outcome.status == 0 && outcome.standardOutput == "ok\n", "\(outcome.standardError)")
+    }
+
+    @Test func systemdUnitVerifies() throws {
+        let unit = try String(contentsOfFile: Self.path("deploy/systemd/vodcdn-exporter.service"), encoding: .utf8)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // systemd-analyze checks that ExecStart exists: point it at the binary just built.
+        let local = folder.appendingPathComponent("vodcdn-exporter.service")
+        try unit.replacingOccurrences(of: "/usr/local/bin/vodcdn-exporter", with: BinaryTests.binary.path).write(to: local, atomically: true, encoding: .utf8)
+        let outcome = try ExternalTool.outcome("systemd-analyze", ["verify", local.path])
+        #expect(outcome.status == 0 && !outcome.standardError.contains("vodcdn-exporter.service:"), "\(outcome.standardError)")
+        #expect(unit.contains("DynamicUser=yes") && unit.contains("NoNewPrivileges=yes") && unit.contains("ProtectSystem=strict") && unit.contains("LoadCredential="))
+        let broken = folder.appendingPathComponent("broken.service")
+        try unit.replacingOccurrences(of: "ExecStart=/usr/local/bin/vodcdn-exporter", with: "ExecStart=relative/path").write(to: broken, atomically: true, encoding: .utf8)
+        #expect(try ExternalTool.outcome("systemd-analyze", ["verify", broken.path]).status != 0)
+    }
+
+    @Test func dashboardIsPortable() throws {
+        let data = try Data(contentsOf: Self.repository.appendingPathComponent("dashboards/vodcdn-exporter.json"))
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(dashboard["uid"] as? String == "vodcdn-exporter" && dashboard["id"] is NSNull)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("${DS_"), "provisioning does not substitute __inputs datasources")
+        let panels = try #require(dashboard["panels"] as? [[String: Any]])
+        for panel in panels where panel["type"] as? String != "row" {
+            let datasource = panel["datasource"] as? [String: Any]
+            #expect(datasource?["uid"] as? String == "${datasource}", "\(panel["title"] ?? "")")
+            #expect(!(panel["targets"] as? [[String: Any]] ?? []).isEmpty, "\(panel["title"] ?? "")")
+        }
+        let variables = ((dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(variables == ["datasource", "domain"])
+    }
+}
