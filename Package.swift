@@ -47,6 +47,13 @@ let package = Package(
             dependencies: ["Application"],
             swiftSettings: swiftSettings
         ),
+        // The helper scripts/bench drives: synthetic series served and rendered, agent cycles
+        // against the simulator. Not part of the product.
+        .executableTarget(
+            name: "vodcdn-bench",
+            dependencies: ["Agent", "Simulator", "Exposition", "WebServer", "VODAPI", "Logging"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VODAPITests",
             dependencies: ["VODAPI", "Primitives", "TestSupport"],

@@ -41,12 +41,13 @@ public struct MetricFamily: Sendable {
             guard familyName.hasSuffix("_" + unit) else { throw fail("the name must end in _\(unit) to carry unit \(unit)") }
         }
         for entry in series {
-            var seen = Set<String>()
-            for label in entry.labels.pairs {
+            let pairs = entry.labels.pairs
+            for (index, label) in pairs.enumerated() {
                 guard MetricNaming.isValidLabelName(label.name) else {
                     throw fail("label name \"\(label.name)\" is not [a-zA-Z_][a-zA-Z0-9_]* or starts with __")
                 }
-                guard seen.insert(label.name).inserted else { throw fail("label \(label.name) appears twice in one series") }
+                // Pairs are sorted by name, so a repeated name sits next to itself.
+                if index > 0 && pairs[index - 1].name == label.name { throw fail("label \(label.name) appears twice in one series") }
                 if type == .histogram && label.name == "le" { throw fail("label le is reserved for histogram buckets") }
             }
             switch (type, entry.value) {

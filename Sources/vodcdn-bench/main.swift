@@ -1,0 +1,129 @@
+import Agent
+import Dispatch
+import Exposition
+import Foundation
+import Logging
+import Simulator
+import VODAPI
+import WebServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The benchmark helper `scripts/bench` drives; not part of the product. Subcommands:
+///   serve N ADDRESS     serve N synthetic series (plus process metrics) until killed
+///   expose N            print the same exposition (to load into the Pushgateway)
+///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
+///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
+///   memory DOMAINS CYCLES         resident memory after each of CYCLES agent cycles
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("vodcdn-bench: \(message)\n".utf8))
+    exit(64)
+}
+
+func integer(_ index: Int) -> Int {
+    guard index < arguments.count, let value = Int(arguments[index]) else { fail("argument \(index + 1) must be a number") }
+    return value
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+func residentBytes() -> Double {
+    ProcessMetricsCollector().collect().first { $0.name == "process_resident_memory_bytes" }.flatMap {
+        if case .number(let value) = $0.series[0].value { return value } else { return nil }
+    } ?? 0
+}
+
+switch arguments.first {
+case "serve":
+    let publisher = MetricsPublisher()
+    publisher.publish(try ExpositionSnapshot(families: try SyntheticFamilies.make(series: integer(1))))
+    guard arguments.count > 2, let address = try? ListenAddress(parsing: arguments[2]) else { fail("serve N ADDRESS") }
+    let router = MetricsRouter(telemetryPath: "/metrics", landingPage: [], isReady: { true }, authenticator: { nil },
+                               metrics: { publisher.body(format: $0, gzip: $1) })
+    let server = HTTPServer(configuration: HTTPServerConfiguration(listenAddress: address), handler: router)
+    let port = try server.start()
+    print("serving \(integer(1)) series on port \(port)")
+    fflush(nil)
+    dispatchMain()
+
+case "expose":
+    FileHandle.standardOutput.write(Data(ExpositionRenderer.render(try SyntheticFamilies.make(series: integer(1)), format: .text)))
+
+case "render":
+    let count = integer(1), rounds = max(1, integer(2))
+    let families = try SyntheticFamilies.make(series: count)
+    var results: [String] = []
+    var bestBuild = Double.infinity
+    let raw = SyntheticFamilies.rawSeries(count)
+    for _ in 0..<rounds {
+        // The agent's whole path after polling: families built (validated, series sorted) and rendered.
+        let start = now()
+        _ = try ExpositionSnapshot(families: try SyntheticFamilies.build(raw))
+        bestBuild = min(bestBuild, now() - start)
+    }
+    results.append("build+text \(count) series: \(String(format: "%.1f", bestBuild / Double(count) * 1e9)) ns/series")
+    for format in ExpositionFormat.allCases {
+        var best = Double.infinity
+        var size = 0
+        for _ in 0..<rounds {
+            let start = now()
+            // A whole snapshot, as the agent makes one per data update: validate-free render of
+            // the families into bytes.
+            let snapshot = try ExpositionSnapshot(families: families)
+            let body = snapshot.body(format: format, fresh: [], gzip: false)
+            best = min(best, now() - start)
+            size = body.count
+        }
+        results.append("\(format == .text ? "text" : "openmetrics") \(count) series: \(String(format: "%.1f", best / Double(count) * 1e9)) ns/series, \(size) bytes")
+    }
+    print(results.joined(separator: "\n"))
+
+case "poll", "memory":
+    let domains = integer(1)
+    let names = (0..<domains).map { "d\($0).example.com" }
+    var simulatorConfiguration = SimulatorConfiguration(domains: names, spikingDomains: [])
+    if arguments.first == "poll" { simulatorConfiguration.faults = try FaultSet(parsing: "slow:\(integer(3))ms") }
+    let simulator = SimulatorServer(configuration: simulatorConfiguration, listenAddress: ListenAddress(host: "127.0.0.1", port: 0))
+    try simulator.start()
+    let qps = arguments.first == "poll" ? Double(integer(2)) : 1000
+    let statistics = APIStatistics()
+    let client = VODClient(
+        configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: simulator.endpoint), requestTimeout: 30),
+        credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
+        transport: URLSessionTransport(), gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: 64), observe: { statistics.record($0) })
+    let engine = AgentEngine(
+        configuration: AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
+                                          collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: 64),
+        client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        if arguments.first == "poll" {
+            let start = now()
+            await engine.runCycle(spreadCalls: false)
+            let elapsed = now() - start
+            let calls = (try? await engine.families().first { $0.name == "aliyun_vod_exporter_api_requests_total" }?.series.reduce(0.0) { total, series in
+                if case .number(let value) = series.value { return total + value } else { return total }
+            }) ?? 0
+            print("poll \(domains) domains: \(String(format: "%.2f", elapsed)) s, \(Int(calls)) calls (\(String(format: "%.1f", calls / Double(domains))) per domain), bound \(String(format: "%.2f", calls / qps)) s at \(Int(qps)) QPS")
+        } else {
+            let cycles = integer(2)
+            var figures: [String] = []
+            for cycle in 1...cycles {
+                await engine.runCycle(spreadCalls: false)
+                _ = try? ExpositionSnapshot(families: try await engine.families()).body(format: .text, fresh: [], gzip: false)
+                figures.append(String(format: "%.1f", residentBytes() / 1e6))
+                if cycle == 1 || cycle == cycles || cycle % 10 == 0 { fflush(nil) }
+            }
+            print("memory \(domains) domains, MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
+        }
+        done.signal()
+    }
+    done.wait()
+    simulator.stop()
+
+default:
+    fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES")
+}
