@@ -72,7 +72,7 @@ public actor AgentEngine {
     private func refreshDiscovery(now: Int64, failures: inout [VODClientError]) async {
         guard configuration.domainSource == .discovery else { return }
         if let lastDiscovery, now - lastDiscovery < configuration.discoveryInterval, discovered != nil { return }
-        let started = clock()
+        let started = ContinuousClock.now
         do {
             let domains = try await client.allUserDomains(status: .online)
             discovered = Dictionary(domains.map { ($0.name.lowercased(), DomainInfo(cname: $0.cname, status: $0.status)) }, uniquingKeysWith: { first, _ in first })
@@ -107,7 +107,7 @@ public actor AgentEngine {
 
         let domainCollectors = configuration.collectors.intersection(AgentConfiguration.Collector.perDomain)
         if !domainCollectors.isEmpty {
-            let started = clock()
+            let started = ContinuousClock.now
             let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
             var errors: [AgentConfiguration.Collector: [VODClientError]] = [:]
             for (domain, result) in results {
@@ -170,7 +170,7 @@ public actor AgentEngine {
     /// The newest 1-minute record of each selected domain, 20 domains a call (Merge=false keeps
     /// them apart; MergeLocIsp sums regions and ISPs).
     private func pollRealtime(_ failures: inout [VODClientError]) async -> Int {
-        let started = clock()
+        let started = ContinuousClock.now
         let end = clock() / 60 * 60
         var firstError: VODClientError?
         var calls = 0
@@ -207,7 +207,7 @@ public actor AgentEngine {
     }
 
     private func pollQuota(_ failures: inout [VODClientError]) async -> Int {
-        let started = clock()
+        let started = ContinuousClock.now
         do {
             quota = try await client.call(DescribeVodRefreshQuota())
             record("quota", error: nil, started: started)
@@ -222,7 +222,7 @@ public actor AgentEngine {
     /// Task counts by type and status from `TotalCount` alone (page size 1): per type, one call
     /// per filterable status plus one unfiltered; `pending` is what the three leave over.
     private func pollTasks(_ failures: inout [VODClientError]) async -> Int {
-        let started = clock()
+        let started = ContinuousClock.now
         var counts: [TaskCountKey: Int] = [:]
         do {
             for type in DescribeVodRefreshTasks.ObjectType.allCases {
@@ -246,10 +246,13 @@ public actor AgentEngine {
     }
 
     /// Updates a collector's health and logs its error once per change of error.
-    private func record(_ collector: String, error: VODClientError?, started: Int64, failedDomains: Int = 0) {
+    /// - Parameter started: when the collector's poll began, on the monotonic clock (durations
+    ///   must not jump with the wall clock, and need better than whole seconds).
+    private func record(_ collector: String, error: VODClientError?, started: ContinuousClock.Instant, failedDomains: Int = 0) {
         let now = clock()
         var entry = health[collector] ?? CollectorHealth(lastSucceeded: false, lastSuccess: nil, lastDuration: 0)
-        entry.lastDuration = Double(max(0, now - started))
+        let elapsed = started.duration(to: .now)
+        entry.lastDuration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         entry.lastSucceeded = error == nil
         if error == nil { entry.lastSuccess = now }
         health[collector] = entry

@@ -98,8 +98,9 @@ case "poll", "memory":
         configuration: AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
                                           collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: 64),
         client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
-    let done = DispatchSemaphore(value: 0)
-    Task {
+    // Top-level code runs on the main actor: await here (a Task waited for with a semaphore
+    // would never run).
+    do {
         if arguments.first == "poll" {
             let start = now()
             await engine.runCycle(spreadCalls: false)
@@ -119,9 +120,7 @@ case "poll", "memory":
             }
             print("memory \(domains) domains, MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
         }
-        done.signal()
     }
-    done.wait()
     simulator.stop()
 
 default:
