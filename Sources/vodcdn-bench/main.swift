@@ -15,7 +15,8 @@ import Glibc
 ///   expose N            print the same exposition (to load into the Pushgateway)
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
-///   memory DOMAINS CYCLES         resident memory after each of CYCLES agent cycles
+///   memory DOMAINS CYCLES [ENDPOINT]   resident memory after each of CYCLES agent cycles (against a
+///                                 simulator at ENDPOINT, so its memory is not counted, or in-process)
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -87,11 +88,13 @@ case "poll", "memory":
     var simulatorConfiguration = SimulatorConfiguration(domains: names, spikingDomains: [])
     if arguments.first == "poll" { simulatorConfiguration.faults = try FaultSet(parsing: "slow:\(integer(3))ms") }
     let simulator = SimulatorServer(configuration: simulatorConfiguration, listenAddress: ListenAddress(host: "127.0.0.1", port: 0))
-    try simulator.start()
+    let external = arguments.first == "memory" && arguments.count > 3 ? arguments[3] : nil
+    if external == nil { try simulator.start() }
+    let endpoint = external ?? simulator.endpoint
     let qps = arguments.first == "poll" ? Double(integer(2)) : 1000
     let statistics = APIStatistics()
     let client = VODClient(
-        configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: simulator.endpoint), requestTimeout: 30),
+        configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: 30),
         credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
         transport: URLSessionTransport(), gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: 64), observe: { statistics.record($0) })
     let engine = AgentEngine(
@@ -121,7 +124,7 @@ case "poll", "memory":
             print("memory \(domains) domains, MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
         }
     }
-    simulator.stop()
+    if external == nil { simulator.stop() }
 
 default:
     fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES")

@@ -58,13 +58,16 @@ public final class URLSessionTransport: HTTPTransport {
         let router = self.router
         let outcome: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                router.register(task: task, limit: limit, continuation: continuation)
-                // The overall deadline: libcurl's own timeout is per inactivity, not total.
-                let deadline = DispatchTime.now() + .nanoseconds(Int(max(timeout, 0.001) * 1e9))
-                DispatchQueue.global().asyncAfter(deadline: deadline) { @Sendable in
-                    router.fail(taskIdentifier: task.taskIdentifier, with: TransportError(kind: .timedOut, detail: "no complete answer within \(timeout) s"))
-                    task.cancel()
+                // The overall deadline: libcurl's own timeout is per inactivity, not total. The
+                // timer is cancelled as soon as the answer is in, so fast answers leave nothing
+                // behind (thousands of calls a cycle must not pile up timers for `timeout`).
+                let identifier = task.taskIdentifier
+                let timer = DeadlineTimer(after: max(timeout, 0.001)) { [weak task] in
+                    router.fail(taskIdentifier: identifier, with: TransportError(kind: .timedOut, detail: "no complete answer within \(timeout) s"))
+                    task?.cancel()
                 }
+                router.register(task: task, limit: limit, timer: timer, continuation: continuation)
+                timer.start()
                 task.resume()
             }
         } onCancel: {
@@ -80,20 +83,29 @@ private final class TaskRouter: NSObject, URLSessionDataDelegate, Sendable {
     private struct Pending {
         var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>
         var limit: Int
+        var timer: DeadlineTimer
         var body: [UInt8] = []
         var response: HTTPURLResponse?
     }
 
     private let pending = Mutex<[Int: Pending]>([:])
 
-    func register(task: URLSessionTask, limit: Int, continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
-        pending.withLock { $0[task.taskIdentifier] = Pending(continuation: continuation, limit: limit) }
+    func register(task: URLSessionTask, limit: Int, timer: DeadlineTimer,
+                  continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+        pending.withLock { $0[task.taskIdentifier] = Pending(continuation: continuation, limit: limit, timer: timer) }
     }
 
     /// Ends the request with `error` unless it has already ended.
     func fail(taskIdentifier: Int, with error: TransportError) {
+        guard let entry = take(taskIdentifier) else { return }
+        entry.continuation.resume(returning: .failure(error))
+    }
+
+    /// Removes a request's entry and stops its deadline timer.
+    private func take(_ taskIdentifier: Int) -> Pending? {
         let entry = pending.withLock { $0.removeValue(forKey: taskIdentifier) }
-        entry?.continuation.resume(returning: .failure(error))
+        entry?.timer.cancel()
+        return entry
     }
 
     func urlSession(
@@ -120,7 +132,7 @@ private final class TaskRouter: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let entry = pending.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
+        guard let entry = take(task.taskIdentifier) else { return }
         if let error {
             entry.continuation.resume(returning: .failure(TaskRouter.classify(error)))
             return
@@ -156,5 +168,26 @@ private final class TaskRouter: NSObject, URLSessionDataDelegate, Sendable {
             kind = .other
         }
         return TransportError(kind: kind, detail: "URL loading error \(code)")
+    }
+}
+
+/// A one-shot Dispatch timer that can be cancelled, releasing its handler at once.
+///
+/// - Important: `@unchecked Sendable`: it only wraps a Dispatch source, which is thread-safe.
+private final class DeadlineTimer: @unchecked Sendable {
+    private let source: any DispatchSourceTimer
+
+    init(after seconds: Double, handler: @escaping @Sendable () -> Void) {
+        source = DispatchSource.makeTimerSource(queue: .global())
+        source.setEventHandler(handler: handler)
+        source.schedule(deadline: .now() + .nanoseconds(Int(seconds * 1e9)))
+    }
+
+    func start() {
+        source.resume()
+    }
+
+    func cancel() {
+        source.cancel()
     }
 }
