@@ -15,6 +15,8 @@ enum SimulateCommand {
         FlagDefinition("web.listen-address", default: "127.0.0.1:10791", placeholder: "ADDRESS", help: "Address the simulated API listens on."),
         FlagDefinition("domains", default: SimulatorConfiguration.defaultDomains.joined(separator: ","), placeholder: "LIST",
                        help: "The account's domains, comma-separated."),
+        FlagDefinition("domain-count", .integer, placeholder: "N",
+                       help: "Instead of --domains: N generated domains d0.example.com … (for load tests; a long --domains list exceeds the argument size limit)."),
         FlagDefinition("spike", default: "live.example.com", placeholder: "LIST", help: "Domains whose traffic spikes (×6 for 30 minutes every 3 hours)."),
         FlagDefinition("faults", default: "", placeholder: "LIST",
                        help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth (change at run time: POST /-/simulator/faults?set=…)."),
@@ -24,7 +26,10 @@ enum SimulateCommand {
     ] + LogOptions.definitions
 
     static func configuration(_ flags: FlagValues) throws(UsageError) -> (SimulatorConfiguration, ListenAddress) {
-        let domains = (flags.string("domains") ?? "").split(separator: ",").map { String($0).lowercased() }.filter { !$0.isEmpty }
+        var domains = (flags.string("domains") ?? "").split(separator: ",").map { String($0).lowercased() }.filter { !$0.isEmpty }
+        if let count = try flags.integer("domain-count", in: 1...1_000_000) {
+            domains = (0..<count).map { "d\($0).example.com" }
+        }
         guard !domains.isEmpty else { throw UsageError("--domains: give at least one domain") }
         let faults: FaultSet
         do {
