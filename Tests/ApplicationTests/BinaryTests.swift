@@ -216,3 +216,16 @@ final class ServingProcess {
         #expect(restarted.standardError.contains("state restored"))
     }
 }
+
+@Suite struct SimulateCommandTests {
+    @Test func generatedDomainsAndBadFlags() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--domain-count", "3", "--faults", "slow:1ms"])
+        defer { _ = try? simulator.terminate() }
+        let info = try TestClient(port: simulator.port).request("/-/simulator").text
+        #expect(info.contains("\"d0.example.com\",\"d1.example.com\",\"d2.example.com\"") && info.contains("slow:1ms"))
+        for bad in [["simulate", "--faults", "explode"], ["simulate", "--domain-count", "0"], ["simulate", "--domains", ""]] {
+            let (status, _, errors) = try BinaryTests.run(bad)
+            #expect(status == 64, "\(bad): \(errors)")
+        }
+    }
+}
