@@ -48,6 +48,18 @@ enum CacheSubmission {
         }
     }
 
+    /// Reads and checks the URLs, checks the quota, sends them in batches and prints the ids.
+    static func submit(_ session: OperatorSession, quotaKind: String,
+                       send: ([String]) async throws(CommandFailure) -> [String]) async throws(CommandFailure) -> Int32 {
+        let urls = try urls(session)
+        try await checkQuota(session, kind: quotaKind, count: urls.count)
+        var ids: [String] = []
+        let batches = ObjectPathList.batches(urls)
+        for batch in batches { ids += try await send(batch) }
+        report(session, ids: ids, urls: urls.count, requests: batches.count)
+        return ExitStatus.success
+    }
+
     static func report(_ session: OperatorSession, ids: [String], urls: Int, requests: Int) {
         session.emit(
             table: TextTable.render(["TASK ID"], ids.map { [$0] }) + "\(urls) URL\(urls == 1 ? "" : "s") in \(requests) request\(requests == 1 ? "" : "s"); follow with: \(ProductVersion.name) tasks --task-id \(ids.joined(separator: ",")) --wait\n",
@@ -85,15 +97,9 @@ struct RefreshCommand: OperatorCommand {
         guard kinds.filter({ $0 }).count <= 1 else { throw .usage(UsageError("--directory, --regex and --ignore-params exclude each other")) }
         let objectType: RefreshVodObjectCaches.ObjectType = kinds[0] ? .directory : kinds[1] ? .regex : kinds[2] ? .ignoreParams : .file
         let force = try session.usage { try flags.boolean("force") }
-        let urls = try CacheSubmission.urls(session)
-        try await CacheSubmission.checkQuota(session, kind: objectType == .directory ? "directory" : "url", count: urls.count)
-        var ids: [String] = []
-        let batches = ObjectPathList.batches(urls)
-        for batch in batches {
-            ids += try await session.call(RefreshVodObjectCaches(objectPaths: batch, objectType: objectType, force: force ? true : nil)).taskIds
+        return try await CacheSubmission.submit(session, quotaKind: objectType == .directory ? "directory" : "url") { (batch) throws(CommandFailure) in
+            try await session.call(RefreshVodObjectCaches(objectPaths: batch, objectType: objectType, force: force ? true : nil)).taskIds
         }
-        CacheSubmission.report(session, ids: ids, urls: urls.count, requests: batches.count)
-        return ExitStatus.success
     }
 }
 
@@ -125,14 +131,8 @@ struct PreloadCommand: OperatorCommand {
             area = value
         }
         let l2 = try session.usage { try session.flags.boolean("l2") }
-        let urls = try CacheSubmission.urls(session)
-        try await CacheSubmission.checkQuota(session, kind: "preload", count: urls.count)
-        var ids: [String] = []
-        let batches = ObjectPathList.batches(urls)
-        for batch in batches {
-            ids += try await session.call(PreloadVodObjectCaches(objectPaths: batch, area: area, l2Preload: l2 ? true : nil)).taskIds
+        return try await CacheSubmission.submit(session, quotaKind: "preload") { [area] (batch) throws(CommandFailure) in
+            try await session.call(PreloadVodObjectCaches(objectPaths: batch, area: area, l2Preload: l2 ? true : nil)).taskIds
         }
-        CacheSubmission.report(session, ids: ids, urls: urls.count, requests: batches.count)
-        return ExitStatus.success
     }
 }
