@@ -16,7 +16,8 @@ import Glibc
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
 ///   memory DOMAINS CYCLES [ENDPOINT]   resident memory after each of CYCLES agent cycles (against a
-///                                 simulator at ENDPOINT, so its memory is not counted, or in-process)
+///                                 simulator at ENDPOINT, so its memory is not counted; in-process, or
+///                                 with ENDPOINT `in-process` called without HTTP at all)
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -89,14 +90,16 @@ case "poll", "memory":
     if arguments.first == "poll" { simulatorConfiguration.faults = try FaultSet(parsing: "slow:\(integer(3))ms") }
     let simulator = SimulatorServer(configuration: simulatorConfiguration, listenAddress: ListenAddress(host: "127.0.0.1", port: 0))
     let external = arguments.first == "memory" && arguments.count > 3 ? arguments[3] : nil
-    if external == nil { try simulator.start() }
-    let endpoint = external ?? simulator.endpoint
+    let inProcess = external == "in-process"
+    if external == nil || inProcess { try simulator.start() }
+    let endpoint = inProcess ? simulator.endpoint : external ?? simulator.endpoint
     let qps = arguments.first == "poll" ? Double(integer(2)) : 1000
     let statistics = APIStatistics()
     let client = VODClient(
         configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: 30),
         credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
-        transport: URLSessionTransport(), gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: 64), observe: { statistics.record($0) })
+        transport: inProcess ? InProcessTransport(api: simulator.api) : URLSessionTransport(),
+        gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: 64), observe: { statistics.record($0) })
     let engine = AgentEngine(
         configuration: AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
                                           collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: 64),
@@ -124,7 +127,7 @@ case "poll", "memory":
             print("memory \(domains) domains, MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
         }
     }
-    if external == nil { simulator.stop() }
+    if external == nil || inProcess { simulator.stop() }
 
 default:
     fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES")

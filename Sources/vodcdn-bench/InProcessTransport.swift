@@ -1,0 +1,21 @@
+import Simulator
+import VODAPI
+import WebServer
+
+/// Calls the simulator's handler directly, without sockets or URLSession: separates the agent's
+/// own memory from the HTTP client's in the memory benchmark.
+struct InProcessTransport: HTTPTransport {
+    let api: SimulatedVOD
+
+    func send(_ request: VODAPI.HTTPRequest, timeout: Double) async throws(TransportError) -> VODAPI.HTTPResponse {
+        let afterScheme = request.url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        let target = afterScheme.count > 3 ? "/" + afterScheme[3] : "/"
+        var headers = request.headers.fields.map { (name: $0.name.lowercased(), value: $0.value) }
+        if !headers.contains(where: { $0.name == "host" }) { headers.append((name: "host", value: "127.0.0.1")) }
+        let head = HTTPRequestHead(method: request.method.rawValue, target: target, version: .http11, headers: headers, contentLength: request.body.count)
+        let response = api.respond(to: IncomingRequest(head: head, body: request.body))
+        var responseHeaders = HTTPHeaders()
+        for (name, value) in response.headers { responseHeaders.set(name, value) }
+        return VODAPI.HTTPResponse(status: response.status.rawValue, headers: responseHeaders, body: response.body.flatMap { Array($0) })
+    }
+}
