@@ -83,7 +83,7 @@ public enum ExporterMain {
             "shard": options.agent.selection.shard.description,
         ])
         if let announce {
-            let host = web.server.listenAddress.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1"
+            let host = web.server.listenAddress.urlHost
             announce("http://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
         }
         await assembly.service.prepare()

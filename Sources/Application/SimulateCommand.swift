@@ -69,7 +69,7 @@ enum SimulateCommand {
             logger.error("cannot start the simulator", ["error": error.description])
             return ExitStatus.failure
         }
-        let host = address.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "127.0.0.1"
+        let host = address.urlHost
         print("""
             VOD API simulator
               endpoint:          http://\(host):\(port)

@@ -20,8 +20,7 @@ import TestSupport
 
     /// Polls `condition` every 50 ms for up to 10 s.
     static func waitUntil(_ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(10)
-        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        TestSupport.waitUntil(timeout: 10, every: 0.05, condition)
     }
 
     @Test func versionAndHelp() throws {

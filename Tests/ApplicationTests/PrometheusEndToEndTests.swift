@@ -79,15 +79,6 @@ import Glibc
         }
     }
 
-    static func waitFor(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-        return condition()
-    }
-
     @Test(.timeLimit(.minutes(5)))
     func simulatorAgentAndPrometheus() throws {
         // No periodic spikes (the default spikes live.example.com ×6 for 30 minutes every 3 hours):
@@ -104,7 +95,7 @@ import Glibc
         defer { prometheus.stop() }
 
         // Scraped, and the agent reached the simulator.
-        #expect(Self.waitFor(60) { prometheus.value("aliyun_vod_up") == 1 && prometheus.value("count(aliyun_vod_realtime_bandwidth_bytes_per_second)") == 4 })
+        #expect(waitUntil(timeout: 60, every: 0.5) { prometheus.value("aliyun_vod_up") == 1 && prometheus.value("count(aliyun_vod_realtime_bandwidth_bytes_per_second)") == 4 })
 
         // The core series carry exactly what the simulator served for those buckets.
         let label = "domain=\"video.example.com\",area=\"domestic\""
@@ -145,7 +136,7 @@ import Glibc
         let spike = try TestClient(port: simulator.port).request("/-/simulator/spike?domain=live.example.com&factor=20", method: "POST")
         #expect(spike.status == 200)
         kill(agent.process.processIdentifier, SIGHUP)  // poll now instead of at the next grid point
-        #expect(Self.waitFor(150) {
+        #expect(waitUntil(timeout: 150, every: 0.5) {
             !prometheus.query("ALERTS{alertname=\"VODBandwidthSpikeRealtime\",alertstate=\"firing\",domain=\"live.example.com\"}").isEmpty
         }, "the realtime spike alert did not fire")
         #expect(prometheus.query("ALERTS{alertname=\"VODBandwidthSpikeRealtime\",domain!=\"live.example.com\"}").isEmpty)

@@ -131,5 +131,10 @@ import Testing
         #expect(UTCTimestamp.formatHTTPDate(951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
         #expect(UTCTimestamp.formatHTTPDate(1_795_600_000) == "Wed, 25 Nov 2026 09:46:40 GMT")
         #expect(UTCTimestamp.formatHTTPDate(-1) == "Wed, 31 Dec 1969 23:59:59 GMT")
+        for epoch: Int64 in [0, 784_111_777, 951_782_400, 1_795_600_000] {
+            #expect(UTCTimestamp.parseHTTPDate(UTCTimestamp.formatHTTPDate(epoch)) == epoch)
+        }
+        #expect(UTCTimestamp.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 PST") == nil)
+        #expect(UTCTimestamp.parseHTTPDate("Sunday, 06-Nov-94 08:49:37 GMT") == nil)
     }
 }

@@ -59,8 +59,7 @@ import TestSupport
 
     /// Polls `condition` every 10 ms for up to 5 s (the server learns of closes asynchronously).
     static func waitUntil(_ condition: () -> Bool) {
-        let deadline = Date().addingTimeInterval(5)
-        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        TestSupport.waitUntil(timeout: 5, every: 0.01, condition)
     }
 
     @Test func getHeadAndKeepAlive() throws {

@@ -1,3 +1,5 @@
+import Primitives
+
 /// `--shard i/n`: this replica owns the domains whose stable hash modulo `count` is `index`.
 public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
     public let index: Int
@@ -23,7 +25,7 @@ public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
     /// Whether this shard owns `domain` (case-insensitive). The hash is FNV-1a 64 of the
     /// lower-cased name: the same on every replica, machine and version.
     public func owns(_ domain: String) -> Bool {
-        Int(Self.stableHash(domain.lowercased()) % UInt64(count)) == index
+        Int(FNV1a.hash(domain.lowercased()) % UInt64(count)) == index
     }
 
     /// Whether account-wide collectors (quota, tasks, discovery info) run here: shard 0 only,
@@ -31,13 +33,4 @@ public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
     public var runsAccountCollectors: Bool { index == 0 }
 
     public var description: String { "\(index)/\(count)" }
-
-    static func stableHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
 }

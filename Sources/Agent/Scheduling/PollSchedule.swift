@@ -1,3 +1,5 @@
+import Primitives
+
 /// When polls run: aligned to the interval grid plus an offset, per-domain delays spread in a
 /// stable way. Pure.
 public enum PollSchedule {
@@ -11,6 +13,6 @@ public enum PollSchedule {
     /// evenly over `0..<spread` seconds, so calls do not burst at the start of each interval.
     public static func jitter(for domain: String, spread: Int64) -> Int64 {
         guard spread > 0 else { return 0 }
-        return Int64(ShardSpec.stableHash("jitter:" + domain.lowercased()) % UInt64(spread))
+        return Int64(FNV1a.hash("jitter:" + domain.lowercased()) % UInt64(spread))
     }
 }

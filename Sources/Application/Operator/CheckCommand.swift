@@ -51,7 +51,7 @@ struct CheckCommand: OperatorCommand {
         do {
             let response = try await URLSessionTransport().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
             findings.append(Finding(name: "endpoint", verdict: "ok", detail: "\(endpoint) answers (HTTP \(response.status))", fix: ""))
-            if let date = response.headers["date"], let server = parseHTTPDate(date) {
+            if let date = response.headers["date"], let server = UTCTimestamp.parseHTTPDate(date) {
                 let skew = session.now() - server
                 let verdict = abs(skew) > 900 ? "fail" : abs(skew) > 300 ? "warn" : "ok"
                 findings.append(Finding(name: "clock", verdict: verdict, detail: "this machine is \(skew) s \(skew >= 0 ? "ahead of" : "behind") the endpoint",
@@ -102,15 +102,5 @@ struct CheckCommand: OperatorCommand {
             table: TextTable.render(["CHECK", "VERDICT", "DETAIL", "FIX"], findings.map { [$0.name, $0.verdict, $0.detail, $0.fix] }),
             json: ["checks": findings.map { ["name": $0.name, "verdict": $0.verdict, "detail": $0.detail, "fix": $0.fix] }])
         return findings.contains { $0.verdict == "fail" } ? ExitStatus.failure : ExitStatus.success
-    }
-
-    /// `Sun, 06 Nov 1994 08:49:37 GMT` to epoch seconds.
-    static func parseHTTPDate(_ text: String) -> Int64? {
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])), let year = Int(parts[3]) else { return nil }
-        let monthText = month + 1 < 10 ? "0\(month + 1)" : "\(month + 1)"
-        let dayText = day < 10 ? "0\(day)" : "\(day)"
-        return UTCTimestamp.parse("\(year)-\(monthText)-\(dayText)T\(parts[4])Z")
     }
 }

@@ -9,6 +9,8 @@ import Synchronization
 public final class ExpositionSnapshot: Sendable {
     /// The validated families, sorted by name.
     public let families: [MetricFamily]
+    /// Their names in both formats, to leave out fresh families that clash (checked per scrape).
+    private let names: Set<String>
 
     private struct Rendering {
         /// All families rendered back to back.
@@ -32,6 +34,7 @@ public final class ExpositionSnapshot: Sendable {
             }
         }
         self.families = sorted
+        self.names = textNames.union(openMetricsNames)
         self.renderings = Mutex([.text: Self.render(sorted, format: .text)])
     }
 
@@ -46,7 +49,7 @@ public final class ExpositionSnapshot: Sendable {
     ///   - gzip: whether to answer with a gzip member.
     public func body(format: ExpositionFormat, fresh: [MetricFamily], gzip: Bool) -> ExpositionBody {
         let fresh = fresh
-            .filter { family in !families.contains { $0.name == family.name || $0.openMetricsName == family.openMetricsName } }
+            .filter { !names.contains($0.name) && !names.contains($0.openMetricsName) }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         // Split the snapshot's families into runs, with each fresh family between two runs.
         var pieces: [Piece] = []

@@ -22,6 +22,14 @@ public enum UTCTimestamp {
             + "\(pad(secondsOfDay / 3600, 2)):\(pad((secondsOfDay % 3600) / 60, 2)):\(pad(secondsOfDay % 60, 2)) GMT"
     }
 
+    /// Seconds since the epoch for an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), or nil.
+    public static func parseHTTPDate(_ text: String) -> Int64? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int64(parts[1]), let month = monthNames.firstIndex(of: String(parts[2])),
+              let year = Int64(parts[3]) else { return nil }
+        return parse("\(pad(year, 4))-\(pad(Int64(month + 1), 2))-\(pad(day, 2))T\(parts[4])Z")
+    }
+
     private static let weekdayNames = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
     private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Synchronization
 
 /// The simulated account's data: deterministic per domain and 5-minute bucket, so every test
@@ -79,14 +80,9 @@ public struct TrafficModel: Sendable {
         public var requestHitPercent: Double { (min(99.99, (1 - profile.originShare * 0.6) * 100) * 100).rounded() / 100 }
     }
 
-    /// FNV-1a 64.
+    /// A stable hash of `text` (FNV-1a), the source of every per-domain and per-bucket trait.
     func hash(_ text: String) -> UInt64 {
-        var value: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
-        }
-        return value
+        FNV1a.hash(text)
     }
 
     /// A hash as a number in [0, 1).

@@ -45,6 +45,16 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         guard let host else { return ":\(port)" }
-        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        return "\(Self.bracketed(host)):\(port)"
+    }
+
+    /// The host to put in a URL that reaches this listener from this machine: IPv6 addresses
+    /// in brackets, and loopback for every interface.
+    public var urlHost: String {
+        host.map(Self.bracketed) ?? "127.0.0.1"
+    }
+
+    private static func bracketed(_ host: String) -> String {
+        host.contains(":") ? "[\(host)]" : host
     }
 }
