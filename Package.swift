@@ -15,7 +15,10 @@ let package = Package(
     ],
     targets: [
         // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
-        .target(name: "VODAPI", dependencies: ["Primitives"], swiftSettings: swiftSettings),
+        .target(name: "VODAPI", dependencies: ["CCurl", "Primitives"], swiftSettings: swiftSettings),
+        // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
+        // time through a small C face of our own: no development headers needed to build.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
         .target(name: "Primitives", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).

@@ -48,7 +48,7 @@ public struct APIOptions: Sendable {
 
     /// A client with the default credential chain (rebuilt by `reload()` on the returned
     /// provider), the rate gate and the given transport.
-    public func makeClient(environment: [String: String], transport: any HTTPTransport = URLSessionTransport(),
+    public func makeClient(environment: [String: String], transport: any HTTPTransport = StandardTransport.make(),
                            observe: @escaping @Sendable (RequestRecord) -> Void = { _ in }) -> (VODClient, ReloadableCredentialsProvider) {
         let time = SystemTimeSource()
         let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }

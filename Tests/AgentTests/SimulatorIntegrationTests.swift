@@ -21,7 +21,7 @@ import WebServer
         let client = VODClient(
             configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: requestTimeout, retryPolicy: RetryPolicy(maxAttempts: 1)),
             credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulator.accessKeyId, accessKeySecret: simulator.accessKeySecret), sourceDescription: "test"),
-            transport: URLSessionTransport(), gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 16), observe: { statistics.record($0) })
+            transport: StandardTransport.make(), gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 16), observe: { statistics.record($0) })
         return AgentEngine(
             configuration: AgentConfiguration(domainSource: .discovery, selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
                                               collectors: Set(AgentConfiguration.Collector.allCases), jitterSpread: 0),

@@ -24,7 +24,7 @@ import WebServer
                                                       retryPolicy: RetryPolicy(maxAttempts: attempts, baseDelay: 0.01, maxDelay: 0.05)),
                 credentials: StaticCredentialsProvider(Credentials(accessKeyId: keyId ?? configuration.accessKeyId,
                                                                    accessKeySecret: secret ?? configuration.accessKeySecret), sourceDescription: "test"),
-                transport: URLSessionTransport(), gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 16))
+                transport: StandardTransport.make(), gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 16))
         }
 
         func stop() { server.stop() }
@@ -126,7 +126,7 @@ import WebServer
         let request = signer.sign(RPCRequest(action: "DescribeVodRefreshQuota", version: "2017-03-21"),
                                   credentials: Credentials(accessKeyId: running.configuration.accessKeyId, accessKeySecret: running.configuration.accessKeySecret),
                                   epochSeconds: Self.now, nonce: "same-nonce")
-        let transport = URLSessionTransport()
+        let transport = StandardTransport.make()
         #expect(try await transport.send(request, timeout: 5).status == 200)
         let again = try await transport.send(request, timeout: 5)
         #expect(again.status == 400 && String(decoding: again.body, as: UTF8.self).contains("SignatureNonceUsed"))
@@ -181,7 +181,7 @@ import WebServer
             configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: running.server.endpoint), requestTimeout: 0.5,
                                                   retryPolicy: RetryPolicy(maxAttempts: 1)),
             credentials: StaticCredentialsProvider(Credentials(accessKeyId: running.configuration.accessKeyId, accessKeySecret: running.configuration.accessKeySecret), sourceDescription: "t"),
-            transport: URLSessionTransport(), gate: RequestGate(maxQPS: 100, burst: 100, maxConcurrent: 4))
+            transport: StandardTransport.make(), gate: RequestGate(maxQPS: 100, burst: 100, maxConcurrent: 4))
         do {
             _ = try await client.call(DescribeVodRefreshQuota())
             Issue.record("no timeout")

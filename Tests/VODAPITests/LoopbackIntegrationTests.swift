@@ -57,14 +57,14 @@ final class FakeVODAPI: Sendable {
     }
 }
 
-@Suite("Loopback integration: real sockets, URLSession, fake API, STS and metadata service", .serialized)
+@Suite("Loopback integration: real sockets, the standard transport (libcurl), fake API, STS and metadata service", .serialized)
 struct LoopbackIntegrationTests {
     static func client(api: FakeVODAPI, credentials: any CredentialsProvider, version: SignatureVersion, time: any TimeSource) throws -> VODClient {
         VODClient(
             configuration: VODClientConfiguration(
                 endpoint: try Endpoint(parsing: api.server.baseURL), signatureVersion: version, requestTimeout: 5,
                 retryPolicy: .none),
-            credentials: credentials, transport: URLSessionTransport(),
+            credentials: credentials, transport: StandardTransport.make(),
             gate: RequestGate(maxQPS: 50, burst: 10, maxConcurrent: 4), time: time)
     }
 
@@ -98,7 +98,7 @@ struct LoopbackIntegrationTests {
 
         let steps = CredentialsChain.plan(environment: [:], homeDirectory: nil, files: MemoryFiles(files: [:]), now: time.now())
         let factory = CredentialsProviderFactory(
-            transport: URLSessionTransport(), time: time, nonce: { UUID().uuidString },
+            transport: StandardTransport.make(), time: time, nonce: { UUID().uuidString },
             metadataEndpoint: try Endpoint(parsing: imds.baseURL))
         let chain = ChainCredentialsProvider(steps: steps, factory: factory)
         let client = try Self.client(api: api, credentials: chain, version: version, time: time)
@@ -177,7 +177,7 @@ struct LoopbackIntegrationTests {
         let iniFiles = MutableFiles(["/creds": "[default]\ntype = ram_role_arn\naccess_key_id = \(source.accessKeyId)\naccess_key_secret = \(source.accessKeySecret)\nrole_arn = acs:ram::1:role/exporter\n"])
         let roleChain = ChainCredentialsProvider(
             steps: CredentialsChain.plan(environment: ["ALIBABA_CLOUD_CREDENTIALS_FILE": "/creds"], homeDirectory: nil, files: iniFiles, now: time.now()),
-            factory: CredentialsProviderFactory(transport: URLSessionTransport(), files: iniFiles, time: time, nonce: { UUID().uuidString }, stsEndpointOverride: stsEndpoint))
+            factory: CredentialsProviderFactory(transport: StandardTransport.make(), files: iniFiles, time: time, nonce: { UUID().uuidString }, stsEndpointOverride: stsEndpoint))
         let roleClient = try Self.client(api: api, credentials: roleChain, version: .v3, time: time)
         _ = try await roleClient.call(DescribeVodDomainTrafficData(query: .init(domainNames: ["a.example.com"])))
 
@@ -188,7 +188,7 @@ struct LoopbackIntegrationTests {
                 "ALIBABA_CLOUD_ROLE_ARN": "acs:ram::1:role/exporter", "ALIBABA_CLOUD_OIDC_PROVIDER_ARN": "acs:ram::1:oidc-provider/ack",
                 "ALIBABA_CLOUD_OIDC_TOKEN_FILE": "/var/run/secrets/token", "ALIBABA_CLOUD_ROLE_SESSION_NAME": "pod-session",
             ], homeDirectory: nil, files: files, now: time.now()),
-            factory: CredentialsProviderFactory(transport: URLSessionTransport(), files: files, time: time, nonce: { UUID().uuidString }, stsEndpointOverride: stsEndpoint))
+            factory: CredentialsProviderFactory(transport: StandardTransport.make(), files: files, time: time, nonce: { UUID().uuidString }, stsEndpointOverride: stsEndpoint))
         let oidcClient = try Self.client(api: api, credentials: oidcChain, version: .v2, time: time)
         _ = try await oidcClient.call(DescribeVodRefreshQuotaProbe())
         files.set("/var/run/secrets/token", "jwt-two")
@@ -204,24 +204,29 @@ struct LoopbackIntegrationTests {
         #expect(keys == ["STS.role", "STS.oidc.1", "STS.oidc.2"])
     }
 
-    @Test("transport: the overall deadline, the response size cap and a refused connection")
-    func transportLimits() async throws {
+    /// Both transports: libcurl (the standard one) and URLSession (the fallback).
+    static func transport(_ name: String, maxResponseBytes: Int = 32 * 1024 * 1024) throws -> any HTTPTransport {
+        name == "curl" ? try CurlTransport(maxResponseBytes: maxResponseBytes) : URLSessionTransport(maxResponseBytes: maxResponseBytes)
+    }
+
+    @Test("transport: the overall deadline, the response size cap and a refused connection", arguments: ["curl", "urlsession"])
+    func transportLimits(transportName: String) async throws {
         let server = try LoopbackServer { request in
             request.path == "/slow"
                 ? LoopbackServer.Response(status: 200, body: Array("late".utf8), delay: 3)
                 : LoopbackServer.Response(status: 200, body: [UInt8](repeating: 0x41, count: 200_000))
         }
-        let transport = URLSessionTransport(maxResponseBytes: 10_000)
+        let transport = try Self.transport(transportName, maxResponseBytes: 10_000)
         let slow = await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/slow"), timeout: 0.5)
         }
         #expect(slow?.kind == .timedOut)
-        #expect(slow?.detail.contains("within 0.5 s") == true, "our deadline fired, not libcurl's")
+        #expect(slow?.detail.contains("within 0.5 s") == true, "our deadline fired, not a default one")
         let big = await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
         }
         #expect(big?.kind == .responseTooLarge)
-        let roomy = try await URLSessionTransport().send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
+        let roomy = try await Self.transport(transportName).send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
         #expect(roomy.body.count == 200_000)
         let port = server.port
         server.stop()
@@ -231,9 +236,59 @@ struct LoopbackIntegrationTests {
         #expect(refused?.kind == .connectFailed)
         #expect(refused?.mayHaveReachedServer == false)
     }
+
+    @Test("transport: method, headers and body arrive as sent; the answer's status, headers and body come back", arguments: ["curl", "urlsession"])
+    func transportRoundTrip(transportName: String) async throws {
+        let seen = Mutex<[LoopbackServer.Request]>([])
+        let server = try LoopbackServer { request in
+            seen.withLock { $0.append(request) }
+            return LoopbackServer.Response(status: 403, headers: [("Content-Type", "application/json"), ("X-Acs-Request-Id", "r-1")],
+                                           body: Array(#"{"Code":"Forbidden"}"#.utf8))
+        }
+        defer { server.stop() }
+        let transport = try Self.transport(transportName)
+        let form = Array("Action=RefreshVodObjectCaches&ObjectPath=a%0Ab".utf8)
+        let response = try await transport.send(
+            HTTPRequest(method: .post, url: "\(server.baseURL)/?x=1",
+                        headers: HTTPHeaders([("Content-Type", "application/x-www-form-urlencoded"), ("x-acs-action", "Probe")]), body: form),
+            timeout: 5)
+        #expect(response.status == 403)
+        #expect(response.headers["x-acs-request-id"] == "r-1")
+        #expect(String(decoding: response.body, as: UTF8.self) == #"{"Code":"Forbidden"}"#)
+        let get = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/path?y=2"), timeout: 5)
+        #expect(get.status == 403)
+        let requests = seen.withLock { $0 }
+        try #require(requests.count == 2)
+        #expect(requests[0].method == "POST" && requests[0].path == "/" && requests[0].query == "x=1")
+        #expect(requests[0].body == form)
+        #expect(requests[0].headers["x-acs-action"] == "Probe")
+        #expect(requests[0].headers["expect"] == nil, "no 100-continue round trip")
+        #expect(requests[1].method == "GET" && requests[1].path == "/path" && requests[1].query == "y=2" && requests[1].body.isEmpty)
+    }
+
+    @Test("curl transport: a cancelled request ends as cancelled, and bad requests never reach libcurl")
+    func curlCancellationAndRefusals() async throws {
+        let server = try LoopbackServer { _ in LoopbackServer.Response(status: 200, body: Array("late".utf8), delay: 5) }
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        let task = Task { try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/"), timeout: 30) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        task.cancel()
+        let cancelled = await #expect(throws: TransportError.self) { _ = try await task.value }
+        #expect(cancelled?.kind == .cancelled)
+
+        for request in [
+            HTTPRequest(method: .get, url: "ftp://127.0.0.1/"),
+            HTTPRequest(method: .get, url: "http://127.0.0.1/a b"),
+            HTTPRequest(method: .get, url: "\(server.baseURL)/", headers: HTTPHeaders([("X-Injected", "a\r\nHost: evil")])),
+            HTTPRequest(method: .get, url: "\(server.baseURL)/", headers: HTTPHeaders([("Bad Name", "v")])),
+        ] {
+            let refused = await #expect(throws: TransportError.self) { _ = try await transport.send(request, timeout: 1) }
+            #expect(refused?.kind == .invalidRequest)
+        }
+    }
 }
 
-/// Traffic data without parameters: a cheap read for credential tests.
 private struct DescribeVodRefreshQuotaProbe: VODOperation {
     static let action = "DescribeVodDomainTrafficData"
     func parameters() throws(RequestValidationError) -> [String: String] { [:] }

@@ -49,7 +49,7 @@ struct CheckCommand: OperatorCommand {
         // 2. Endpoint and 3. clock, from an unsigned request's answer.
         let endpoint = session.api.client.endpoint
         do {
-            let response = try await URLSessionTransport().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
+            let response = try await StandardTransport.make().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
             findings.append(Finding(name: "endpoint", verdict: "ok", detail: "\(endpoint) answers (HTTP \(response.status))", fix: ""))
             if let date = response.headers["date"], let server = UTCTimestamp.parseHTTPDate(date) {
                 let skew = session.now() - server

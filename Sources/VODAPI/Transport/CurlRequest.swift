@@ -1,0 +1,67 @@
+import CCurl
+import Glibc
+
+/// A request turned into the C strings libcurl reads, checked on the way: libcurl would
+/// otherwise send a header with a line break in it as two headers.
+///
+/// - Important: `@unchecked Sendable`: the strings are immutable after `init` and freed in
+///   `deinit`; `perform` only reads them.
+final class CurlRequest: @unchecked Sendable {
+    private let url: UnsafeMutablePointer<CChar>
+    private let method: UnsafeMutablePointer<CChar>
+    private let headerLines: [UnsafeMutablePointer<CChar>]
+    private let body: [UInt8]
+    private let timeoutMilliseconds: Int
+
+    init(_ request: HTTPRequest, timeout: Double) throws(TransportError) {
+        guard Self.isAbsoluteHTTPURL(request.url) else {
+            throw TransportError(kind: .invalidRequest, detail: "not an absolute http or https URL")
+        }
+        var lines: [String] = []
+        for field in request.headers {
+            guard Self.isToken(field.name), !field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw TransportError(kind: .invalidRequest, detail: "header \(field.name.debugDescription) cannot be sent as it is")
+            }
+            // "Name;" is libcurl's way of sending a header with an empty value.
+            lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
+        }
+        url = strdup(request.url)
+        method = strdup(request.method.rawValue)
+        headerLines = lines.map { strdup($0) }
+        body = request.body
+        timeoutMilliseconds = max(1, Int((timeout * 1000).rounded(.up)))
+    }
+
+    deinit {
+        free(url)
+        free(method)
+        headerLines.forEach { free($0) }
+    }
+
+    /// Blocks until the exchange is over; returns libcurl's result code.
+    func perform(on handle: UnsafeMutableRawPointer?, exchange: UnsafeMutablePointer<vodcurl_exchange>) -> Int32 {
+        headerLines.map { UnsafePointer($0) as UnsafePointer<CChar>? }.withUnsafeBufferPointer { headers in
+            body.withUnsafeBufferPointer { body in
+                var request = vodcurl_request(
+                    url: url, method: method, headers: headers.baseAddress, header_count: headers.count,
+                    body: body.baseAddress, body_length: body.count, timeout_ms: timeoutMilliseconds)
+                return vodcurl_perform(handle, &request, exchange)
+            }
+        }
+    }
+
+    /// `http://` or `https://`, a host, and nothing libcurl would have to guess about.
+    static func isAbsoluteHTTPURL(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        guard let rest = lowered.hasPrefix("https://") ? lowered.dropFirst(8) : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : nil,
+              let first = rest.first, first != "/", first != "?", first != "#" else { return false }
+        return !url.utf8.contains { $0 <= 0x20 || $0 == 0x7F }
+    }
+
+    /// An HTTP field name (RFC 9110 token).
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}
