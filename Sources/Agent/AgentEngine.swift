@@ -103,7 +103,8 @@ public actor AgentEngine {
         await refreshDiscovery(now: now, failures: &failures)
         selected = configuration.selection.select(candidateDomains)
         // Forget domains no longer selected: their series disappear.
-        records = records.filter { selected.contains($0.key) }
+        let kept = Set(selected)
+        for domain in records.keys.filter({ !kept.contains($0) }) { records.removeValue(forKey: domain) }
 
         let domainCollectors = configuration.collectors.intersection(AgentConfiguration.Collector.perDomain)
         if !domainCollectors.isEmpty {
@@ -111,9 +112,7 @@ public actor AgentEngine {
             let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
             var errors: [AgentConfiguration.Collector: [VODClientError]] = [:]
             for (domain, result) in results {
-                var record = result.record
-                record.realtime = records[domain]?.realtime
-                records[domain] = record
+                records[domain] = result.record
                 successes += result.successes
                 for (collector, error) in result.errors { errors[collector, default: []].append(error) }
                 revisions["up", default: 0] += UInt64(result.outcome.upwardRevisions)
@@ -147,15 +146,19 @@ public actor AgentEngine {
         let poller = DomainPoller(client: client, configuration: configuration)
         let clock = self.clock
         let spread = spreadCalls ? configuration.jitterSpread : 0
-        var pending = selected.map { ($0, records[$0] ?? DomainRecord()) }[...]
+        var pending = selected[...]
         var results: [(String, DomainPoller.Result)] = []
         await withTaskGroup(of: (String, DomainPoller.Result).self) { group in
             func startNext() {
-                guard let (domain, record) = pending.popFirst() else { return }
+                guard let domain = pending.popFirst() else { return }
+                // Handed over, not shared: the poller then changes the record's ledgers in place
+                // instead of copying every one of them each cycle. It always comes back in the
+                // result; domains never started keep theirs here.
+                let record = RecordHandover(records.removeValue(forKey: domain) ?? DomainRecord())
                 group.addTask {
                     let delay = PollSchedule.jitter(for: domain, spread: spread)
                     if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000) }
-                    return (domain, await poller.poll(domain, record: record, now: clock, collectors: collectors))
+                    return (domain, await poller.poll(domain, record: record.take(), now: clock, collectors: collectors))
                 }
             }
             for _ in 0..<max(1, configuration.maxConcurrentDomains) { startNext() }
@@ -292,5 +295,23 @@ public actor AgentEngine {
     /// Restores ledgers from the state file (before the first cycle).
     public func importRecords(_ restored: [String: DomainRecord]) {
         records = restored
+    }
+}
+
+/// Moves a domain's record into its poll task as the only reference to it.
+///
+/// - Important: `@unchecked Sendable`: `take` is called once, by the one task it was made for.
+private final class RecordHandover: @unchecked Sendable {
+    private var record: DomainRecord?
+
+    init(_ record: DomainRecord) {
+        self.record = record
+    }
+
+    func take() -> DomainRecord {
+        var taken: DomainRecord?
+        swap(&taken, &record)
+        guard let taken else { preconditionFailure("a record is handed over once") }
+        return taken
     }
 }

@@ -17,11 +17,14 @@ public final class AgentService: Sendable {
     private let ready = Mutex(false)
     /// The wait before the next poll, while one is running.
     private let napping = Mutex<Task<Void, Never>?>(nil)
+    private let afterCycle: @Sendable () -> Void
 
     /// - Parameters:
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
+    ///   - afterCycle: called once a cycle's snapshot and state are written (memory housekeeping).
     public init(engine: AgentEngine, configuration: AgentConfiguration, publisher: MetricsPublisher, stateFile: StateFile?,
-                endpoint: String, staticFamilies: [MetricFamily], logger: Logger, clock: @escaping @Sendable () -> Int64) {
+                endpoint: String, staticFamilies: [MetricFamily], logger: Logger, clock: @escaping @Sendable () -> Int64,
+                afterCycle: @escaping @Sendable () -> Void = {}) {
         self.engine = engine
         self.configuration = configuration
         self.publisher = publisher
@@ -30,6 +33,7 @@ public final class AgentService: Sendable {
         self.staticFamilies = staticFamilies
         self.logger = logger
         self.clock = clock
+        self.afterCycle = afterCycle
     }
 
     /// Whether the first poll has finished (`/-/ready`).
@@ -78,6 +82,7 @@ public final class AgentService: Sendable {
             if Task.isCancelled { break }
             await publish()
             await saveState()
+            afterCycle()
             if first {
                 ready.withLock { $0 = true }
                 logger.info("first poll finished; ready", ["seconds": String(format: "%.1f", Date().timeIntervalSince(started))])

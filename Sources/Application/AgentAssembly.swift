@@ -14,9 +14,9 @@ public struct AgentAssembly: Sendable {
     public let credentials: ReloadableCredentialsProvider
 
     /// - Parameters:
-    ///   - transport: how requests travel; URLSession unless a test passes its own.
+    ///   - transport: how requests travel; the standard transport unless a test passes its own.
     public init(options: AgentOptions, environment: [String: String], logger: Logger,
-                transport: any HTTPTransport = URLSessionTransport(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                transport: any HTTPTransport = StandardTransport.make(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         let statistics = APIStatistics()
         let (client, credentials) = options.api.makeClient(environment: environment, transport: transport, observe: { statistics.record($0) })
         self.credentials = credentials
@@ -28,6 +28,6 @@ public struct AgentAssembly: Sendable {
         service = AgentService(
             engine: engine, configuration: options.agent, publisher: publisher, stateFile: options.stateFile.map(StateFile.init(path:)),
             endpoint: options.api.client.endpoint.description, staticFamilies: [BuildInfo.family], logger: logger.with("component", "agent"),
-            clock: clock)
+            clock: clock, afterCycle: AllocatorTuning.releaseFreePages)
     }
 }

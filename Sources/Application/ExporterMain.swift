@@ -1,3 +1,4 @@
+import Agent
 import Exposition
 import Flags
 import Foundation
@@ -68,6 +69,7 @@ public enum ExporterMain {
             writeError("\(ProductVersion.name): \(error.message)\nRun '\(ProductVersion.name) --help' for the flags.\n")
             return ExitStatus.usage
         }
+        AllocatorTuning.configure(environment: environment)
         let signals = SignalWatcher()
         let assembly = AgentAssembly(options: options, environment: environment, logger: logger)
         let endpoint: MetricsEndpoint

@@ -15,9 +15,11 @@ import Glibc
 ///   expose N            print the same exposition (to load into the Pushgateway)
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
-///   memory DOMAINS CYCLES [ENDPOINT]   resident memory after each of CYCLES agent cycles (against a
-///                                 simulator at ENDPOINT, so its memory is not counted; in-process, or
-///                                 with ENDPOINT `in-process` called without HTTP at all)
+///   memory DOMAINS CYCLES [ENDPOINT [untuned] [urlsession]]   resident memory after each of CYCLES
+///                                 agent cycles (against a simulator at ENDPOINT, so its memory is not
+///                                 counted; in-process, or with ENDPOINT `in-process` called without
+///                                 HTTP at all); `untuned` skips the agent's allocator settings,
+///                                 `urlsession` sends through URLSession instead of libcurl
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -91,18 +93,25 @@ case "poll", "memory":
     let simulator = SimulatorServer(configuration: simulatorConfiguration, listenAddress: ListenAddress(host: "127.0.0.1", port: 0))
     let external = arguments.first == "memory" && arguments.count > 3 ? arguments[3] : nil
     let inProcess = external == "in-process"
+    // Words after ENDPOINT undo one of the agent's choices, for before/after comparisons.
+    let options = Set(arguments.dropFirst(4))
+    let tuned = !options.contains("untuned")
+    if tuned { AllocatorTuning.configure(environment: ProcessInfo.processInfo.environment) }
     if external == nil || inProcess { try simulator.start() }
     let endpoint = inProcess ? simulator.endpoint : external ?? simulator.endpoint
     let qps = arguments.first == "poll" ? Double(integer(2)) : 1000
+    // The memory run uses the agent's default concurrency (what users run); the poll run keeps
+    // enough calls in flight that the QPS limit, not latency, bounds the cycle.
+    let concurrency = arguments.first == "poll" ? 64 : Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "8") ?? 8
     let statistics = APIStatistics()
     let client = VODClient(
         configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: 30),
         credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
-        transport: inProcess ? InProcessTransport(api: simulator.api) : URLSessionTransport(),
-        gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: 64), observe: { statistics.record($0) })
+        transport: inProcess ? InProcessTransport(api: simulator.api) : options.contains("urlsession") ? URLSessionTransport() : StandardTransport.make(),
+        gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: concurrency), observe: { statistics.record($0) })
     let engine = AgentEngine(
         configuration: AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
-                                          collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: 64),
+                                          collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: concurrency),
         client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
     // Top-level code runs on the main actor: await here (a Task waited for with a semaphore
     // would never run).
@@ -118,9 +127,14 @@ case "poll", "memory":
         } else {
             let cycles = integer(2)
             var figures: [String] = []
+            // Held like the agent holds it: the published snapshot, scraped once a cycle the way
+            // Prometheus asks (gzip), so its bodies count too.
+            let publisher = MetricsPublisher()
             for cycle in 1...cycles {
                 await engine.runCycle(spreadCalls: false)
-                _ = try? ExpositionSnapshot(families: try await engine.families()).body(format: .text, fresh: [], gzip: false)
+                if let snapshot = try? ExpositionSnapshot(families: try await engine.families()) { publisher.publish(snapshot) }
+                _ = publisher.body(format: .text, gzip: true)
+                if tuned { AllocatorTuning.releaseFreePages() }  // as the agent does after each cycle
                 figures.append(String(format: "%.1f", residentBytes() / 1e6))
                 if cycle == 1 || cycle == cycles || cycle % 10 == 0 { fflush(nil) }
             }

@@ -15,7 +15,9 @@ struct DomainPoller: Sendable {
         var successes = 0
     }
 
-    func poll(_ domain: String, record: DomainRecord, now: @Sendable () -> Int64, collectors: Set<Collector>) async -> Result {
+    /// - Parameter record: consumed, so that when the caller hands over its only copy the
+    ///   ledgers change in place instead of being copied each cycle.
+    func poll(_ domain: String, record: consuming DomainRecord, now: @Sendable () -> Int64, collectors: Set<Collector>) async -> Result {
         var result = Result(record: record)
         let rules = configuration.rules
         for collector in collectors.intersection(Collector.perDomain).sorted() {

@@ -41,7 +41,8 @@ public struct DomainRecord: Codable, Sendable, Equatable {
         }
         // Areas seen before keep being fed (with zeros) so their buckets settle in step. An area
         // never reported gets no ledger: a domain without HTTPS has no HTTPS series.
-        var ledgers = counters[kind] ?? [:]
+        // Taken out while it changes, so the ledgers are mutated in place, not copied.
+        var ledgers = counters.removeValue(forKey: kind) ?? [:]
         for area in ledgers.keys where valuesByArea[area] == nil { valuesByArea[area] = [:] }
         var outcome = IngestOutcome()
         for (area, values) in valuesByArea {

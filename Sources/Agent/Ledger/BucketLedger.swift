@@ -68,8 +68,11 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         if let previousCursor, start > previousCursor + interval, outcome.newBuckets > 0 {
             outcome.missedBuckets = Int((start - previousCursor - interval) / interval)
         }
+        // Forgotten in place: a new dictionary per ingest would re-allocate every ledger's
+        // long-lived storage each cycle, scattering it among the cycle's short-lived garbage.
         let oldest = observation.now - horizon
-        counted = counted.filter { $0.key >= oldest || $0.key == cursor }
+        let forgotten = counted.keys.filter { $0 < oldest && $0 != cursor }
+        for key in forgotten { counted.removeValue(forKey: key) }
         return outcome
     }
 
