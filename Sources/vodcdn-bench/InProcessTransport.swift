@@ -11,7 +11,8 @@ struct InProcessTransport: HTTPTransport {
         let afterScheme = request.url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         let target = afterScheme.count > 3 ? "/" + afterScheme[3] : "/"
         var headers = request.headers.fields.map { (name: $0.name.lowercased(), value: $0.value) }
-        if !headers.contains(where: { $0.name == "host" }) { headers.append((name: "host", value: "127.0.0.1")) }
+        // The Host header an HTTP client would send: the URL's authority (it is signed).
+        if !headers.contains(where: { $0.name == "host" }), afterScheme.count > 2 { headers.append((name: "host", value: String(afterScheme[2]))) }
         let head = HTTPRequestHead(method: request.method.rawValue, target: target, version: .http11, headers: headers, contentLength: request.body.count)
         let response = api.respond(to: IncomingRequest(head: head, body: request.body))
         var responseHeaders = HTTPHeaders()

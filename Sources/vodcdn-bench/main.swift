@@ -63,21 +63,19 @@ case "render":
     var bestBuild = Double.infinity
     let raw = SyntheticFamilies.rawSeries(count)
     for _ in 0..<rounds {
-        // The agent's whole path after polling: families built (validated, series sorted) and rendered.
+        // The agent's whole path after polling: families built (validated, series sorted) and
+        // rendered in both formats into a snapshot.
         let start = now()
         _ = try ExpositionSnapshot(families: try SyntheticFamilies.build(raw))
         bestBuild = min(bestBuild, now() - start)
     }
-    results.append("build+text \(count) series: \(String(format: "%.1f", bestBuild / Double(count) * 1e9)) ns/series")
+    results.append("build+render (both formats) \(count) series: \(String(format: "%.1f", bestBuild / Double(count) * 1e9)) ns/series")
     for format in ExpositionFormat.allCases {
         var best = Double.infinity
         var size = 0
         for _ in 0..<rounds {
             let start = now()
-            // A whole snapshot, as the agent makes one per data update: validate-free render of
-            // the families into bytes.
-            let snapshot = try ExpositionSnapshot(families: families)
-            let body = snapshot.body(format: format, fresh: [], gzip: false)
+            let body = ExpositionRenderer.render(families, format: format)
             best = min(best, now() - start)
             size = body.count
         }
@@ -130,15 +128,18 @@ case "poll", "memory":
             // Held like the agent holds it: the published snapshot, scraped once a cycle the way
             // Prometheus asks (gzip), so its bodies count too.
             let publisher = MetricsPublisher()
+            var series = 0
             for cycle in 1...cycles {
                 await engine.runCycle(spreadCalls: false)
-                if let snapshot = try? ExpositionSnapshot(families: try await engine.families()) { publisher.publish(snapshot) }
+                let families = (try? await engine.families()) ?? []
+                series = families.reduce(0) { $0 + $1.series.count }
+                if let snapshot = try? ExpositionSnapshot(families: families) { publisher.publish(snapshot) }
                 _ = publisher.body(format: .text, gzip: true)
                 if tuned { AllocatorTuning.releaseFreePages() }  // as the agent does after each cycle
                 figures.append(String(format: "%.1f", residentBytes() / 1e6))
                 if cycle == 1 || cycle == cycles || cycle % 10 == 0 { fflush(nil) }
             }
-            print("memory \(domains) domains, MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
+            print("memory \(domains) domains (\(series) series), MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
         }
     }
     if external == nil || inProcess { simulator.stop() }

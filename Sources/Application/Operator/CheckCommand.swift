@@ -50,7 +50,8 @@ struct CheckCommand: OperatorCommand {
         let endpoint = session.api.client.endpoint
         do {
             let response = try await StandardTransport.make().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
-            findings.append(Finding(name: "endpoint", verdict: "ok", detail: "\(endpoint) answers (HTTP \(response.status))", fix: ""))
+            findings.append(Finding(name: "endpoint", verdict: "ok",
+                                    detail: "\(endpoint) answers (HTTP \(response.status), through \(StandardTransport.clientDescription))", fix: ""))
             if let date = response.headers["date"], let server = UTCTimestamp.parseHTTPDate(date) {
                 let skew = session.now() - server
                 let verdict = abs(skew) > 900 ? "fail" : abs(skew) > 300 ? "warn" : "ok"

@@ -4,18 +4,20 @@ import Synchronization
 ///
 /// A scrape asks for a body and passes the few families that must be fresh on every scrape
 /// (process metrics). The snapshot merges them at their sorted place between slices of its
-/// prepared bytes, so the cost of a scrape does not grow with the size of the snapshot. The
-/// OpenMetrics rendering and the compressed segments are made on first demand and kept.
+/// prepared bytes, so the cost of a scrape does not grow with the size of the snapshot. Both
+/// formats are rendered up front and the metric model is not kept: for 120,000 series the
+/// model takes more memory than the two renderings together. Compressed segments are made on
+/// first demand and kept.
 public final class ExpositionSnapshot: Sendable {
-    /// The validated families, sorted by name.
-    public let families: [MetricFamily]
+    /// The families' names, sorted: where a fresh family goes.
+    private let familyNames: [String]
     /// Their names in both formats, to leave out fresh families that clash (checked per scrape).
     private let names: Set<String>
 
     private struct Rendering {
         /// All families rendered back to back.
         var bytes: [UInt8]
-        /// `offsets[i]` is where family `i` starts; `offsets[families.count] == bytes.count`.
+        /// `offsets[i]` is where family `i` starts; `offsets[familyNames.count] == bytes.count`.
         var offsets: [Int]
         /// Compressed runs of whole families, keyed by their family index range.
         var compressedRuns: [Range<Int>: DeflatedSegment] = [:]
@@ -23,7 +25,7 @@ public final class ExpositionSnapshot: Sendable {
 
     private let renderings: Mutex<[ExpositionFormat: Rendering]>
 
-    /// Builds a snapshot and renders it in text 0.0.4 (the format nearly every scrape wants).
+    /// Builds a snapshot and renders it in both formats.
     /// - Throws: `MetricDefinitionError` when two families share a name (in either format).
     public init(families: [MetricFamily]) throws(MetricDefinitionError) {
         let sorted = families.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -33,9 +35,11 @@ public final class ExpositionSnapshot: Sendable {
                 throw MetricDefinitionError(family: family.name, problem: "another family has the same name")
             }
         }
-        self.families = sorted
+        self.familyNames = sorted.map(\.name)
         self.names = textNames.union(openMetricsNames)
-        self.renderings = Mutex([.text: Self.render(sorted, format: .text)])
+        var renderings: [ExpositionFormat: Rendering] = [:]
+        for format in ExpositionFormat.allCases { renderings[format] = Self.render(sorted, format: format) }
+        self.renderings = Mutex(renderings)
     }
 
     /// An empty snapshot (before the first data update).
@@ -55,20 +59,19 @@ public final class ExpositionSnapshot: Sendable {
         var pieces: [Piece] = []
         var start = 0
         for family in fresh {
-            let end = families[start...].firstIndex { family.name.utf8.lexicographicallyPrecedes($0.name.utf8) } ?? families.count
+            let end = familyNames[start...].firstIndex { family.name.utf8.lexicographicallyPrecedes($0.utf8) } ?? familyNames.count
             if end > start { pieces.append(.run(start..<end)) }
             var rendered: [UInt8] = []
             ExpositionRenderer.render(family, format: format, into: &rendered)
             pieces.append(.fresh(rendered))
             start = end
         }
-        if start < families.count { pieces.append(.run(start..<families.count)) }
+        if start < familyNames.count { pieces.append(.run(start..<familyNames.count)) }
         let trailer = format.trailer
         if !trailer.isEmpty { pieces.append(.fresh(trailer)) }
 
         return renderings.withLock { renderings in
-            if renderings[format] == nil { renderings[format] = Self.render(families, format: format) }
-            return gzip
+            gzip
                 ? Self.gzipBody(pieces, format: format, rendering: &renderings[format]!)
                 : Self.plainBody(pieces, format: format, rendering: renderings[format]!)
         }
