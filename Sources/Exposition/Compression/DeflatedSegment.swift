@@ -44,7 +44,7 @@ public struct DeflatedSegment: Sendable {
             }
         }
         output.removeSubrange(produced...)
-        deflated = output
+        deflated = output.compacted()  // the buffer was sized for incompressible input
         crc = input.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
         inputLength = input.count
     }

@@ -122,6 +122,6 @@ public final class ExpositionSnapshot: Sendable {
             ExpositionRenderer.render(family, format: format, into: &bytes)
         }
         offsets.append(bytes.count)
-        return Rendering(bytes: bytes, offsets: offsets)
+        return Rendering(bytes: bytes.compacted(), offsets: offsets)
     }
 }
