@@ -15,15 +15,29 @@ public enum ExpositionRenderer {
         return bytes
     }
 
-    /// Appends one family's block to `bytes`.
+    /// Appends one family's block to `bytes`: its metadata lines, then its samples.
     public static func render(_ family: MetricFamily, format: ExpositionFormat, into bytes: inout [UInt8]) {
+        renderMetadata(family, format: format, into: &bytes)
+        renderSamples(family, into: &bytes)
+    }
+
+    /// Appends a family's metadata lines (`# HELP`, `# TYPE`, `# UNIT`): the only part of a
+    /// family's block that differs between the formats.
+    static func renderMetadata(_ family: MetricFamily, format: ExpositionFormat, into bytes: inout [UInt8]) {
         switch format {
-        case .text: renderText(family, into: &bytes)
-        case .openMetrics: renderOpenMetrics(family, into: &bytes)
+        case .text: renderTextMetadata(family, into: &bytes)
+        case .openMetrics: renderOpenMetricsMetadata(family, into: &bytes)
         }
     }
 
-    private static func renderText(_ family: MetricFamily, into bytes: inout [UInt8]) {
+    /// Appends a family's sample lines, the same bytes in both formats. Counter and info samples
+    /// keep their suffix (`_total`, `_info`) in OpenMetrics too: the family name is what
+    /// OpenMetrics strips, and `family.name` still carries it.
+    static func renderSamples(_ family: MetricFamily, into bytes: inout [UInt8]) {
+        renderSamples(family, sampleName: Array(family.name.utf8), into: &bytes)
+    }
+
+    private static func renderTextMetadata(_ family: MetricFamily, into bytes: inout [UInt8]) {
         bytes.appendUTF8("# HELP ")
         bytes.appendUTF8(family.name)
         bytes.append(UInt8(ascii: " "))
@@ -31,10 +45,9 @@ public enum ExpositionRenderer {
         bytes.appendUTF8("\n# TYPE ")
         bytes.appendUTF8(family.name)
         bytes.appendUTF8(family.type == .info ? " gauge\n" : " \(family.type.rawValue)\n")
-        renderSamples(family, sampleName: Array(family.name.utf8), into: &bytes)
     }
 
-    private static func renderOpenMetrics(_ family: MetricFamily, into bytes: inout [UInt8]) {
+    private static func renderOpenMetricsMetadata(_ family: MetricFamily, into bytes: inout [UInt8]) {
         let familyName = family.openMetricsName
         bytes.appendUTF8("# TYPE ")
         bytes.appendUTF8(familyName)
@@ -47,9 +60,6 @@ public enum ExpositionRenderer {
         bytes.append(UInt8(ascii: " "))
         bytes.appendEscaped(family.help, escapingQuotes: true)
         bytes.append(UInt8(ascii: "\n"))
-        // Counter and info samples keep their suffix (`_total`, `_info`): the family name is
-        // what OpenMetrics strips, and `family.name` still carries it.
-        renderSamples(family, sampleName: Array(family.name.utf8), into: &bytes)
     }
 
     private static func renderSamples(_ family: MetricFamily, sampleName: [UInt8], into bytes: inout [UInt8]) {

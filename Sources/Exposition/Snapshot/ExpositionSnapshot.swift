@@ -4,28 +4,30 @@ import Synchronization
 ///
 /// A scrape asks for a body and passes the few families that must be fresh on every scrape
 /// (process metrics). The snapshot merges them at their sorted place between slices of its
-/// prepared bytes, so the cost of a scrape does not grow with the size of the snapshot. Both
-/// formats are rendered up front and the metric model is not kept: for 120,000 series the
-/// model takes more memory than the two renderings together. Compressed segments are made on
-/// first demand and kept.
+/// prepared bytes, so the cost of a scrape does not grow with the size of the snapshot.
+///
+/// The two formats differ only in each family's metadata lines; the sample lines are the same
+/// bytes. So the snapshot keeps one text rendering, plus the OpenMetrics metadata of each family,
+/// and serves OpenMetrics as metadata and slices of the text's sample lines. It keeps no metric
+/// model: for 140,000 series that would take more memory than the rendering. Compressed
+/// segments are made on first demand and kept.
 public final class ExpositionSnapshot: Sendable {
     /// The families' names, sorted: where a fresh family goes.
     private let familyNames: [String]
     /// Their names in both formats, to leave out fresh families that clash (checked per scrape).
     private let names: Set<String>
+    /// All families in text 0.0.4, back to back.
+    private let text: [UInt8]
+    /// `familyStarts[i]` is where family `i` starts in `text`; the last entry is `text.count`.
+    private let familyStarts: [Int]
+    /// `sampleStarts[i]` is where family `i`'s sample lines start (after its metadata).
+    private let sampleStarts: [Int]
+    /// Each family's OpenMetrics metadata lines.
+    private let openMetricsMetadata: [[UInt8]]
+    /// Compressed runs of whole families, by format and family index range.
+    private let compressedRuns = Mutex<[ExpositionFormat: [Range<Int>: DeflatedSegment]]>([:])
 
-    private struct Rendering {
-        /// All families rendered back to back.
-        var bytes: [UInt8]
-        /// `offsets[i]` is where family `i` starts; `offsets[familyNames.count] == bytes.count`.
-        var offsets: [Int]
-        /// Compressed runs of whole families, keyed by their family index range.
-        var compressedRuns: [Range<Int>: DeflatedSegment] = [:]
-    }
-
-    private let renderings: Mutex<[ExpositionFormat: Rendering]>
-
-    /// Builds a snapshot and renders it in both formats.
+    /// Builds a snapshot and renders it.
     /// - Throws: `MetricDefinitionError` when two families share a name (in either format).
     public init(families: [MetricFamily]) throws(MetricDefinitionError) {
         let sorted = families.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
@@ -35,11 +37,27 @@ public final class ExpositionSnapshot: Sendable {
                 throw MetricDefinitionError(family: family.name, problem: "another family has the same name")
             }
         }
-        self.familyNames = sorted.map(\.name)
-        self.names = textNames.union(openMetricsNames)
-        var renderings: [ExpositionFormat: Rendering] = [:]
-        for format in ExpositionFormat.allCases { renderings[format] = Self.render(sorted, format: format) }
-        self.renderings = Mutex(renderings)
+        familyNames = sorted.map(\.name)
+        names = textNames.union(openMetricsNames)
+        var text: [UInt8] = []
+        var familyStarts: [Int] = [], sampleStarts: [Int] = []
+        familyStarts.reserveCapacity(sorted.count + 1)
+        sampleStarts.reserveCapacity(sorted.count)
+        for family in sorted {
+            familyStarts.append(text.count)
+            ExpositionRenderer.renderMetadata(family, format: .text, into: &text)
+            sampleStarts.append(text.count)
+            ExpositionRenderer.renderSamples(family, into: &text)
+        }
+        familyStarts.append(text.count)
+        self.text = text.compacted()
+        self.familyStarts = familyStarts
+        self.sampleStarts = sampleStarts
+        openMetricsMetadata = sorted.map { family in
+            var metadata: [UInt8] = []
+            ExpositionRenderer.renderMetadata(family, format: .openMetrics, into: &metadata)
+            return metadata
+        }
     }
 
     /// An empty snapshot (before the first data update).
@@ -70,10 +88,16 @@ public final class ExpositionSnapshot: Sendable {
         let trailer = format.trailer
         if !trailer.isEmpty { pieces.append(.fresh(trailer)) }
 
-        return renderings.withLock { renderings in
-            gzip
-                ? Self.gzipBody(pieces, format: format, rendering: &renderings[format]!)
-                : Self.plainBody(pieces, format: format, rendering: renderings[format]!)
+        return gzip ? gzipBody(pieces, format: format) : plainBody(pieces, format: format)
+    }
+
+    /// The bytes of families `range` in `format`, as slices of the kept buffers.
+    private func slices(of range: Range<Int>, format: ExpositionFormat) -> [ArraySlice<UInt8>] {
+        switch format {
+        case .text:
+            return [text[familyStarts[range.lowerBound]..<familyStarts[range.upperBound]]]
+        case .openMetrics:
+            return range.flatMap { index in [openMetricsMetadata[index][...], text[sampleStarts[index]..<familyStarts[index + 1]]] }
         }
     }
 
@@ -82,29 +106,22 @@ public final class ExpositionSnapshot: Sendable {
         case fresh([UInt8])
     }
 
-    private static func plainBody(_ pieces: [Piece], format: ExpositionFormat, rendering: Rendering) -> ExpositionBody {
-        let chunks = pieces.map { piece -> ArraySlice<UInt8> in
+    private func plainBody(_ pieces: [Piece], format: ExpositionFormat) -> ExpositionBody {
+        let chunks = pieces.flatMap { piece -> [ArraySlice<UInt8>] in
             switch piece {
-            case .run(let range): rendering.bytes[rendering.offsets[range.lowerBound]..<rendering.offsets[range.upperBound]]
-            case .fresh(let bytes): bytes[...]
+            case .run(let range): slices(of: range, format: format)
+            case .fresh(let bytes): [bytes[...]]
             }
         }
         return ExpositionBody(chunks: chunks.filter { !$0.isEmpty }, format: format, isGzipped: false)
     }
 
-    private static func gzipBody(_ pieces: [Piece], format: ExpositionFormat, rendering: inout Rendering) -> ExpositionBody {
+    private func gzipBody(_ pieces: [Piece], format: ExpositionFormat) -> ExpositionBody {
         var segments: [DeflatedSegment] = []
         for piece in pieces {
             switch piece {
             case .run(let range):
-                if let cached = rendering.compressedRuns[range] {
-                    segments.append(cached)
-                } else {
-                    let bytes = rendering.bytes[rendering.offsets[range.lowerBound]..<rendering.offsets[range.upperBound]]
-                    let segment = DeflatedSegment(compressing: bytes)
-                    rendering.compressedRuns[range] = segment
-                    segments.append(segment)
-                }
+                segments.append(compressedRun(range, format: format))
             case .fresh(let bytes):
                 segments.append(DeflatedSegment(compressing: bytes[...], level: 1))
             }
@@ -113,15 +130,15 @@ public final class ExpositionSnapshot: Sendable {
         return ExpositionBody(chunks: chunks, format: format, isGzipped: true)
     }
 
-    private static func render(_ families: [MetricFamily], format: ExpositionFormat) -> Rendering {
-        var bytes: [UInt8] = []
-        var offsets: [Int] = []
-        offsets.reserveCapacity(families.count + 1)
-        for family in families {
-            offsets.append(bytes.count)
-            ExpositionRenderer.render(family, format: format, into: &bytes)
-        }
-        offsets.append(bytes.count)
-        return Rendering(bytes: bytes.compacted(), offsets: offsets)
+    /// Families `range` in `format`, compressed once and kept.
+    private func compressedRun(_ range: Range<Int>, format: ExpositionFormat) -> DeflatedSegment {
+        if let cached = compressedRuns.withLock({ $0[format]?[range] }) { return cached }
+        let parts = slices(of: range, format: format)
+        let segment = parts.count == 1
+            ? DeflatedSegment(compressing: parts[0])
+            : DeflatedSegment(compressing: parts.reduce(into: [UInt8]()) { $0.append(contentsOf: $1) }[...])
+        // Two scrapes racing here compress the same bytes; either result is right.
+        compressedRuns.withLock { $0[format, default: [:]][range] = segment }
+        return segment
     }
 }
