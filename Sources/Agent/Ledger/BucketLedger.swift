@@ -12,7 +12,18 @@ public struct BucketLedger: Codable, Equatable, Sendable {
     /// Start of the newest bucket counted; nil before the first.
     public private(set) var cursor: Int64?
     /// The value counted per bucket, for buckets still inside the revision horizon.
-    public private(set) var counted: [Int64: Double] = [:]
+    public var counted: [Int64: Double] {
+        Dictionary(uniqueKeysWithValues: buckets.map { ($0.start, $0.value) })
+    }
+    /// The same, oldest first. A ledger remembers a dozen or so buckets and the agent keeps
+    /// several per domain, so a small sorted array (about half a dictionary's memory); new
+    /// buckets only ever come after the cursor, at the end.
+    private var buckets: [CountedBucket] = []
+
+    private struct CountedBucket: Equatable, Sendable {
+        var start: Int64
+        var value: Double
+    }
     /// Revisions seen, by direction, over the ledger's life.
     public private(set) var upwardRevisions: UInt64 = 0
     public private(set) var downwardRevisions: UInt64 = 0
@@ -21,8 +32,8 @@ public struct BucketLedger: Codable, Equatable, Sendable {
 
     /// The newest counted bucket and its value: what the gauges show.
     public var newest: (start: Int64, value: Double)? {
-        guard let cursor, let value = counted[cursor] else { return nil }
-        return (cursor, value)
+        guard let cursor, let last = buckets.last, last.start == cursor else { return nil }
+        return (cursor, last.value)
     }
 
     /// Applies one poll's observation.
@@ -47,10 +58,11 @@ public struct BucketLedger: Codable, Equatable, Sendable {
                 outcome.invalidValues += 1
                 value = 0
             }
-            if let already = counted[bucket] {
+            if let index = buckets.lastIndex(where: { $0.start == bucket }) {
+                let already = buckets[index].value
                 if value > already {
                     total += value - already
-                    counted[bucket] = value
+                    buckets[index].value = value
                     upwardRevisions += 1
                     outcome.upwardRevisions += 1
                 } else if value < already {
@@ -59,7 +71,7 @@ public struct BucketLedger: Codable, Equatable, Sendable {
                 }
             } else if cursor == nil || bucket > cursor! {
                 total += value
-                counted[bucket] = value
+                buckets.append(CountedBucket(start: bucket, value: value))
                 cursor = bucket
                 outcome.newBuckets += 1
             }
@@ -68,11 +80,11 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         if let previousCursor, start > previousCursor + interval, outcome.newBuckets > 0 {
             outcome.missedBuckets = Int((start - previousCursor - interval) / interval)
         }
-        // Forgotten in place: a new dictionary per ingest would re-allocate every ledger's
-        // long-lived storage each cycle, scattering it among the cycle's short-lived garbage.
+        // Forgotten in place: new storage per ingest would re-allocate every ledger's
+        // long-lived memory each cycle, scattering it among the cycle's short-lived garbage.
         let oldest = observation.now - horizon
-        let forgotten = counted.keys.filter { $0 < oldest && $0 != cursor }
-        for key in forgotten { counted.removeValue(forKey: key) }
+        let newestCounted = cursor
+        buckets.removeAll { $0.start < oldest && $0.start != newestCounted }
         return outcome
     }
 
@@ -86,7 +98,7 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         var ledger = BucketLedger()
         ledger.total = total
         ledger.cursor = cursor
-        ledger.counted = counted
+        ledger.buckets = counted.sorted { $0.key < $1.key }.map { CountedBucket(start: $0.key, value: $0.value) }
         ledger.upwardRevisions = upwardRevisions
         ledger.downwardRevisions = downwardRevisions
         return ledger
