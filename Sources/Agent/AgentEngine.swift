@@ -21,6 +21,8 @@ public actor AgentEngine {
     private let readFile: @Sendable (String) throws -> String
 
     private(set) var records: [String: DomainRecord] = [:]
+    /// While domains are polled their records are with the poll tasks, not in `records`.
+    private var recordsLent = false
     private var configuredDomains: [String]
     private var discovered: [String: DomainInfo]?
     private var lastDiscovery: Int64?
@@ -109,6 +111,7 @@ public actor AgentEngine {
         let domainCollectors = configuration.collectors.intersection(AgentConfiguration.Collector.perDomain)
         if !domainCollectors.isEmpty {
             let started = ContinuousClock.now
+            recordsLent = true
             let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
             var errors: [AgentConfiguration.Collector: [VODClientError]] = [:]
             for (domain, result) in results {
@@ -120,6 +123,7 @@ public actor AgentEngine {
                 missedBuckets += UInt64(result.outcome.missedBuckets)
                 invalidValues += UInt64(result.outcome.invalidValues)
             }
+            recordsLent = false
             for collector in domainCollectors.sorted() {
                 let failed = errors[collector] ?? []
                 record(collector.rawValue, error: failed.first, started: started, failedDomains: failed.count)
@@ -289,8 +293,9 @@ public actor AgentEngine {
 
     // MARK: State
 
-    /// The ledgers and gauges, for the state file.
-    public func exportRecords() -> [String: DomainRecord] { records }
+    /// The ledgers and gauges, for the state file; nil while domains are being polled (their
+    /// records are with the poll tasks, so a save now would leave them out).
+    public func exportRecords() -> [String: DomainRecord]? { recordsLent ? nil : records }
 
     /// Restores ledgers from the state file (before the first cycle).
     public func importRecords(_ restored: [String: DomainRecord]) {

@@ -111,7 +111,12 @@ public final class AgentService: Sendable {
     /// Writes the state file now (also done after every poll and when `run` ends).
     public func saveState() async {
         guard let stateFile else { return }
-        let records = await engine.exportRecords()
+        guard let records = await engine.exportRecords() else {
+            // Only at a stop that interrupts a stuck poll: the file from the last finished poll
+            // is consistent, and the restart backfills from it.
+            logger.warn("state not saved: a poll still holds domain records; the file from the last finished poll stays", ["path": stateFile.path])
+            return
+        }
         do {
             try stateFile.save(AgentState(savedAt: clock(), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records))
         } catch {

@@ -104,7 +104,7 @@ public enum ExporterMain {
         // and the listener finishes its responses, all within the 5 s budget.
         polling.cancel()
         if await !TaskDeadline.wait(for: polling, seconds: 2) {
-            logger.warn("a poll was still running at stop; saving the state without it")
+            logger.warn("a poll was still running at stop; stopping without it")
             await assembly.service.saveState()
         }
         await endpoint.server.stop(gracePeriod: 2)

@@ -50,6 +50,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: aside))
     }
 
+    /// While domains are polled their records are with the poll tasks: a save then (a stop that
+    /// interrupts a stuck poll) must not write a state without them.
+    @Test func recordsAreNotExportedWhileDomainsArePolled() async throws {
+        let harness = try EngineHarness()
+        _ = try await harness.cycle()
+        let before = try #require(await harness.engine.exportRecords())
+        #expect(before.keys.sorted() == ["a.example.com", "b.example.com", "c.example.com"])
+
+        harness.api.settings.withLock { $0.held = ["DescribeVodDomainTrafficData"] }
+        let callsBefore = harness.api.calls.count
+        let cycle = Task { await harness.engine.runCycle(spreadCalls: false) }
+        // Waited for without blocking a thread: the cycle needs one to reach the held call.
+        var reached = false
+        for _ in 0..<2_000 where !reached {
+            reached = harness.api.calls.dropFirst(callsBefore).contains { $0.action == "DescribeVodDomainTrafficData" }
+            if !reached { try await Task.sleep(nanoseconds: 5_000_000) }
+        }
+        try #require(reached)
+        #expect(await harness.engine.exportRecords() == nil)
+        harness.api.settings.withLock { $0.held = [] }
+        await cycle.value
+        let after = try #require(await harness.engine.exportRecords())
+        #expect(after.keys.sorted() == before.keys.sorted())
+    }
+
     @Test func unwritableFolderIsAnErrorNotACrash() {
         #expect(throws: StateFile.WriteError.self) { try StateFile(path: "/nonexistent-folder/state.json").save(sampleState()) }
     }
@@ -64,7 +89,7 @@ import Testing
         _ = try await restarted.cycle()
         let file = StateFile(path: temporaryPath())
         defer { try? FileManager.default.removeItem(atPath: file.path) }
-        try file.save(AgentState(savedAt: restarted.api.now, endpoint: "e", shard: "0/1", domains: await restarted.engine.exportRecords()))
+        try file.save(AgentState(savedAt: restarted.api.now, endpoint: "e", shard: "0/1", domains: try #require(await restarted.engine.exportRecords())))
 
         // Three hours pass; the continuous engine polls throughout, the other is down.
         for _ in 0..<36 {

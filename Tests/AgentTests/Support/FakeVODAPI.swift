@@ -16,6 +16,8 @@ final class FakeVODAPI: HTTPTransport {
         /// Added to every traffic value of a bucket start (to model revisions).
         var trafficBoost: [Int64: Double] = [:]
         var splitAreas = true
+        /// Actions that wait, unanswered, until removed from this set.
+        var held: Set<String> = []
     }
 
     let settings = Mutex(Settings())
@@ -42,6 +44,9 @@ final class FakeVODAPI: HTTPTransport {
         }
         let action = request.headers["x-acs-action"] ?? parameters["Action"] ?? ""
         log.withLock { $0.append((action, parameters)) }
+        while self.settings.withLock({ $0.held.contains(action) }) {
+            try? await Task.sleep(nanoseconds: 5_000_000)
+        }
         let settings = settings.withLock { $0 }
         if let (status, code) = settings.failing[action] {
             return Self.json(#"{"RequestId":"req-fail","HostId":"vod","Code":"\#(code)","Message":"injected failure"}"#, status: status)
