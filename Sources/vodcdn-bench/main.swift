@@ -100,7 +100,10 @@ case "poll", "memory":
     let qps = arguments.first == "poll" ? Double(integer(2)) : 1000
     // The memory run uses the agent's default concurrency (what users run); the poll run keeps
     // enough calls in flight that the QPS limit, not latency, bounds the cycle.
-    let concurrency = arguments.first == "poll" ? 64 : Int(ProcessInfo.processInfo.environment["BENCH_CONCURRENCY"] ?? "8") ?? 8
+    var configuration = AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
+                                           collectors: [.traffic, .bandwidth], jitterSpread: 0)
+    if arguments.first == "poll" { configuration.maxConcurrentDomains = 64 }
+    let concurrency = configuration.maxConcurrentDomains
     let statistics = APIStatistics()
     let client = VODClient(
         configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: 30),
@@ -108,9 +111,7 @@ case "poll", "memory":
         transport: inProcess ? InProcessTransport(api: simulator.api) : options.contains("urlsession") ? URLSessionTransport() : StandardTransport.make(),
         gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: concurrency), observe: { statistics.record($0) })
     let engine = AgentEngine(
-        configuration: AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
-                                          collectors: [.traffic, .bandwidth], jitterSpread: 0, maxConcurrentDomains: concurrency),
-        client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
+        configuration: configuration, client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
     // Top-level code runs on the main actor: await here (a Task waited for with a semaphore
     // would never run).
     do {
