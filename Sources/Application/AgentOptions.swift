@@ -69,9 +69,9 @@ public struct AgentOptions: Sendable {
         }
         agent = AgentConfiguration(
             domainSource: source, selection: selection, collectors: collectors, lookback: lookback, settleDelay: settle,
-            maxBackfill: backfill, discoveryInterval: Int64(try flags.duration("discovery.interval", atLeast: 60) ?? 600),
-            maxConcurrentDomains: try flags.integer("api.max-concurrency", in: 1...256) ?? 8)
-
+            maxBackfill: backfill, discoveryInterval: Int64(try flags.duration("discovery.interval", atLeast: 60) ?? 600))
         api = try APIOptions(flags)
+        // As many domains in flight as API calls: more would only queue at the gate.
+        agent.maxConcurrentDomains = api.maxConcurrency
     }
 }
