@@ -95,6 +95,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]
 )

@@ -14,7 +14,7 @@ public final class SimulatedVOD: HTTPHandler {
     private let model: TrafficModel
     private let account: AccountOperations
     private let faults: Mutex<FaultSet>
-    private let random = Mutex(UInt64(0x5EED))
+    private let random = Mutex(SplitMix64(seed: 0x5EED))
     private let requestCounter = Atomic<UInt64>(0)
     private let isStopping = Atomic<Bool>(false)
 
@@ -140,14 +140,9 @@ public final class SimulatedVOD: HTTPHandler {
         }
     }
 
+    /// A number in `0..<1` from the top 53 bits.
     private func roll() -> Double {
-        random.withLock { state in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        random.withLock { Double($0.next() >> 11) / Double(1 << 53) }
     }
 
     private func makeRequestId() -> String {
