@@ -68,7 +68,7 @@ public enum FlagParser {
         for definition in definitions where given[definition.name] == nil {
             guard let text = environment[definition.environmentVariable], !text.isEmpty else { continue }
             given[definition.name] = definition.isRepeatable
-                ? text.split(separator: ",").map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }
+                ? FlagValues.items(text)
                 : [text]
             sources[definition.name] = "$\(definition.environmentVariable)"
         }

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Flag values after parsing, read with typed accessors that name the flag in their errors.
 public struct FlagValues: Sendable, Equatable {
     /// Values given per flag name (command line, else environment), in order.
@@ -21,6 +23,17 @@ public struct FlagValues: Sendable, Equatable {
     /// Every value of a repeatable flag (the default counts as one value when none was given).
     public func strings(_ name: String) -> [String] {
         given[name] ?? definition(name).defaultValue.map { [$0] } ?? []
+    }
+
+    /// Every item of a repeatable flag whose values may also be comma-separated lists
+    /// (`--domain a,b --domain c`), blanks trimmed, empty items dropped.
+    public func list(_ name: String) -> [String] {
+        strings(name).flatMap(Self.items)
+    }
+
+    /// The items of one comma-separated value, blanks trimmed, empty items dropped.
+    static func items(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }
     }
 
     public func integer(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(UsageError) -> Int? {

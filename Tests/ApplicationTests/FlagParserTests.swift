@@ -26,6 +26,14 @@ import Testing
         #expect(!flags.isSet("api.max-qps") && flags.isSet("domain"))
     }
 
+    /// Repeated values that are themselves comma-separated lists read as one list of items.
+    @Test func listsSplitEachValueAtCommas() throws {
+        let flags = try parse(["--domain", "a.example.com, b.example.com,", "--domain", " c.example.com", "--domain", ","])
+        #expect(flags.strings("domain") == ["a.example.com, b.example.com,", " c.example.com", ","])
+        #expect(flags.list("domain") == ["a.example.com", "b.example.com", "c.example.com"])
+        #expect(try parse([]).list("domain").isEmpty)
+    }
+
     @Test func environmentIsBelowTheCommandLine() throws {
         let environment = ["VODCDN_WEB_LISTEN_ADDRESS": ":2", "VODCDN_DOMAIN": "a.example.com, b.example.com,", "VODCDN_API_MAX_QPS": "5",
                            "VODCDN_COLLECTOR_REALTIME": "true"]

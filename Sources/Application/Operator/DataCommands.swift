@@ -22,7 +22,7 @@ enum DataSeriesCommand {
 
     static func fetch<Operation: DomainDataOperation>(_ session: OperatorSession, _ make: (DomainDataQuery) -> Operation) async throws(CommandFailure) -> [Result] {
         let flags = session.flags
-        let domains = flags.strings("domain").flatMap { $0.split(separator: ",").map { String($0).trimmingBlanks().lowercased() } }.filter { !$0.isEmpty }
+        let domains = flags.list("domain").map { $0.lowercased() }
         guard !domains.isEmpty else { throw .usage(UsageError("give at least one --domain")) }
         var interval: DataInterval?
         if let value = try session.usage({ try flags.integer("interval") }) {

@@ -29,7 +29,7 @@ struct TasksCommand: OperatorCommand {
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
         let flags = session.flags
-        let ids = flags.strings("task-id").flatMap { $0.split(separator: ",").map { String($0).trimmingBlanks() } }.filter { !$0.isEmpty }
+        let ids = flags.list("task-id")
         var type: DescribeVodRefreshTasks.ObjectType?
         if let text = flags.string("type") {
             guard let value = DescribeVodRefreshTasks.ObjectType(rawValue: text) else { throw .usage(flags.invalid("type", text, expected: "file, directory or preload")) }
