@@ -12,10 +12,13 @@ import json
 import sys
 
 
-def window():
+def window(hours=2):
+    """The last `hours` hours up to the current 5-minute boundary. Logs ask for three: an hour's
+    file is listed only once the hour is over (plus a delay), so a two-hour window that starts a
+    few minutes past the hour may hold no complete hour early in the next one."""
     end = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
     end -= datetime.timedelta(minutes=end.minute % 5)
-    start = end - datetime.timedelta(hours=2)
+    start = end - datetime.timedelta(hours=hours)
     return start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -76,10 +79,11 @@ def old_sdk(endpoint, key_id, secret, domain):
     res = call(request)
     check("v2 DescribeVodDomainBpsData", len(res["BpsDataPerInterval"]["DataModule"]) >= 20, res["DataInterval"])
 
+    log_start, log_end = window(hours=3)
     request = DescribeVodDomainLogRequest.DescribeVodDomainLogRequest()
     request.set_DomainName(domain)
-    request.set_StartTime(start)
-    request.set_EndTime(end)
+    request.set_StartTime(log_start)
+    request.set_EndTime(log_end)
     request.set_PageNumber(1)
     request.set_PageSize(300)
     res = call(request)
@@ -113,8 +117,10 @@ def new_sdk(endpoint, key_id, secret, domain):
     res = client.describe_vod_domain_bps_data_with_options(
         models.DescribeVodDomainBpsDataRequest(domain_name=domain, start_time=start, end_time=end), runtime).body
     check("v3 DescribeVodDomainBpsData", len(res.bps_data_per_interval.data_module) >= 20, res.data_interval)
+    log_start, log_end = window(hours=3)
     res = client.describe_vod_domain_log_with_options(
-        models.DescribeVodDomainLogRequest(domain_name=domain, start_time=start, end_time=end, page_number=1, page_size=300), runtime).body
+        models.DescribeVodDomainLogRequest(domain_name=domain, start_time=log_start, end_time=log_end, page_number=1, page_size=300),
+        runtime).body
     check("v3 DescribeVodDomainLog", res.domain_log_details.domain_log_detail[0].page_infos.total >= 1, res.request_id)
 
 
