@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "Flags", "WebServer", "TestSupport", "vodcdn-exporter"],
+            dependencies: ["Application", "Flags", "Primitives", "WebServer", "TestSupport", "vodcdn-exporter"],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness).
