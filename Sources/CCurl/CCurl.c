@@ -4,10 +4,12 @@
 #include "CCurl.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     OPT_LONG = 0, OPT_POINTER = 10000, OPT_FUNCTION = 20000, OPT_OFF_T = 30000,
@@ -33,6 +35,8 @@ enum {
     CURLOPT_TCP_KEEPALIVE = OPT_LONG + 213,
     CURLOPT_XFERINFOFUNCTION = OPT_FUNCTION + 219,
     CURLOPT_POSTFIELDSIZE_LARGE = OPT_OFF_T + 120,
+    CURLOPT_LOW_SPEED_LIMIT = OPT_LONG + 19,
+    CURLOPT_LOW_SPEED_TIME = OPT_LONG + 20,
 
     CURLINFO_RESPONSE_CODE = 0x200000 + 2,
 
@@ -122,8 +126,36 @@ static int append(unsigned char **buffer, size_t *length, size_t *capacity, size
     return 1;
 }
 
+/// Writes all of `bytes` to the exchange's file; 0 (and `file_error`) when it cannot.
+static int write_to_file(vodcurl_exchange *exchange, const char *bytes, size_t count) {
+    while (count > 0) {
+        ssize_t written = write(exchange->file_descriptor, bytes, count);
+        if (written < 0) {
+            if (errno == EINTR) continue;
+            exchange->file_error = errno;
+            return 0;
+        }
+        bytes += written;
+        count -= (size_t)written;
+    }
+    return 1;
+}
+
 static size_t on_body(char *bytes, size_t size, size_t count, void *context) {
     vodcurl_exchange *exchange = context;
+    if (exchange->to_file) {
+        if (exchange->status == 0) {
+            // The first body bytes: the final status is known now.
+            curl.easy_getinfo(exchange->active_handle, CURLINFO_RESPONSE_CODE, &exchange->status);
+            if (exchange->status == 200 && ftruncate(exchange->file_descriptor, 0) != 0) {
+                exchange->file_error = errno;
+                return 0;
+            }
+        }
+        if (exchange->status == 200 || exchange->status == 206) {
+            return write_to_file(exchange, bytes, size * count) ? size * count : 0;
+        }
+    }
     if (!append(&exchange->body, &exchange->body_length, &exchange->body_capacity, exchange->body_limit, bytes, size * count)) {
         exchange->body_too_large = 1;
         return 0;  // libcurl stops with CURLE_WRITE_ERROR
@@ -164,14 +196,21 @@ int vodcurl_perform(void *handle, const vodcurl_request *request, vodcurl_exchan
     if (appended != NULL) headers = appended;
 
     exchange->error[0] = '\0';
+    exchange->status = 0;
+    exchange->active_handle = handle;
     curl.easy_setopt(handle, CURLOPT_URL, request->url);
     curl.easy_setopt(handle, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     curl.easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     curl.easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
     curl.easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, request->timeout_ms > 0 ? request->timeout_ms : 1L);
+    curl.easy_setopt(handle, CURLOPT_TIMEOUT_MS, request->timeout_ms > 0 ? request->timeout_ms : 0L);
+    if (request->stall_seconds > 0) {
+        curl.easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, request->stall_seconds);
+    }
     curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, exchange->error);
-    curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+    // Every encoding libcurl decodes, except into a file, which gets the bytes as stored.
+    if (!exchange->to_file) curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
     curl.easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
     curl.easy_setopt(handle, CURLOPT_WRITEDATA, exchange);
@@ -193,6 +232,7 @@ int vodcurl_perform(void *handle, const vodcurl_request *request, vodcurl_exchan
     long status = 0;
     curl.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     exchange->status = status;
+    exchange->active_handle = NULL;
     // Nothing the handle keeps may point at this call's memory once it returns.
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, (void *)NULL);
     curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, (void *)NULL);

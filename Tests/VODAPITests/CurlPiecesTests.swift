@@ -27,19 +27,25 @@ struct CurlPiecesTests {
         (60, .other), (35, .other), (23, .other),
     ])
     func resultCodesHaveKinds(code: Int, kind: TransportError.Kind) {
-        let error = CurlResult.error(code: code, description: "d", failureText: "", bodyTooLarge: false, headTooLarge: false, timeout: 2)
+        let error = CurlResult.error(code: code, description: "d", failureText: "", bodyTooLarge: false, headTooLarge: false, deadline: .total(2))
         #expect(error?.kind == kind)
     }
 
     @Test func successSizeCapsAndQueryStringsInMessages() throws {
-        #expect(CurlResult.error(code: 0, description: "No error", failureText: "", bodyTooLarge: false, headTooLarge: false, timeout: 1) == nil)
-        let capped = CurlResult.error(code: 23, description: "Failed writing received data", failureText: "", bodyTooLarge: true, headTooLarge: false, timeout: 1)
+        #expect(CurlResult.error(code: 0, description: "No error", failureText: "", bodyTooLarge: false, headTooLarge: false, deadline: .total(1)) == nil)
+        let capped = CurlResult.error(code: 23, description: "Failed writing received data", failureText: "", bodyTooLarge: true, headTooLarge: false, deadline: .total(1))
         #expect(capped?.kind == .responseTooLarge)
-        let timedOut = try #require(CurlResult.error(code: 28, description: "Timeout was reached", failureText: "x", bodyTooLarge: false, headTooLarge: false, timeout: 1.5))
+        let timedOut = try #require(CurlResult.error(code: 28, description: "Timeout was reached", failureText: "x", bodyTooLarge: false, headTooLarge: false, deadline: .total(1.5)))
         #expect(timedOut.detail.contains("within 1.5 s"))
+        let stalled = CurlResult.error(code: 28, description: "Timeout was reached", failureText: "", bodyTooLarge: false, headTooLarge: false,
+                                       deadline: .stall(30))
+        #expect(stalled?.kind == .timedOut && stalled?.detail.contains("stalled for 30.0 s") == true)
+        let unwritable = CurlResult.error(code: 23, description: "Failed writing received data", failureText: "", bodyTooLarge: false,
+                                          headTooLarge: false, fileWriteFailure: "No space left on device", deadline: .stall(30))
+        #expect(unwritable?.kind == .other && unwritable?.detail == "writing the file failed: No space left on device")
         let leaky = try #require(CurlResult.error(
             code: 3, description: "URL using bad/illegal format or missing URL",
-            failureText: "bad URL https://vod.example.com/?SecurityToken=SECRET&Signature=x", bodyTooLarge: false, headTooLarge: false, timeout: 1))
+            failureText: "bad URL https://vod.example.com/?SecurityToken=SECRET&Signature=x", bodyTooLarge: false, headTooLarge: false, deadline: .total(1)))
         #expect(!leaky.detail.contains("SECRET") && !leaky.detail.contains("Signature"))
         #expect(leaky.detail.contains("libcurl error 3") && leaky.detail.contains("vod.example.com"))
     }
@@ -54,8 +60,8 @@ struct CurlPiecesTests {
         #expect(CurlRequest.isToken("x-acs-signature-nonce") && CurlRequest.isToken("Content-Type"))
         #expect(!CurlRequest.isToken("") && !CurlRequest.isToken("a b") && !CurlRequest.isToken("a:b") && !CurlRequest.isToken("é"))
         #expect(throws: TransportError.self) {
-            _ = try CurlRequest(HTTPRequest(method: .get, url: "http://x/", headers: HTTPHeaders([("A", "1\r\nB: 2")])), timeout: 1)
+            _ = try CurlRequest(HTTPRequest(method: .get, url: "http://x/", headers: HTTPHeaders([("A", "1\r\nB: 2")])), deadline: .total(1))
         }
-        _ = try CurlRequest(HTTPRequest(method: .post, url: "http://x/", headers: HTTPHeaders([("A", "")]), body: [1, 2]), timeout: 1)
+        _ = try CurlRequest(HTTPRequest(method: .post, url: "http://x/", headers: HTTPHeaders([("A", "")]), body: [1, 2]), deadline: .total(1))
     }
 }

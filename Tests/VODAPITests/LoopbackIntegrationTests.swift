@@ -204,19 +204,14 @@ struct LoopbackIntegrationTests {
         #expect(keys == ["STS.role", "STS.oidc.1", "STS.oidc.2"])
     }
 
-    /// Both transports: libcurl (the standard one) and URLSession (the fallback).
-    static func transport(_ name: String, maxResponseBytes: Int = 32 * 1024 * 1024) throws -> any HTTPTransport {
-        name == "curl" ? try CurlTransport(maxResponseBytes: maxResponseBytes) : URLSessionTransport(maxResponseBytes: maxResponseBytes)
-    }
-
-    @Test("transport: the overall deadline, the response size cap and a refused connection", arguments: ["curl", "urlsession"])
-    func transportLimits(transportName: String) async throws {
+    @Test("transport: the overall deadline, the response size cap and a refused connection")
+    func transportLimits() async throws {
         let server = try LoopbackServer { request in
             request.path == "/slow"
                 ? LoopbackServer.Response(status: 200, body: Array("late".utf8), delay: 3)
                 : LoopbackServer.Response(status: 200, body: [UInt8](repeating: 0x41, count: 200_000))
         }
-        let transport = try Self.transport(transportName, maxResponseBytes: 10_000)
+        let transport = try CurlTransport(maxResponseBytes: 10_000)
         let slow = await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/slow"), timeout: 0.5)
         }
@@ -226,7 +221,7 @@ struct LoopbackIntegrationTests {
             _ = try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
         }
         #expect(big?.kind == .responseTooLarge)
-        let roomy = try await Self.transport(transportName).send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
+        let roomy = try await CurlTransport().send(HTTPRequest(method: .get, url: "\(server.baseURL)/big"), timeout: 5)
         #expect(roomy.body.count == 200_000)
         let port = server.port
         server.stop()
@@ -237,8 +232,8 @@ struct LoopbackIntegrationTests {
         #expect(refused?.mayHaveReachedServer == false)
     }
 
-    @Test("transport: method, headers and body arrive as sent; the answer's status, headers and body come back", arguments: ["curl", "urlsession"])
-    func transportRoundTrip(transportName: String) async throws {
+    @Test("transport: method, headers and body arrive as sent; the answer's status, headers and body come back")
+    func transportRoundTrip() async throws {
         let seen = Mutex<[LoopbackServer.Request]>([])
         let server = try LoopbackServer { request in
             seen.withLock { $0.append(request) }
@@ -246,7 +241,7 @@ struct LoopbackIntegrationTests {
                                            body: Array(#"{"Code":"Forbidden"}"#.utf8))
         }
         defer { server.stop() }
-        let transport = try Self.transport(transportName)
+        let transport = try CurlTransport()
         let form = Array("Action=RefreshVodObjectCaches&ObjectPath=a%0Ab".utf8)
         let response = try await transport.send(
             HTTPRequest(method: .post, url: "\(server.baseURL)/?x=1",
@@ -286,6 +281,60 @@ struct LoopbackIntegrationTests {
             let refused = await #expect(throws: TransportError.self) { _ = try await transport.send(request, timeout: 1) }
             #expect(refused?.kind == .invalidRequest)
         }
+    }
+}
+
+extension LoopbackIntegrationTests {
+    @Test("curl transport: downloads resume a range, restart when the range is ignored, keep error bodies out of the file")
+    func downloadsIntoFiles() async throws {
+        let content = Array("0123456789".utf8)
+        let ranges = Mutex<[String?]>([])
+        let server = try LoopbackServer { request in
+            ranges.withLock { $0.append(request.headers["range"]) }
+            switch request.path {
+            case "/ranged":
+                let from = Int(request.headers["range"]?.dropFirst("bytes=".count).dropLast() ?? "0") ?? 0
+                return LoopbackServer.Response(status: from > 0 ? 206 : 200, body: Array(content[from...]))
+            case "/whole":
+                return LoopbackServer.Response(status: 200, body: content)
+            case "/stored-gzip":
+                // A .gz file served with Content-Encoding: the file must get the bytes as sent.
+                return LoopbackServer.Response(status: 200, headers: [("Content-Encoding", "gzip")], body: [0x1F, 0x8B, 1, 2, 3])
+            default:
+                return LoopbackServer.Response(status: 404, body: Array("<Code>NoSuchKey</Code>".utf8))
+            }
+        }
+        defer { server.stop() }
+        let transport = try CurlTransport()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("downloads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        func download(_ path: String, over existing: String) async throws -> (HTTPResponse, [UInt8]) {
+            let file = folder.appendingPathComponent(UUID().uuidString).path
+            try Data(existing.utf8).write(to: URL(fileURLWithPath: file))
+            let descriptor = open(file, O_WRONLY | O_APPEND)
+            try #require(descriptor >= 0)
+            defer { close(descriptor) }
+            var headers = HTTPHeaders()
+            if !existing.isEmpty { headers.set("Range", "bytes=\(existing.utf8.count)-") }
+            let response = try await transport.download(HTTPRequest(method: .get, url: "\(server.baseURL)\(path)", headers: headers),
+                                                        into: descriptor, stallTimeout: 5)
+            return (response, Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        }
+
+        let (resumed, resumedFile) = try await download("/ranged", over: "01234")
+        #expect(resumed.status == 206 && resumed.body.isEmpty && resumedFile == content)
+        let (restarted, restartedFile) = try await download("/whole", over: "XXXXXXX")
+        #expect(restarted.status == 200 && restartedFile == content, "a 200 answer replaces what was there")
+        let (fresh, freshFile) = try await download("/ranged", over: "")
+        #expect(fresh.status == 200 && freshFile == content)
+        let (stored, storedFile) = try await download("/stored-gzip", over: "")
+        #expect(stored.status == 200 && storedFile == [0x1F, 0x8B, 1, 2, 3])
+        let (missing, missingFile) = try await download("/missing", over: "01234")
+        #expect(missing.status == 404 && String(decoding: missing.body, as: UTF8.self) == "<Code>NoSuchKey</Code>")
+        #expect(missingFile == Array("01234".utf8), "an error body never reaches the file")
+        #expect(ranges.withLock { $0 } == ["bytes=5-", "bytes=7-", nil, nil, "bytes=5-"])
     }
 }
 

@@ -1,88 +1,58 @@
-import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import Glibc
+import VODAPI
 
 /// Streams one file to disk, appending to what is already there (`Range: bytes=N-`), so an
 /// interrupted download resumes instead of starting over. Bytes go to the file as they arrive:
 /// log files can be larger than memory should hold.
-final class LogDownloader: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    // `@unchecked`: the mutable state below is touched only by URLSession's serial delegate
-    // queue while one download runs, and read after it completes.
+struct LogDownloader {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    private var handle: FileHandle?
-    private var written: Int64 = 0
-    private var status = 0
-    private var continuation: CheckedContinuation<Int64, any Error>?
-    private var progress: ((Int64) -> Void)?
-    private var failure: (any Error)?
+    let transport: CurlTransport
+    /// A download fails after this many seconds without progress (it has no overall deadline).
+    let stallTimeout: Double
 
     /// Downloads `url` into `path`, continuing after its current length.
+    /// - Parameter progress: called about four times a second with the file's length, and once
+    ///   at the end; never twice at once.
     /// - Returns: the file's length afterwards.
-    func download(_ url: URL, to path: String, timeout: Double, progress: @escaping (Int64) -> Void) async throws -> Int64 {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw Failure(description: "cannot create \(path)") }
+    func download(_ url: String, to path: String, progress: @escaping @Sendable (Int64) -> Void) async throws(Failure) -> Int64 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let offset = Self.length(of: descriptor)
+        var headers = HTTPHeaders()
+        if offset > 0 { headers.set("Range", "bytes=\(offset)-") }
+        let reporter = Task {
+            while !Task.isCancelled {
+                progress(Self.length(of: descriptor))
+                try? await Task.sleep(nanoseconds: 250_000_000)
+            }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw Failure(description: "cannot write \(path)") }
-        defer { try? handle.close() }
-        let offset = Int64(try handle.seekToEnd())
-        self.handle = handle
-        self.written = offset
-        self.progress = progress
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: queue)
-        defer { session.finishTasksAndInvalidate() }
-        return try await withCheckedThrowingContinuation { continuation in
-            self.continuation = continuation
-            session.dataTask(with: request).resume()
-        }
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        if status == 200 && written > 0 {
-            // The server ignored the range: start the file over.
-            handle?.truncateFile(atOffset: 0)
-            written = 0
-        }
-        if status == 416 {
-            completionHandler(.cancel)  // nothing left to fetch: the caller checks the size
-            return
-        }
-        guard status == 200 || status == 206 else {
-            failure = Failure(description: "HTTP \(status)")
-            completionHandler(.cancel)
-            return
-        }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let answer: Result<HTTPResponse, TransportError>
         do {
-            try handle?.write(contentsOf: data)
-            written += Int64(data.count)
-            progress?(written)
+            answer = .success(try await transport.download(HTTPRequest(method: .get, url: url, headers: headers), into: descriptor,
+                                                           stallTimeout: stallTimeout))
         } catch {
-            failure = error
-            dataTask.cancel()
+            answer = .failure(error)
         }
+        // Finished before the descriptor closes, so it never reads a reused one.
+        reporter.cancel()
+        await reporter.value
+        progress(Self.length(of: descriptor))
+        let status: Int
+        switch answer {
+        case .success(let response): status = response.status
+        case .failure(let error): throw Failure(description: error.detail)
+        }
+        // 416: nothing after `offset` to send (the caller compares the length with the listing).
+        guard status == 200 || status == 206 || status == 416 else { throw Failure(description: "HTTP \(status)") }
+        return Self.length(of: descriptor)
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        if let failure {
-            continuation?.resume(throwing: failure)
-        } else if let error, status != 416 {
-            continuation?.resume(throwing: Failure(description: error.localizedDescription))
-        } else {
-            continuation?.resume(returning: written)
-        }
-        continuation = nil
+    private static func length(of descriptor: Int32) -> Int64 {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 ? Int64(status.st_size) : 0
     }
 }

@@ -63,6 +63,13 @@ struct LogsCommand: OperatorCommand {
         } catch {
             throw .failed("cannot create \(folder): \(error.localizedDescription)")
         }
+        let transport: CurlTransport
+        do {
+            transport = try CurlTransport(maxResponseBytes: 1024 * 1024)
+        } catch {
+            throw .failed("cannot download: \(error.detail) (install libcurl: apt-get install libcurl4)")
+        }
+        let downloader = LogDownloader(transport: transport, stallTimeout: session.api.client.requestTimeout)
         let progress = ProgressLine()
         var results: [(name: String, outcome: String)] = []
         var failures = 0
@@ -75,7 +82,8 @@ struct LogsCommand: OperatorCommand {
                 continue
             }
             if existing != nil { try? FileManager.default.removeItem(atPath: target) }  // a wrong size: fetch again
-            guard let url = URL(string: file.url), file.name == (file.name as NSString).lastPathComponent, !file.name.hasPrefix(".") else {
+            guard file.url.hasPrefix("https://") || file.url.hasPrefix("http://"), file.name == (file.name as NSString).lastPathComponent,
+                  !file.name.hasPrefix(".") else {
                 results.append((file.name, "failed: not a usable link or name"))
                 failures += 1
                 continue
@@ -83,7 +91,7 @@ struct LogsCommand: OperatorCommand {
             let resumedFrom = (try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int64) ?? 0
             do {
                 let label = "[\(index + 1)/\(files.count)] \(file.name)"
-                let length = try await LogDownloader().download(url, to: part, timeout: session.api.client.requestTimeout * 6) { written in
+                let length = try await downloader.download(file.url, to: part) { written in
                     progress.update("\(label) \(Quantity.bytes(Double(written)))/\(Quantity.bytes(Double(file.size)))")
                 }
                 guard length == Int64(file.size) else {

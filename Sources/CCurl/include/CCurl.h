@@ -1,9 +1,10 @@
 // A minimal, non-variadic face of the system libcurl (libcurl.so.4), loaded at run time.
 //
-// FoundationNetworking already needs libcurl.so.4 on Linux, so every machine that runs a Swift
-// program with URLSession has it; its development headers are not needed to build. The agent
-// calls libcurl directly because URLSession on Linux leaks a copy of each request's URL
-// (its host check frees libcurl's URL handle with curl_free instead of curl_url_cleanup).
+// libcurl.so.4 is on every Linux machine that runs Swift programs (FoundationNetworking needs
+// it); its development headers are not needed to build, and the binary does not depend on it
+// until the first request. The program calls libcurl directly because URLSession on Linux leaks
+// a copy of each request's URL (its host check frees libcurl's URL handle with curl_free
+// instead of curl_url_cleanup), and so that the binary needs no FoundationNetworking at all.
 
 #ifndef VODCDN_CCURL_H
 #define VODCDN_CCURL_H
@@ -20,8 +21,12 @@ typedef struct vodcurl_request {
     size_t header_count;
     const unsigned char *body;
     size_t body_length;
-    /// The whole exchange must finish within this many milliseconds.
+    /// The whole exchange must finish within this many milliseconds; 0 for no overall deadline
+    /// (then `stall_seconds` should be set).
     long timeout_ms;
+    /// When positive, the transfer fails once it has moved less than one byte per second for
+    /// this many seconds (a stalled download), whatever its overall duration.
+    long stall_seconds;
 } vodcurl_request;
 
 /// What came back; filled by `vodcurl_perform`, released by `vodcurl_exchange_release`.
@@ -44,6 +49,16 @@ typedef struct vodcurl_exchange {
     long status;
     /// libcurl's own description of a failure (CURLOPT_ERRORBUFFER).
     char error[256];
+    /// Set by the caller to stream a 200 or 206 response's body into `file_descriptor` (opened
+    /// with O_APPEND) instead of `body`, byte for byte (no content decoding). A 200 answer
+    /// empties the file first (the server sent the whole file, not the range asked for); other
+    /// statuses keep their body in `body` as usual.
+    int to_file;
+    int file_descriptor;
+    /// The errno of a failed write to the file, 0 when none failed.
+    int file_error;
+    /// The handle performing the exchange (used by the body callback; not for the caller).
+    void *active_handle;
 } vodcurl_exchange;
 
 /// Loads libcurl once. Returns 0 when it is usable; otherwise 1 and a reason in `reason`.

@@ -14,6 +14,8 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidRequest
         /// The caller cancelled.
         case cancelled
+        /// No HTTP client could be loaded (libcurl is missing): nothing was sent.
+        case clientUnavailable
         /// Anything else (TLS, protocol errors).
         case other
     }
@@ -29,7 +31,7 @@ public struct TransportError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Whether the server may have received (and acted on) the request.
     public var mayHaveReachedServer: Bool {
         switch kind {
-        case .connectFailed, .invalidRequest: false
+        case .connectFailed, .invalidRequest, .clientUnavailable: false
         case .timedOut, .connectionLost, .responseTooLarge, .cancelled, .other: true
         }
     }

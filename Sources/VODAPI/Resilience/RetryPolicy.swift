@@ -49,7 +49,7 @@ public struct RetryPolicy: Sendable, Equatable {
             case .authentication, .request: return false
             }
         case .transport(_, let transportError):
-            if transportError.kind == .cancelled || transportError.kind == .invalidRequest { return false }
+            if [.cancelled, .invalidRequest, .clientUnavailable].contains(transportError.kind) { return false }
             return consumesQuota ? !transportError.mayHaveReachedServer : true
         case .invalidRequest, .decoding, .credentials:
             return false

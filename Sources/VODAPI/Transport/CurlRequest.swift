@@ -11,9 +11,17 @@ final class CurlRequest: @unchecked Sendable {
     private let method: UnsafeMutablePointer<CChar>
     private let headerLines: [UnsafeMutablePointer<CChar>]
     private let body: [UInt8]
-    private let timeoutMilliseconds: Int
+    private let deadline: Deadline
 
-    init(_ request: HTTPRequest, timeout: Double) throws(TransportError) {
+    /// How long the exchange may take.
+    enum Deadline {
+        /// The whole exchange, in seconds (API calls).
+        case total(Double)
+        /// Fails only after this many seconds of (almost) no progress (downloads of any size).
+        case stall(Double)
+    }
+
+    init(_ request: HTTPRequest, deadline: Deadline) throws(TransportError) {
         guard Self.isAbsoluteHTTPURL(request.url) else {
             throw TransportError(kind: .invalidRequest, detail: "not an absolute http or https URL")
         }
@@ -29,7 +37,7 @@ final class CurlRequest: @unchecked Sendable {
         method = strdup(request.method.rawValue)
         headerLines = lines.map { strdup($0) }
         body = request.body
-        timeoutMilliseconds = max(1, Int((timeout * 1000).rounded(.up)))
+        self.deadline = deadline
     }
 
     deinit {
@@ -44,7 +52,11 @@ final class CurlRequest: @unchecked Sendable {
             body.withUnsafeBufferPointer { body in
                 var request = vodcurl_request(
                     url: url, method: method, headers: headers.baseAddress, header_count: headers.count,
-                    body: body.baseAddress, body_length: body.count, timeout_ms: timeoutMilliseconds)
+                    body: body.baseAddress, body_length: body.count, timeout_ms: 0, stall_seconds: 0)
+                switch deadline {
+                case .total(let seconds): request.timeout_ms = max(1, Int((seconds * 1000).rounded(.up)))
+                case .stall(let seconds): request.stall_seconds = max(1, Int(seconds.rounded(.up)))
+                }
                 return vodcurl_perform(handle, &request, exchange)
             }
         }

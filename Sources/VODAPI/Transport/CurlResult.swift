@@ -9,8 +9,10 @@ enum CurlResult {
     ///     so a signed query string (which can carry a security token) never reaches a log.
     ///   - bodyTooLarge: the body callback refused more bytes (the size cap).
     ///   - headTooLarge: the header callback refused more bytes.
+    ///   - fileWriteFailure: why writing a downloaded body to its file failed, if it did.
+    ///   - deadline: the request's deadline, which code 28 reports as passed.
     static func error(code: Int, description: String, failureText: String, bodyTooLarge: Bool, headTooLarge: Bool,
-                      timeout: Double) -> TransportError? {
+                      fileWriteFailure: String? = nil, deadline: CurlRequest.Deadline) -> TransportError? {
         let kind: TransportError.Kind
         switch code {
         case 0:
@@ -19,8 +21,13 @@ enum CurlResult {
             return TransportError(kind: .responseTooLarge, detail: "the answer exceeds the response size cap")
         case 23 where headTooLarge:
             return TransportError(kind: .other, detail: "the answer's header exceeds 64 KiB")
-        case 28:  // CURLE_OPERATION_TIMEDOUT: the whole-exchange deadline set from `timeout`
-            return TransportError(kind: .timedOut, detail: "no complete answer within \(timeout) s")
+        case 23 where fileWriteFailure != nil:
+            return TransportError(kind: .other, detail: "writing the file failed: \(fileWriteFailure ?? "")")
+        case 28:  // CURLE_OPERATION_TIMEDOUT: the deadline set from `deadline`
+            switch deadline {
+            case .total(let seconds): return TransportError(kind: .timedOut, detail: "no complete answer within \(seconds) s")
+            case .stall(let seconds): return TransportError(kind: .timedOut, detail: "the transfer stalled for \(seconds) s")
+            }
         case 42:  // CURLE_ABORTED_BY_CALLBACK: only our progress callback aborts, on cancel
             return TransportError(kind: .cancelled, detail: "the request was cancelled")
         case 5, 6, 7:  // could not resolve proxy / host, could not connect

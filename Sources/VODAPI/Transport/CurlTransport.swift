@@ -1,5 +1,6 @@
 import CCurl
 import Dispatch
+import Glibc
 import Synchronization
 
 /// The transport the agent uses on Linux: the system libcurl called directly, one reusable
@@ -31,21 +32,44 @@ public final class CurlTransport: HTTPTransport {
     }()
 
     public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
-        let prepared = try CurlRequest(request, timeout: timeout)
+        let deadline = CurlRequest.Deadline.total(timeout)
         let exchange = Exchange(bodyLimit: maxResponseBytes)
+        let code = await perform(try CurlRequest(request, deadline: deadline), exchange: exchange)
+        return try exchange.response(code: code, deadline: deadline).get()
+    }
+
+    /// Sends `request` and streams a 200 or 206 answer's body into `descriptor` (a file opened
+    /// with `O_APPEND`), as the bytes arrive and exactly as sent (no content decoding). A 200
+    /// answer empties the file first: the server sent the whole file, not the range asked for.
+    /// Any other status keeps its body in the response (capped at `maxResponseBytes`).
+    ///
+    /// - Parameter stallTimeout: the transfer fails after this many seconds without progress;
+    ///   there is no overall deadline, so a large file may take as long as it needs.
+    /// - Returns: the answer; its body is empty when it went to the file.
+    public func download(_ request: HTTPRequest, into descriptor: Int32, stallTimeout: Double) async throws(TransportError) -> HTTPResponse {
+        precondition(descriptor >= 0, "an open file")
+        let deadline = CurlRequest.Deadline.stall(stallTimeout)
+        let exchange = Exchange(bodyLimit: maxResponseBytes)
+        exchange.raw.pointee.to_file = 1
+        exchange.raw.pointee.file_descriptor = descriptor
+        let code = await perform(try CurlRequest(request, deadline: deadline), exchange: exchange)
+        return try exchange.response(code: code, deadline: deadline).get()
+    }
+
+    /// Runs the exchange on a lane and waits for it without blocking a Swift concurrency thread.
+    private func perform(_ prepared: CurlRequest, exchange: Exchange) async -> Int32 {
         let lane = takeLane()
-        let outcome: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
+        let code = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 lane.queue.async {
-                    let code = prepared.perform(on: lane.handle, exchange: exchange.raw)
-                    continuation.resume(returning: exchange.outcome(code: code, timeout: timeout))
+                    continuation.resume(returning: prepared.perform(on: lane.handle, exchange: exchange.raw))
                 }
             }
         } onCancel: {
             exchange.cancel()
         }
         returnLane(lane)
-        return try outcome.get()
+        return code
     }
 
     private func takeLane() -> Lane {
@@ -101,14 +125,15 @@ private final class Exchange: @unchecked Sendable {
     }
 
     /// The response, or the error that `code` (libcurl's result) stands for.
-    func outcome(code: Int32, timeout: Double) -> Result<HTTPResponse, TransportError> {
+    func response(code: Int32, deadline: CurlRequest.Deadline) -> Result<HTTPResponse, TransportError> {
         let exchange = raw.pointee
         let failureText = withUnsafeBytes(of: raw.pointee.error) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
+        let fileWriteFailure = exchange.file_error != 0 ? String(cString: strerror(exchange.file_error)) : nil
         if let error = CurlResult.error(code: Int(code), description: String(cString: vodcurl_describe(code)), failureText: failureText,
                                         bodyTooLarge: exchange.body_too_large != 0, headTooLarge: exchange.head_too_large != 0,
-                                        timeout: timeout) {
+                                        fileWriteFailure: fileWriteFailure, deadline: deadline) {
             return .failure(error)
         }
         guard exchange.status > 0 else { return .failure(TransportError(kind: .other, detail: "no HTTP response")) }

@@ -1,14 +1,28 @@
-/// The transport the binary uses: libcurl directly where it loads (every Linux machine with
-/// FoundationNetworking has it), URLSession otherwise.
+/// The transport the binary uses: the system libcurl, called directly.
 public enum StandardTransport {
-    /// A new transport with the given response size cap.
+    /// A new transport with the given response size cap. Where libcurl.so.4 cannot be loaded,
+    /// every request fails with the reason and the fix (the program itself still starts, so
+    /// `/metrics`, logs and `check` say what is wrong).
     public static func make(maxResponseBytes: Int = 32 * 1024 * 1024) -> any HTTPTransport {
-        (try? CurlTransport(maxResponseBytes: maxResponseBytes)) ?? URLSessionTransport(maxResponseBytes: maxResponseBytes)
+        do {
+            return try CurlTransport(maxResponseBytes: maxResponseBytes)
+        } catch {
+            return UnavailableTransport(reason: error.detail)
+        }
     }
 
-    /// Which HTTP client `make` picks, for logs and `check`.
+    /// The HTTP client `make` gives, for logs and `check`.
     public static var clientDescription: String {
-        if let reason = CurlTransport.loadFailure { return "URLSession (\(reason))" }
+        if let reason = CurlTransport.loadFailure { return "none: \(reason)" }
         return "libcurl"
+    }
+}
+
+/// Fails every request with why no HTTP client is available.
+struct UnavailableTransport: HTTPTransport {
+    let reason: String
+
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+        throw TransportError(kind: .clientUnavailable, detail: "\(reason) (install libcurl: apt-get install libcurl4)")
     }
 }
