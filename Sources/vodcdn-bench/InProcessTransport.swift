@@ -2,7 +2,7 @@ import Simulator
 import VODAPI
 import WebServer
 
-/// Calls the simulator's handler directly, without sockets or URLSession: separates the agent's
+/// Calls the simulator's handler directly, without sockets or libcurl: separates the agent's
 /// own memory from the HTTP client's in the memory benchmark.
 struct InProcessTransport: HTTPTransport {
     let api: SimulatedVOD

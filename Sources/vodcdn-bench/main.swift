@@ -15,11 +15,10 @@ import Glibc
 ///   expose N            print the same exposition (to load into the Pushgateway)
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
-///   memory DOMAINS CYCLES [ENDPOINT [untuned] [urlsession]]   resident memory after each of CYCLES
-///                                 agent cycles (against a simulator at ENDPOINT, so its memory is not
-///                                 counted; in-process, or with ENDPOINT `in-process` called without
-///                                 HTTP at all); `untuned` skips the agent's allocator settings,
-///                                 `urlsession` sends through URLSession instead of libcurl
+///   memory DOMAINS CYCLES [ENDPOINT [untuned]]   resident memory after each of CYCLES agent cycles
+///                                 (against a simulator at ENDPOINT, so its memory is not counted;
+///                                 in-process, or with ENDPOINT `in-process` called without HTTP at
+///                                 all); `untuned` skips the agent's allocator settings
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -108,7 +107,7 @@ case "poll", "memory":
     let client = VODClient(
         configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: endpoint), requestTimeout: 30),
         credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
-        transport: inProcess ? InProcessTransport(api: simulator.api) : options.contains("urlsession") ? URLSessionTransport() : StandardTransport.make(),
+        transport: inProcess ? InProcessTransport(api: simulator.api) : StandardTransport.make(),
         gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: concurrency), observe: { statistics.record($0) })
     let engine = AgentEngine(
         configuration: configuration, client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
