@@ -50,6 +50,15 @@ struct CurlPiecesTests {
         #expect(leaky.detail.contains("libcurl error 3") && leaky.detail.contains("vod.example.com"))
     }
 
+    @Test func withoutLibcurlEveryCallSaysWhyAndHowToFixIt() async {
+        let transport = UnavailableTransport(reason: "libcurl.so.4 could not be loaded: not found")
+        let error = await #expect(throws: TransportError.self) {
+            _ = try await transport.send(HTTPRequest(method: .get, url: "https://vod.cn-shanghai.aliyuncs.com/"), timeout: 1)
+        }
+        #expect(error?.kind == .clientUnavailable && error?.mayHaveReachedServer == false)
+        #expect(error?.detail == "libcurl.so.4 could not be loaded: not found (install libcurl: apt-get install libcurl4)")
+    }
+
     @Test func requestsAreCheckedBeforeTheyReachC() throws {
         for url in ["https://vod.cn-shanghai.aliyuncs.com/?a=1", "http://127.0.0.1:8080/", "HTTPS://Example.com"] {
             #expect(CurlRequest.isAbsoluteHTTPURL(url), "\(url)")

@@ -91,6 +91,7 @@ struct ResilienceTests {
         #expect(!policy.isRetryable(Self.transport(.connectionLost), consumesQuota: true))
         #expect(policy.isRetryable(Self.transport(.connectFailed), consumesQuota: true), "never sent")
         #expect(!policy.isRetryable(Self.transport(.cancelled), consumesQuota: false))
+        #expect(!policy.isRetryable(Self.transport(.clientUnavailable), consumesQuota: false), "no HTTP client: retrying cannot help")
         #expect(!policy.isRetryable(.decoding(action: "A", requestId: nil, ResponseDecodingError(path: "$", problem: "")), consumesQuota: false))
     }
 
