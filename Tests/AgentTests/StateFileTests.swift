@@ -75,6 +75,27 @@ import Testing
         #expect(after.keys.sorted() == before.keys.sorted())
     }
 
+    /// The file format is a contract with files written by earlier versions: a record written
+    /// by version 1 reads back to the same values and is written again byte for byte.
+    @Test func recordFormatIsStable() throws {
+        let saved = #"{"counters":{"httpsTraffic":{"overseas":{"counted":[3000,2],"cursor":3000,"downwardRevisions":0,"#
+            + #""total":2,"upwardRevisions":0}},"traffic":{"domestic":{"counted":[2700,5,3000,7],"cursor":3000,"downwardRevisions":1,"#
+            + #""total":40,"upwardRevisions":2},"overseas":{"counted":[],"cursor":2400,"downwardRevisions":0,"total":3,"upwardRevisions":0}}},"#
+            + #""gauges":{"bandwidth":{"domestic":{"bucketStart":3000,"value":125},"overseas":{"bucketStart":3000,"value":25}},"#
+            + #""byteHitRatio":{"unknown":{"bucketStart":2700,"value":0.5}}}}"#
+        let record = try JSONDecoder().decode(DomainRecord.self, from: Data(saved.utf8))
+        #expect(record.cursor(of: [.traffic]) == 2400 && record.cursor(of: [.traffic, .httpsTraffic]) == 2400)
+        #expect(record.cursor(of: [.requests]) == nil)
+        #expect(record.newestBucket(of: CounterKind.traffic) == 3000 && record.newestBucket(of: GaugeKind.byteHitRatio) == 2700)
+        let totals = record.counterEntries.map { "\($0.kind.rawValue)/\($0.area.rawValue)=\($0.ledger.total)" }
+        #expect(totals == ["traffic/domestic=40.0", "traffic/overseas=3.0", "httpsTraffic/overseas=2.0"])
+        let gauges = record.gaugeEntries.map { "\($0.kind.rawValue)/\($0.area.rawValue)=\($0.reading.value)" }
+        #expect(gauges == ["bandwidth/domestic=125.0", "bandwidth/overseas=25.0", "byteHitRatio/unknown=0.5"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(String(decoding: try encoder.encode(record), as: UTF8.self) == saved)
+    }
+
     @Test func unwritableFolderIsAnErrorNotACrash() {
         #expect(throws: StateFile.WriteError.self) { try StateFile(path: "/nonexistent-folder/state.json").save(sampleState()) }
     }

@@ -2,34 +2,50 @@ import VODAPI
 
 /// Everything the agent knows of one domain's data: counter ledgers and newest settled gauge
 /// values, by kind and area, plus the latest realtime minute. Saved in the state file.
-public struct DomainRecord: Codable, Sendable, Equatable {
-    public var counters: [CounterKind: [Area: BucketLedger]] = [:]
-    public var gauges: [GaugeKind: [Area: GaugeReading]] = [:]
+///
+/// A domain has a handful of ledgers and gauges, and the agent keeps one record per domain (tens
+/// of thousands), so they sit in two small arrays in a fixed order (kind, then area) rather than
+/// in dictionaries of dictionaries: one allocation each instead of three per kind.
+public struct DomainRecord: Sendable, Equatable {
+    /// The ledger of one counter kind in one area.
+    public struct CounterEntry: Sendable, Equatable {
+        public let kind: CounterKind
+        public let area: Area
+        public fileprivate(set) var ledger: BucketLedger
+    }
+
+    /// The newest settled value of one gauge kind in one area.
+    public struct GaugeEntry: Sendable, Equatable {
+        public let kind: GaugeKind
+        public let area: Area
+        public let reading: GaugeReading
+    }
+
+    /// Every counter ledger, ordered by kind, then area (the declaration orders).
+    public private(set) var counterEntries: [CounterEntry] = []
+    /// Every gauge reading, ordered by kind, then area.
+    public private(set) var gaugeEntries: [GaugeEntry] = []
     /// The newest 1-minute realtime record (not saved: it is only fresh for minutes).
     public var realtime: RealtimeReading?
 
     public init() {}
 
-    private enum CodingKeys: String, CodingKey {
-        case counters, gauges
-    }
-
     /// The oldest cursor of the counters of `kinds`: where a backfill must start so that no
     /// ledger misses a bucket. Nil when one of them has no cursor yet.
     public func cursor(of kinds: [CounterKind]) -> Int64? {
-        let ledgers = kinds.flatMap { counters[$0].map { Array($0.values) } ?? [] }
+        let ledgers = counterEntries.filter { kinds.contains($0.kind) }.map(\.ledger)
         guard !ledgers.isEmpty, ledgers.allSatisfy({ $0.cursor != nil }) else { return nil }
         return ledgers.compactMap(\.cursor).min()
     }
 
     /// The newest bucket the counters of `kind` describe.
     public func newestBucket(of kind: CounterKind) -> Int64? {
-        counters[kind]?.values.compactMap { $0.newest?.start }.max()
+        counterEntries.lazy.filter { $0.kind == kind }.compactMap { $0.ledger.newest?.start }.max()
     }
 
     /// The newest bucket the gauges of `kind` describe.
     public func newestBucket(of kind: GaugeKind) -> Int64? {
-        gauges[kind]?.values.map(\.bucketStart).max()
+        gaugeEntries.lazy.filter { $0.kind == kind }.map(\.reading.bucketStart).max()
     }
 
     /// Applies a series to the counters of `kind`, one ledger per area the values name.
@@ -41,15 +57,15 @@ public struct DomainRecord: Codable, Sendable, Equatable {
         }
         // Areas seen before keep being fed (with zeros) so their buckets settle in step. An area
         // never reported gets no ledger: a domain without HTTPS has no HTTPS series.
-        // Taken out while it changes, so the ledgers are mutated in place, not copied.
-        var ledgers = counters.removeValue(forKey: kind) ?? [:]
-        for area in ledgers.keys where valuesByArea[area] == nil { valuesByArea[area] = [:] }
+        for entry in counterEntries where entry.kind == kind && valuesByArea[entry.area] == nil { valuesByArea[entry.area] = [:] }
         var outcome = IngestOutcome()
-        for (area, values) in valuesByArea {
+        for area in Area.allCases {
+            guard let values = valuesByArea[area] else { continue }
             let observation = BucketObservation(window: window, interval: interval, values: values, now: now)
-            outcome.add(ledgers[area, default: BucketLedger()].ingest(observation, settleDelay: rules.settleDelay, horizon: rules.horizon))
+            let index = counterEntries.firstIndex { $0.kind == kind && $0.area == area } ?? insertCounter(kind, area)
+            // Changed in place: the array is uniquely held, so no ledger is copied.
+            outcome.add(counterEntries[index].ledger.ingest(observation, settleDelay: rules.settleDelay, horizon: rules.horizon))
         }
-        if !ledgers.isEmpty { counters[kind] = ledgers }
         return outcome
     }
 
@@ -60,9 +76,60 @@ public struct DomainRecord: Codable, Sendable, Equatable {
         let settled = slots.filter { now >= $0.timestamp + interval + rules.settleDelay && !$0.values.isEmpty }
         guard let newest = settled.max(by: { $0.timestamp < $1.timestamp }) else { return }
         if let current = newestBucket(of: kind), current > newest.timestamp { return }
-        gauges[kind] = newest.values.mapValues { value in
-            GaugeReading(bucketStart: newest.timestamp, value: value.isFinite && value >= 0 ? transform(value) : 0)
+        let readings = Area.allCases.compactMap { area in
+            newest.values[area].map { value in
+                GaugeEntry(kind: kind, area: area,
+                           reading: GaugeReading(bucketStart: newest.timestamp, value: value.isFinite && value >= 0 ? transform(value) : 0))
+            }
         }
+        gaugeEntries.removeAll { $0.kind == kind }
+        gaugeEntries.insert(contentsOf: readings, at: gaugeEntries.firstIndex { Self.order(of: $0.kind) > Self.order(of: kind) } ?? gaugeEntries.endIndex)
+    }
+
+    /// Adds an empty ledger in its place in the order; returns its index.
+    private mutating func insertCounter(_ kind: CounterKind, _ area: Area) -> Int {
+        let key = (Self.order(of: kind), Self.order(of: area))
+        let index = counterEntries.firstIndex { (Self.order(of: $0.kind), Self.order(of: $0.area)) > key } ?? counterEntries.endIndex
+        counterEntries.insert(CounterEntry(kind: kind, area: area, ledger: BucketLedger()), at: index)
+        return index
+    }
+
+    private static func order<Kind: CaseIterable & Equatable>(of value: Kind) -> Int {
+        Kind.allCases.firstIndex(of: value).map { Kind.allCases.distance(from: Kind.allCases.startIndex, to: $0) } ?? 0
+    }
+}
+
+extension DomainRecord: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case counters, gauges
+    }
+
+    // The state file keeps the nested shape of version 1: {"counters": {kind: {area: ledger}},
+    // "gauges": {kind: {area: reading}}}.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let counters = try container.decode([CounterKind: [Area: BucketLedger]].self, forKey: .counters)
+        let gauges = try container.decode([GaugeKind: [Area: GaugeReading]].self, forKey: .gauges)
+        for kind in CounterKind.allCases {
+            for area in Area.allCases {
+                if let ledger = counters[kind]?[area] { counterEntries.append(CounterEntry(kind: kind, area: area, ledger: ledger)) }
+            }
+        }
+        for kind in GaugeKind.allCases {
+            for area in Area.allCases {
+                if let reading = gauges[kind]?[area] { gaugeEntries.append(GaugeEntry(kind: kind, area: area, reading: reading)) }
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        var counters: [CounterKind: [Area: BucketLedger]] = [:]
+        for entry in counterEntries { counters[entry.kind, default: [:]][entry.area] = entry.ledger }
+        var gauges: [GaugeKind: [Area: GaugeReading]] = [:]
+        for entry in gaugeEntries { gauges[entry.kind, default: [:]][entry.area] = entry.reading }
+        try container.encode(counters, forKey: .counters)
+        try container.encode(gauges, forKey: .gauges)
     }
 }
 

@@ -87,23 +87,25 @@ public enum AgentMetrics {
 
         for family in counterFamilies {
             let series = records.flatMap { domain, record in
-                (record.counters[family.kind] ?? [:]).compactMap { area, ledger in
-                    ledger.cursor == nil ? nil : Series(["domain": domain, "area": area.rawValue], ledger.total)
+                record.counterEntries.compactMap { entry in
+                    entry.kind != family.kind || entry.ledger.cursor == nil
+                        ? nil : Series(["domain": domain, "area": entry.area.rawValue], entry.ledger.total)
                 }
             }
             try add(family.name, .counter, unit: family.unit, family.help, series)
             if let gauge = family.newestBucketGauge {
                 try add(gauge.name, .gauge, unit: family.unit, gauge.help, records.flatMap { domain, record in
-                    (record.counters[family.kind] ?? [:]).compactMap { area, ledger in
-                        ledger.newest.map { Series(["domain": domain, "area": area.rawValue], $0.value) }
+                    record.counterEntries.compactMap { entry in
+                        entry.kind != family.kind ? nil : entry.ledger.newest.map { Series(["domain": domain, "area": entry.area.rawValue], $0.value) }
                     }
                 })
             }
         }
         for family in gaugeFamilies {
             try add(family.name, .gauge, unit: family.unit, family.help, records.flatMap { domain, record in
-                (record.gauges[family.kind] ?? [:]).map { area, reading in
-                    Series(family.hasArea ? ["domain": domain, "area": area.rawValue] : ["domain": domain], reading.value)
+                record.gaugeEntries.compactMap { entry in
+                    entry.kind != family.kind
+                        ? nil : Series(family.hasArea ? ["domain": domain, "area": entry.area.rawValue] : ["domain": domain], entry.reading.value)
                 }
             })
         }

@@ -49,7 +49,13 @@ extension BucketLedger {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(total, forKey: .total)
         try container.encodeIfPresent(cursor, forKey: .cursor)
-        try container.encode(counted, forKey: .counted)
+        // As JSONEncoder writes an [Int64: Double] (key, value, key, value, ...), oldest first so
+        // the same ledger always gives the same bytes.
+        var counted = container.nestedUnkeyedContainer(forKey: .counted)
+        for (start, value) in self.counted.sorted(by: { $0.key < $1.key }) {
+            try counted.encode(start)
+            try counted.encode(value)
+        }
         try container.encode(upwardRevisions, forKey: .upwardRevisions)
         try container.encode(downwardRevisions, forKey: .downwardRevisions)
     }
