@@ -152,6 +152,7 @@ import TestSupport
         let (status, output, errors) = try simulator.run(["check"])
         #expect(status == 0, "\(output)\(errors)")
         #expect(output.contains("credentials") && output.contains("from environment") && output.contains("DescribeVodDomainLog") && !output.contains("fail "))
+        #expect(output.contains("http client") && output.contains("libcurl"))
         let (badStatus, badOutput, _) = try simulator.run(["check", "--output", "json"], environment: ["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"])
         #expect(badStatus == 1 && badOutput.contains("SignatureDoesNotMatch") && !badOutput.contains("wrong-secret"))
         let (noKey, noKeyOutput, _) = try simulator.run(["check"], environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "",

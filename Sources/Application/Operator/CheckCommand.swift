@@ -6,12 +6,12 @@ import VODAPI
 /// `check`: diagnoses the setup, each finding with a verdict and the fix.
 struct CheckCommand: OperatorCommand {
     static let name = "check"
-    static let summary = "diagnose credentials, endpoint, clock and API permissions, with fixes"
+    static let summary = "diagnose credentials, HTTP client, endpoint, clock and API permissions, with fixes"
     static let usage = """
         \(ProductVersion.name) check [--domain D]
 
-        Checks, in order: which credential source the default chain picks; whether the endpoint
-        answers; whether this machine's clock is within the signature window; and which operations
+        Checks, in order: which credential source the default chain picks; whether libcurl (the HTTP
+        client) loads; whether the endpoint answers; whether this machine's clock is within the signature window; and which operations
         the credentials may call (read-only calls; refresh and preload are not sent, they use quota).
 
         Example:
@@ -46,7 +46,14 @@ struct CheckCommand: OperatorCommand {
             findings.append(Finding(name: "credentials", verdict: "fail", detail: Redaction.scrub("\(error)", values: []),
                                     fix: "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or configure ~/.aliyun/config.json, or run on ECS with a RAM role"))
         }
-        // 2. Endpoint and 3. clock, from an unsigned request's answer.
+        // 2. The HTTP client: libcurl, loaded at run time.
+        if let reason = CurlTransport.loadFailure {
+            findings.append(Finding(name: "http client", verdict: "fail", detail: reason,
+                                    fix: "install libcurl (Debian, Ubuntu: apt-get install libcurl4; Fedora, RHEL: dnf install libcurl)"))
+        } else {
+            findings.append(Finding(name: "http client", verdict: "ok", detail: "libcurl", fix: ""))
+        }
+        // 3. Endpoint and 4. clock, from an unsigned request's answer.
         let endpoint = session.api.client.endpoint
         do {
             let response = try await StandardTransport.make().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
@@ -62,9 +69,10 @@ struct CheckCommand: OperatorCommand {
             }
         } catch {
             findings.append(Finding(name: "endpoint", verdict: "fail", detail: "\(endpoint): \(error)",
-                                    fix: "check DNS, the proxy variables (lowercase https_proxy), firewalls, and --aliyun.endpoint"))
+                                    fix: error.kind == .clientUnavailable
+                                        ? "see http client" : "check DNS, the proxy variables (lowercase https_proxy), firewalls, and --aliyun.endpoint"))
         }
-        // 4. Permissions, one read call per operation.
+        // 5. Permissions, one read call per operation.
         if haveCredentials {
             var domain = session.flags.string("domain")
             let end = session.now() / 300 * 300
