@@ -297,6 +297,8 @@ extension LoopbackIntegrationTests {
                 return LoopbackServer.Response(status: from > 0 ? 206 : 200, body: Array(content[from...]))
             case "/whole":
                 return LoopbackServer.Response(status: 200, body: content)
+            case "/stalled":
+                return LoopbackServer.Response(status: 200, body: content, delay: 4)
             case "/stored-gzip":
                 // A .gz file served with Content-Encoding: the file must get the bytes as sent.
                 return LoopbackServer.Response(status: 200, headers: [("Content-Encoding", "gzip")], body: [0x1F, 0x8B, 1, 2, 3])
@@ -310,7 +312,7 @@ extension LoopbackIntegrationTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        func download(_ path: String, over existing: String) async throws -> (HTTPResponse, [UInt8]) {
+        func download(_ path: String, over existing: String, stallTimeout: Double = 5) async throws -> (HTTPResponse, [UInt8]) {
             let file = folder.appendingPathComponent(UUID().uuidString).path
             try Data(existing.utf8).write(to: URL(fileURLWithPath: file))
             let descriptor = open(file, O_WRONLY | O_APPEND)
@@ -319,7 +321,7 @@ extension LoopbackIntegrationTests {
             var headers = HTTPHeaders()
             if !existing.isEmpty { headers.set("Range", "bytes=\(existing.utf8.count)-") }
             let response = try await transport.download(HTTPRequest(method: .get, url: "\(server.baseURL)\(path)", headers: headers),
-                                                        into: descriptor, stallTimeout: 5)
+                                                        into: descriptor, stallTimeout: stallTimeout)
             return (response, Array(try Data(contentsOf: URL(fileURLWithPath: file))))
         }
 
@@ -335,6 +337,8 @@ extension LoopbackIntegrationTests {
         #expect(missing.status == 404 && String(decoding: missing.body, as: UTF8.self) == "<Code>NoSuchKey</Code>")
         #expect(missingFile == Array("01234".utf8), "an error body never reaches the file")
         #expect(ranges.withLock { $0 } == ["bytes=5-", "bytes=7-", nil, nil, "bytes=5-"])
+        let stalled = await #expect(throws: TransportError.self) { _ = try await download("/stalled", over: "", stallTimeout: 1) }
+        #expect(stalled?.kind == .timedOut && stalled?.detail.contains("stalled for 1.0 s") == true)
     }
 }
 
