@@ -39,6 +39,17 @@ func residentBytes() -> Double {
     } ?? 0
 }
 
+/// The resident memory split into anonymous pages (the process's own data) and pages mapped
+/// from files (code and read-only data of the binary and its libraries), from smaps_rollup.
+func residentSplit() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/self/smaps_rollup", encoding: .utf8) else { return "no smaps_rollup" }
+    func kilobytes(_ field: String) -> Double {
+        text.split(separator: "\n").first { $0.hasPrefix(field + ":") }.flatMap { Double($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+    }
+    let resident = kilobytes("Rss"), anonymous = kilobytes("Anonymous")
+    return String(format: "%.1f anonymous + %.1f from files MB", anonymous / 1024, (resident - anonymous) / 1024)
+}
+
 switch arguments.first {
 case "serve":
     let publisher = MetricsPublisher()
@@ -139,7 +150,8 @@ case "poll", "memory":
                 figures.append(String(format: "%.1f", residentBytes() / 1e6))
                 if cycle == 1 || cycle == cycles || cycle % 10 == 0 { fflush(nil) }
             }
-            print("memory \(domains) domains (\(series) series), MB after each of \(cycles) cycles: \(figures.joined(separator: " "))")
+            print("memory \(domains) domains (\(series) series), MB after each of \(cycles) cycles: \(figures.joined(separator: " "))"
+                  + " (at the end: \(residentSplit()))")
         }
     }
     if external == nil || inProcess { simulator.stop() }
