@@ -96,6 +96,31 @@ import Testing
         #expect(String(decoding: try encoder.encode(record), as: UTF8.self) == saved)
     }
 
+    /// Whatever order kinds and areas first arrive in, a record keeps them in one order: equal
+    /// records compare equal and save the same bytes.
+    @Test func recordOrderDoesNotDependOnArrival() throws {
+        let rules = SettlementRules(settleDelay: 900, horizon: 3900)
+        func record(_ arrivals: [(CounterKind, [Area: Double])], gauges: [GaugeKind]) -> DomainRecord {
+            var record = DomainRecord()
+            for (kind, values) in arrivals {
+                _ = record.ingest([(timestamp: 0, values: values)], into: kind, window: 0..<300, interval: 300, now: 3600, rules: rules)
+            }
+            for kind in gauges { record.update(kind, slots: [(timestamp: 0, values: [.overseas: 2, .domestic: 1])], interval: 300, now: 3600, rules: rules) }
+            return record
+        }
+        let both: [Area: Double] = [.domestic: 10, .overseas: 10]
+        let forward = record([(.traffic, both), (.traffic, both), (.httpsTraffic, [.domestic: 10])], gauges: [.bandwidth, .httpsBandwidth])
+        // HTTPS first, and the overseas ledger made before the domestic one.
+        let backward = record([(.httpsTraffic, [.domestic: 10]), (.traffic, [.overseas: 10]), (.traffic, both)], gauges: [.httpsBandwidth, .bandwidth])
+        #expect(forward == backward)
+        #expect(backward.counterEntries.map { "\($0.kind.rawValue)/\($0.area.rawValue)" } == ["traffic/domestic", "traffic/overseas", "httpsTraffic/domestic"])
+        #expect(backward.gaugeEntries.map { "\($0.kind.rawValue)/\($0.area.rawValue)" }
+            == ["bandwidth/domestic", "bandwidth/overseas", "httpsBandwidth/domestic", "httpsBandwidth/overseas"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(try encoder.encode(forward) == encoder.encode(backward))
+    }
+
     @Test func unwritableFolderIsAnErrorNotACrash() {
         #expect(throws: StateFile.WriteError.self) { try StateFile(path: "/nonexistent-folder/state.json").save(sampleState()) }
     }
