@@ -11,13 +11,13 @@ public struct BucketLedger: Codable, Equatable, Sendable {
     public private(set) var total: Double = 0
     /// Start of the newest bucket counted; nil before the first.
     public private(set) var cursor: Int64?
-    /// The value counted per bucket, for buckets still inside the revision horizon.
-    public var counted: [Int64: Double] {
-        Dictionary(uniqueKeysWithValues: buckets.map { ($0.start, $0.value) })
+    /// The value counted per bucket, oldest first, for buckets still inside the revision horizon.
+    public var counted: [(start: Int64, value: Double)] {
+        buckets.map { ($0.start, $0.value) }
     }
-    /// The same, oldest first. A ledger remembers a dozen or so buckets and the agent keeps
-    /// several per domain, so a small sorted array (about half a dictionary's memory); new
-    /// buckets only ever come after the cursor, at the end.
+    /// The same. A ledger remembers a dozen or so buckets and the agent keeps several per
+    /// domain, so a small sorted array (about half a dictionary's memory); new buckets only ever
+    /// come after the cursor, at the end.
     private var buckets: [CountedBucket] = []
 
     private struct CountedBucket: Equatable, Sendable {

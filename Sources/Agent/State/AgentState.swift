@@ -52,7 +52,7 @@ extension BucketLedger {
         // As JSONEncoder writes an [Int64: Double] (key, value, key, value, ...), oldest first so
         // the same ledger always gives the same bytes.
         var counted = container.nestedUnkeyedContainer(forKey: .counted)
-        for (start, value) in self.counted.sorted(by: { $0.key < $1.key }) {
+        for (start, value) in self.counted {
             try counted.encode(start)
             try counted.encode(value)
         }
