@@ -51,7 +51,7 @@ struct CurlPiecesTests {
     }
 
     @Test func withoutLibcurlEveryCallSaysWhyAndHowToFixIt() async {
-        let transport = UnavailableTransport(reason: "libcurl.so.4 could not be loaded: not found")
+        let transport = UnavailableTransport(error: CurlTransport.unavailable("libcurl.so.4 could not be loaded: not found"))
         let error = await #expect(throws: TransportError.self) {
             _ = try await transport.send(HTTPRequest(method: .get, url: "https://vod.cn-shanghai.aliyuncs.com/"), timeout: 1)
         }
@@ -61,10 +61,10 @@ struct CurlPiecesTests {
 
     @Test func requestsAreCheckedBeforeTheyReachC() throws {
         for url in ["https://vod.cn-shanghai.aliyuncs.com/?a=1", "http://127.0.0.1:8080/", "HTTPS://Example.com"] {
-            #expect(CurlRequest.isAbsoluteHTTPURL(url), "\(url)")
+            #expect(HTTPRequest.isAbsoluteHTTPURL(url), "\(url)")
         }
         for url in ["ftp://x/", "file:///etc/passwd", "http:///path", "https://", "http://a b/", "http://x/\n", "//x/", "x"] {
-            #expect(!CurlRequest.isAbsoluteHTTPURL(url), "\(url)")
+            #expect(!HTTPRequest.isAbsoluteHTTPURL(url), "\(url)")
         }
         #expect(CurlRequest.isToken("x-acs-signature-nonce") && CurlRequest.isToken("Content-Type"))
         #expect(!CurlRequest.isToken("") && !CurlRequest.isToken("a b") && !CurlRequest.isToken("a:b") && !CurlRequest.isToken("é"))

@@ -10,9 +10,10 @@ struct CheckCommand: OperatorCommand {
     static let usage = """
         \(ProductVersion.name) check [--domain D]
 
-        Checks, in order: which credential source the default chain picks; whether libcurl (the HTTP
-        client) loads; whether the endpoint answers; whether this machine's clock is within the signature window; and which operations
-        the credentials may call (read-only calls; refresh and preload are not sent, they use quota).
+        Checks, in order: which credential source the default chain picks; whether libcurl (the
+        HTTP client) loads; whether the endpoint answers; whether this machine's clock is within
+        the signature window; and which operations the credentials may call (read-only calls;
+        refresh and preload are not sent, they use quota).
 
         Example:
           \(ProductVersion.name) check --domain video.example.com
@@ -58,7 +59,7 @@ struct CheckCommand: OperatorCommand {
         do {
             let response = try await StandardTransport.make().send(HTTPRequest(method: .get, url: endpoint.description + "/"), timeout: session.api.client.requestTimeout)
             findings.append(Finding(name: "endpoint", verdict: "ok",
-                                    detail: "\(endpoint) answers (HTTP \(response.status), through \(StandardTransport.clientDescription))", fix: ""))
+                                    detail: "\(endpoint) answers (HTTP \(response.status), through libcurl)", fix: ""))
             if let date = response.headers["date"], let server = UTCTimestamp.parseHTTPDate(date) {
                 let skew = session.now() - server
                 let verdict = abs(skew) > 900 ? "fail" : abs(skew) > 300 ? "warn" : "ok"

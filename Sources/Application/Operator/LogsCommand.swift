@@ -67,7 +67,7 @@ struct LogsCommand: OperatorCommand {
         do {
             transport = try CurlTransport(maxResponseBytes: 1024 * 1024)
         } catch {
-            throw .failed("cannot download: \(error.detail) (install libcurl: apt-get install libcurl4)")
+            throw .failed("cannot download: \(error.detail)")
         }
         let downloader = LogDownloader(transport: transport, stallTimeout: session.api.client.requestTimeout)
         let progress = ProgressLine()
@@ -82,8 +82,7 @@ struct LogsCommand: OperatorCommand {
                 continue
             }
             if existing != nil { try? FileManager.default.removeItem(atPath: target) }  // a wrong size: fetch again
-            guard file.url.hasPrefix("https://") || file.url.hasPrefix("http://"), file.name == (file.name as NSString).lastPathComponent,
-                  !file.name.hasPrefix(".") else {
+            guard HTTPRequest.isAbsoluteHTTPURL(file.url), file.name == (file.name as NSString).lastPathComponent, !file.name.hasPrefix(".") else {
                 results.append((file.name, "failed: not a usable link or name"))
                 failures += 1
                 continue

@@ -22,7 +22,7 @@ final class CurlRequest: @unchecked Sendable {
     }
 
     init(_ request: HTTPRequest, deadline: Deadline) throws(TransportError) {
-        guard Self.isAbsoluteHTTPURL(request.url) else {
+        guard HTTPRequest.isAbsoluteHTTPURL(request.url) else {
             throw TransportError(kind: .invalidRequest, detail: "not an absolute http or https URL")
         }
         var lines: [String] = []
@@ -60,14 +60,6 @@ final class CurlRequest: @unchecked Sendable {
                 return vodcurl_perform(handle, &request, exchange)
             }
         }
-    }
-
-    /// `http://` or `https://`, a host, and nothing libcurl would have to guess about.
-    static func isAbsoluteHTTPURL(_ url: String) -> Bool {
-        let lowered = url.lowercased()
-        guard let rest = lowered.hasPrefix("https://") ? lowered.dropFirst(8) : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : nil,
-              let first = rest.first, first != "/", first != "?", first != "#" else { return false }
-        return !url.utf8.contains { $0 <= 0x20 || $0 == 0x7F }
     }
 
     /// An HTTP field name (RFC 9110 token).

@@ -17,12 +17,18 @@ public final class CurlTransport: HTTPTransport {
     private let idleLanes = Mutex<[Lane]>([])
     private let maxIdleLanes: Int
 
-    /// - Throws: ``TransportError`` (kind `other`) when libcurl.so.4 cannot be loaded.
+    /// - Throws: ``TransportError`` (kind `clientUnavailable`, with the fix) when libcurl.so.4
+    ///   cannot be loaded.
     public init(maxResponseBytes: Int = 32 * 1024 * 1024, maxIdleLanes: Int = 32) throws(TransportError) {
         precondition(maxResponseBytes > 0 && maxIdleLanes >= 0, "limits are positive")
-        if let reason = Self.loadFailure { throw TransportError(kind: .other, detail: reason) }
+        if let reason = Self.loadFailure { throw Self.unavailable(reason) }
         self.maxResponseBytes = maxResponseBytes
         self.maxIdleLanes = maxIdleLanes
+    }
+
+    /// The error for a libcurl that cannot be loaded for `reason`: it names the fix.
+    static func unavailable(_ reason: String) -> TransportError {
+        TransportError(kind: .clientUnavailable, detail: "\(reason) (install libcurl: apt-get install libcurl4)")
     }
 
     /// Why libcurl cannot be used here, or nil when it can. Loaded once per process.

@@ -49,6 +49,15 @@ public struct HTTPRequest: Sendable, Equatable {
         self.headers = headers
         self.body = body
     }
+
+    /// Whether `url` can be sent: `http://` or `https://`, a host, and nothing an HTTP client
+    /// would have to guess about (no blanks or control characters).
+    public static func isAbsoluteHTTPURL(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        guard let rest = lowered.hasPrefix("https://") ? lowered.dropFirst(8) : lowered.hasPrefix("http://") ? lowered.dropFirst(7) : nil,
+              let first = rest.first, first != "/", first != "?", first != "#" else { return false }
+        return !url.utf8.contains { $0 <= 0x20 || $0 == 0x7F }
+    }
 }
 
 /// A response as the transport received it.

@@ -7,22 +7,16 @@ public enum StandardTransport {
         do {
             return try CurlTransport(maxResponseBytes: maxResponseBytes)
         } catch {
-            return UnavailableTransport(reason: error.detail)
+            return UnavailableTransport(error: error)
         }
-    }
-
-    /// The HTTP client `make` gives, for logs and `check`.
-    public static var clientDescription: String {
-        if let reason = CurlTransport.loadFailure { return "none: \(reason)" }
-        return "libcurl"
     }
 }
 
 /// Fails every request with why no HTTP client is available.
 struct UnavailableTransport: HTTPTransport {
-    let reason: String
+    let error: TransportError
 
     func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
-        throw TransportError(kind: .clientUnavailable, detail: "\(reason) (install libcurl: apt-get install libcurl4)")
+        throw error
     }
 }
