@@ -12,7 +12,8 @@ struct LogsCommand: OperatorCommand {
 
         Lists the hourly log files. With --download, fetches them into DIR: files already complete
         are skipped, partial ones (NAME.part) resume where they stopped, and every size is checked
-        against the listing.
+        against the listing. A download may take as long as it needs; one that stalls for
+        --api.timeout fails (run the command again to resume it).
 
         Examples:
           \(ProductVersion.name) logs --domain video.example.com --since 6h
