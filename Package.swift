@@ -94,7 +94,8 @@ let package = Package(
             dependencies: ["Application", "Flags", "Primitives", "WebServer", "TestSupport", "vodcdn-exporter"],
             swiftSettings: swiftSettings
         ),
-        // Helpers shared by the test targets (running external tools, seeded randomness).
-        .target(name: "TestSupport", dependencies: ["Primitives"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        // Helpers shared by the test targets (running external tools, seeded randomness,
+        // virtual time).
+        .target(name: "TestSupport", dependencies: ["Primitives", "VODAPI"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]
 )

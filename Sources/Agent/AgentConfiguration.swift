@@ -20,8 +20,11 @@ public struct AgentConfiguration: Sendable {
         /// The collectors on unless switched off.
         public static let defaults: Set<Collector> = [.traffic, .bandwidth, .quota, .tasks]
 
-        /// Collectors that call the API once or more per domain.
-        static let perDomain: Set<Collector> = [.traffic, .bandwidth, .origin, .hitratio, .requests]
+        /// Collectors of settled 5-minute data: one or more calls per domain on the 5-minute grid.
+        public static let settled: Set<Collector> = [.traffic, .bandwidth, .origin, .hitratio, .requests]
+
+        /// Collectors whose data makes the agent up: the domain data, settled or realtime.
+        public static let data: Set<Collector> = settled.union([.realtime])
 
         public static func < (lhs: Collector, rhs: Collector) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -35,22 +38,33 @@ public struct AgentConfiguration: Sendable {
     public var settleDelay: Int64
     /// `--data.max-backfill`: how far back a gap is filled (with a state file; else the lookback).
     public var maxBackfill: Int64
-    /// Seconds between polls (the 5-minute grid) and the offset into each interval.
+    /// Seconds between runs of the settled-data collectors (the 5-minute grid) and the offset
+    /// into each interval.
     public var pollInterval: Int64
     public var pollOffset: Int64
-    /// Later polls spread each domain's calls over up to this many seconds (stable per domain).
-    public var jitterSpread: Int64
+    /// Scheduled runs of the settled-data collectors start each domain's calls at a stable point
+    /// within this many seconds after the grid point.
+    public var spreadWindow: Int64
+    /// `--collector.realtime.interval`.
+    public var realtimeInterval: Int64
+    /// Seconds between runs of the account-wide collectors (quota, tasks).
+    public var accountInterval: Int64
     /// `--discovery.interval`.
     public var discoveryInterval: Int64
-    /// Domains polled at the same time (the API client bounds the calls themselves).
+    /// Domains (or realtime calls) one collector run has in progress at once; the API client's
+    /// gate bounds the calls themselves.
     public var maxConcurrentDomains: Int
+    /// `--api.max-qps`: used to project whether the collectors' calls fit their intervals.
+    public var maxQPS: Double
 
     public init(
         domainSource: DomainSource, selection: DomainSelection, collectors: Set<Collector> = Collector.defaults,
         lookback: Int64 = 3600, settleDelay: Int64 = 900, maxBackfill: Int64 = 3600, pollInterval: Int64 = 300,
-        pollOffset: Int64 = 20, jitterSpread: Int64 = 60, discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8
+        pollOffset: Int64 = 20, spreadWindow: Int64 = 60, realtimeInterval: Int64 = 60, accountInterval: Int64 = 600,
+        discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8, maxQPS: Double = 10
     ) {
         precondition(lookback >= 300 && settleDelay >= 0 && maxBackfill >= lookback && pollInterval > 0, "validated by the flags")
+        precondition(realtimeInterval >= 10 && accountInterval > 0 && discoveryInterval > 0 && maxQPS > 0, "validated by the flags")
         self.domainSource = domainSource
         self.selection = selection
         self.collectors = collectors
@@ -59,12 +73,61 @@ public struct AgentConfiguration: Sendable {
         self.maxBackfill = maxBackfill
         self.pollInterval = pollInterval
         self.pollOffset = pollOffset
-        self.jitterSpread = jitterSpread
+        self.spreadWindow = spreadWindow
+        self.realtimeInterval = realtimeInterval
+        self.accountInterval = accountInterval
         self.discoveryInterval = discoveryInterval
         self.maxConcurrentDomains = maxConcurrentDomains
+        self.maxQPS = maxQPS
+    }
+
+    /// The collectors that run in this replica: the ones switched on, less the account-wide
+    /// ones on shards other than 0.
+    var activeCollectors: [Collector] {
+        collectors.filter { selection.shard.runsAccountCollectors || ($0 != .quota && $0 != .tasks) }.sorted()
     }
 
     var rules: SettlementRules {
         SettlementRules(settleDelay: settleDelay, horizon: lookback + 300)
+    }
+
+    /// When `collector` runs.
+    func cadence(of collector: Collector) -> Cadence {
+        switch collector {
+        case .traffic, .bandwidth, .origin, .hitratio, .requests:
+            Cadence(interval: pollInterval, offset: pollOffset, spread: min(spreadWindow, pollInterval / 2))
+        case .realtime:
+            // Spread over the first half of the minute: 20 domains a call, so a large account's
+            // calls do not all start at once.
+            Cadence(interval: realtimeInterval, offset: min(15, realtimeInterval / 4), spread: realtimeInterval / 2)
+        case .quota, .tasks:
+            Cadence(interval: accountInterval, offset: 40 % accountInterval, spread: 0)
+        }
+    }
+
+    /// When discovery runs: just before the settled-data collectors on its grid points.
+    var discoveryCadence: Cadence {
+        Cadence(interval: discoveryInterval, offset: 10 % discoveryInterval, spread: 0)
+    }
+}
+
+/// When a collector runs: on the grid `k × interval + offset`, with the work of a scheduled
+/// run started over its first `spread` seconds, and abandoned at its deadline.
+public struct Cadence: Sendable, Equatable {
+    public var interval: Int64
+    public var offset: Int64
+    public var spread: Int64
+
+    public init(interval: Int64, offset: Int64, spread: Int64) {
+        precondition(interval > 0 && offset >= 0 && spread >= 0 && spread < interval, "a spread within the interval")
+        self.interval = interval
+        self.offset = offset
+        self.spread = spread
+    }
+
+    /// Seconds after a run's start when what has not finished counts as failed: the interval
+    /// minus a tenth of it (at least 5 s), so a run always ends before the next grid point.
+    public var deadline: Double {
+        Double(interval) - max(5, Double(interval) / 10)
     }
 }

@@ -2,321 +2,246 @@ import Exposition
 import Logging
 import VODAPI
 
-/// The agent's brain: runs poll cycles against the API, keeps the ledgers and everything the
-/// metrics show, and builds the families of each snapshot.
-///
-/// A cycle is never overlapped: the service awaits one before scheduling the next.
+/// The agent's data and health: collectors fetch, the engine applies what they fetched to the
+/// domain records and account figures, keeps the health book, and gives the view every
+/// snapshot is built from. It makes no API call itself.
 public actor AgentEngine {
-    /// A domain as discovery reported it.
-    public struct DomainInfo: Sendable, Equatable {
-        public var cname: String
-        public var status: String
-    }
-
     private let configuration: AgentConfiguration
-    private let client: VODClient
-    private let clock: @Sendable () -> Int64
+    private let time: any TimeSource
     private let logger: Logger
-    private let statistics: APIStatistics
     private let readFile: @Sendable (String) throws -> String
 
-    private(set) var records: [String: DomainRecord] = [:]
-    /// While domains are polled their records are with the poll tasks, not in `records`.
-    private var recordsLent = false
-    private var configuredDomains: [String]
-    private var discovered: [String: DomainInfo]?
-    private var lastDiscovery: Int64?
-    private var selected: [String] = []
-    private var health: [String: CollectorHealth] = [:]
+    private var records: [String: DomainRecord] = [:]
+    private var domains: DomainBook
     private var quota: DescribeVodRefreshQuota.Response?
     private var taskCounts: [TaskCountKey: Int]?
-    private var isUp: Bool?
+    private var health = HealthBook()
     private var revisions: [String: UInt64] = [:]  // direction → count
     private var missedBuckets: UInt64 = 0
     private var invalidValues: UInt64 = 0
-    private var lastErrors: [String: String] = [:]  // collector → signature of its last logged error
+    private var reload = ReloadStatus()
+    private var stateSaves: StateSaveStatus?
     private var credentialsExpiry: Int64?
-    /// Whether a cycle has finished (readiness).
-    public private(set) var hasCompletedCycle = false
+    private var projectedRunSeconds: [String: Double] = [:]
+    private var overBudget: Set<String> = []
+    /// Counts changes, so a snapshot built earlier never replaces one built later.
+    private var version: UInt64 = 0
 
     /// - Parameters:
-    ///   - clock: seconds since the epoch.
-    ///   - readFile: reads the domains file (injected for tests).
-    public init(configuration: AgentConfiguration, client: VODClient, statistics: APIStatistics, clock: @escaping @Sendable () -> Int64,
-                logger: Logger, readFile: @escaping @Sendable (String) throws -> String) {
+    ///   - time: wall-clock time decides which buckets are settled and stamps health.
+    ///   - readFile: reads the domains file (injected for tests); its error's description is
+    ///     shown to the operator as it is.
+    public init(configuration: AgentConfiguration, time: any TimeSource, logger: Logger,
+                readFile: @escaping @Sendable (String) throws -> String) {
         self.configuration = configuration
-        self.client = client
-        self.statistics = statistics
-        self.clock = clock
+        self.time = time
         self.logger = logger
         self.readFile = readFile
-        if case .list(let names) = configuration.domainSource { configuredDomains = names } else { configuredDomains = [] }
+        var domains = DomainBook(source: configuration.domainSource, selection: configuration.selection)
+        domains.reselect()
+        self.domains = domains
     }
 
     // MARK: Domains
 
-    /// Reads the domains file (at start and on SIGHUP). On failure the previous list stays.
-    /// - Returns: an error description, or nil on success or when no file is configured.
+    /// Reads the domains file (at start and on SIGHUP). On failure the previous list stays, and
+    /// the reload metrics say so.
+    /// - Returns: the problem in plain words, or nil on success or when no file is configured.
     @discardableResult
     public func reloadDomainsFile() -> String? {
-        guard case .file(let path) = configuration.domainSource else { return nil }
-        do {
-            configuredDomains = try DomainsFile.parse(try readFile(path))
-            logger.info("domains file read", ["path": path, "domains": String(configuredDomains.count)])
+        guard case .file(let path) = configuration.domainSource else {
+            if domains.selected != nil { domainsChanged() }  // a configured list: project its budget
+            reload.succeeded(at: Int64(time.now()))
             return nil
-        } catch {
-            let problem = "\(error)"
-            logger.error("cannot use the domains file; keeping the previous list", ["path": path, "error": problem])
-            return problem
         }
-    }
-
-    private func refreshDiscovery(now: Int64, failures: inout [VODClientError]) async {
-        guard configuration.domainSource == .discovery else { return }
-        if let lastDiscovery, now - lastDiscovery < configuration.discoveryInterval, discovered != nil { return }
-        let started = ContinuousClock.now
         do {
-            let domains = try await client.allUserDomains(status: .online)
-            discovered = Dictionary(domains.map { ($0.name.lowercased(), DomainInfo(cname: $0.cname, status: $0.status)) }, uniquingKeysWith: { first, _ in first })
-            lastDiscovery = now
-            record("discovery", error: nil, started: started)
+            let names = try DomainsFile.parse(try readFile(path))
+            domains.configured = names
+            domainsChanged()
+            reload.succeeded(at: Int64(time.now()))
+            logger.info("domains file read", ["path": path, "domains": String(names.count)])
+            return nil
+        } catch let error as DomainsFile.ParseError {
+            reload.failed()
+            return reloadFailed(path, "\(path) \(error.description)")
         } catch {
-            failures.append(error)
-            record("discovery", error: error, started: started)
+            reload.failed()
+            return reloadFailed(path, "\(error)")
         }
     }
 
-    private var candidateDomains: [String] {
-        switch configuration.domainSource {
-        case .discovery: discovered.map { Array($0.keys) } ?? []
-        case .list, .file: configuredDomains
-        }
+    private func reloadFailed(_ path: String, _ problem: String) -> String {
+        logger.error("cannot use the domains file; keeping the previous list", ["path": path, "error": problem])
+        return problem
     }
 
-    // MARK: Cycles
-
-    /// Runs one poll cycle.
-    /// - Parameter spreadCalls: delay each domain by its stable jitter (every cycle but the
-    ///   first, so metrics appear within seconds of start).
-    public func runCycle(spreadCalls: Bool) async {
-        let now = clock()
-        var failures: [VODClientError] = []
-        var successes = 0
-        await refreshDiscovery(now: now, failures: &failures)
-        selected = configuration.selection.select(candidateDomains)
-        // Forget domains no longer selected: their series disappear.
-        let kept = Set(selected)
-        for domain in records.keys.filter({ !kept.contains($0) }) { records.removeValue(forKey: domain) }
-
-        let domainCollectors = configuration.collectors.intersection(AgentConfiguration.Collector.perDomain)
-        if !domainCollectors.isEmpty {
-            let started = ContinuousClock.now
-            recordsLent = true
-            let results = await pollDomains(domainCollectors, spreadCalls: spreadCalls)
-            var errors: [AgentConfiguration.Collector: [VODClientError]] = [:]
-            for (domain, result) in results {
-                records[domain] = result.record
-                successes += result.successes
-                for (collector, error) in result.errors { errors[collector, default: []].append(error) }
-                revisions["up", default: 0] += UInt64(result.outcome.upwardRevisions)
-                revisions["down", default: 0] += UInt64(result.outcome.downwardRevisions)
-                missedBuckets += UInt64(result.outcome.missedBuckets)
-                invalidValues += UInt64(result.outcome.invalidValues)
-            }
-            recordsLent = false
-            for collector in domainCollectors.sorted() {
-                let failed = errors[collector] ?? []
-                record(collector.rawValue, error: failed.first, started: started, failedDomains: failed.count)
-                failures += failed
-            }
+    /// The domains the data collectors poll now, or why there is no list.
+    func selectedDomains() -> Result<[String], RunProblem> {
+        guard let selected = domains.selected else {
+            return .failure(RunProblem(reason: "no_domain_list", detail: domains.missingReason))
         }
-        if configuration.collectors.contains(.realtime) { successes += await pollRealtime(&failures) }
-        if configuration.selection.shard.runsAccountCollectors {
-            if configuration.collectors.contains(.quota) { successes += await pollQuota(&failures) }
-            if configuration.collectors.contains(.tasks) { successes += await pollTasks(&failures) }
-        }
-        credentialsExpiry = await client.credentials.currentExpiration()
-        let authFailed = failures.contains { ["auth_error", "credentials_error"].contains($0.resultLabel) }
-        // An API error or an undecodable 2xx answer still means the server took the request.
-        let reached = successes > 0 || failures.contains { error in
-            if case .decoding = error { return true }
-            return error.apiError != nil
-        }
-        isUp = !authFailed && (reached || failures.isEmpty)
-        hasCompletedCycle = true
+        return .success(selected)
     }
 
-    private func pollDomains(_ collectors: Set<AgentConfiguration.Collector>, spreadCalls: Bool) async -> [(String, DomainPoller.Result)] {
-        let poller = DomainPoller(client: client, configuration: configuration)
-        let clock = self.clock
-        let spread = spreadCalls ? configuration.jitterSpread : 0
-        var pending = selected[...]
-        var results: [(String, DomainPoller.Result)] = []
-        await withTaskGroup(of: (String, DomainPoller.Result).self) { group in
-            func startNext() {
-                guard let domain = pending.popFirst() else { return }
-                // Handed over, not shared: the poller then changes the record's ledgers in place
-                // instead of copying every one of them each cycle. It always comes back in the
-                // result; domains never started keep theirs here.
-                let record = RecordHandover(records.removeValue(forKey: domain) ?? DomainRecord())
-                group.addTask {
-                    let delay = PollSchedule.jitter(for: domain, spread: spread)
-                    if delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay) * 1_000_000_000) }
-                    return (domain, await poller.poll(domain, record: record.take(), now: clock, collectors: collectors))
-                }
-            }
-            for _ in 0..<max(1, configuration.maxConcurrentDomains) { startNext() }
-            for await result in group {
-                results.append(result)
-                startNext()
-            }
-        }
-        return results
+    func apply(discovered: [DomainInfo]) {
+        domains.discovered = Dictionary(discovered.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        domainsChanged()
     }
 
-    /// The newest 1-minute record of each selected domain, 20 domains a call (Merge=false keeps
-    /// them apart; MergeLocIsp sums regions and ISPs).
-    private func pollRealtime(_ failures: inout [VODClientError]) async -> Int {
-        let started = ContinuousClock.now
-        let end = clock() / 60 * 60
-        var firstError: VODClientError?
-        var calls = 0
-        var failedDomains = 0
-        for chunkStart in stride(from: 0, to: selected.count, by: DescribeVodDomainRealTimeDetailData.maxDomains) {
-            let chunk = Array(selected[chunkStart..<min(selected.count, chunkStart + DescribeVodDomainRealTimeDetailData.maxDomains)])
-            do {
-                let answer = try await client.call(DescribeVodDomainRealTimeDetailData(
-                    domainNames: chunk, startTime: end - DescribeVodDomainRealTimeDetailData.maxSpanSeconds, endTime: end,
-                    merge: false, mergeLocIsp: true))
-                calls += 1
-                for domain in chunk {
-                    let mine = answer.records.filter { $0.domainName.lowercased() == domain }
-                    guard let minute = mine.map(\.timestamp).max() else { continue }
-                    let newest = mine.filter { $0.timestamp == minute }
-                    var reading = RealtimeReading(minute: minute, bytesPerSecond: nil, requestsPerSecond: nil, responsesByCode: [:])
-                    for entry in newest {
-                        if let bps = entry.bps, bps.isFinite, bps >= 0 { reading.bytesPerSecond = (reading.bytesPerSecond ?? 0) + bps / 8 }
-                        if let qps = entry.qps, qps.isFinite, qps >= 0 { reading.requestsPerSecond = (reading.requestsPerSecond ?? 0) + qps }
-                        for (code, count) in entry.httpCodes where count.isFinite && count >= 0 && code.count <= 3 && code.allSatisfy(\.isNumber) {
-                            reading.responsesByCode[code, default: 0] += count
-                        }
-                    }
-                    records[domain, default: DomainRecord()].realtime = reading
-                }
-            } catch {
-                firstError = firstError ?? error
-                failedDomains += chunk.count
-                failures.append(error)
-            }
+    /// Forgets the records of domains no longer selected (their series disappear) and projects
+    /// whether the collectors' calls fit their intervals at this size.
+    private func domainsChanged() {
+        domains.reselect()
+        guard let selected = domains.selectedSet else { return }
+        for domain in records.keys where !selected.contains(domain) { records.removeValue(forKey: domain) }
+        let demands = configuration.activeCollectors.map { collector in
+            RunBudget.Demand(collector: collector.rawValue, cadence: configuration.cadence(of: collector),
+                             callsPerRun: RunBudget.callsPerRun(collector, domains: selected.count))
         }
-        record("realtime", error: firstError, started: started, failedDomains: failedDomains)
-        return calls
+        projectedRunSeconds = RunBudget.projectedRunSeconds(demands, maxQPS: configuration.maxQPS)
+        let over = Set(demands.filter { projectedRunSeconds[$0.collector, default: 0] > $0.cadence.deadline }.map(\.collector))
+        for collector in over.subtracting(overBudget).sorted() {
+            let demand = demands.first { $0.collector == collector }!
+            logger.warn("the collector's calls do not fit its interval at --api.max-qps; runs will miss their deadline (raise --api.max-qps within the account's limits, shard, or switch collectors off)", [
+                "collector": collector, "domains": String(selected.count), "calls_per_run": String(demand.callsPerRun),
+                "projected_seconds": String(Int(projectedRunSeconds[collector, default: 0].rounded())),
+                "deadline_seconds": String(Int(demand.cadence.deadline)), "max_qps": String(configuration.maxQPS),
+            ])
+        }
+        overBudget = over
+        version += 1
     }
 
-    private func pollQuota(_ failures: inout [VODClientError]) async -> Int {
-        let started = ContinuousClock.now
-        do {
-            quota = try await client.call(DescribeVodRefreshQuota())
-            record("quota", error: nil, started: started)
-            return 1
-        } catch {
-            failures.append(error)
-            record("quota", error: error, started: started)
-            return 0
-        }
+    // MARK: Applying what collectors fetched
+
+    /// The oldest cursor of `domain`'s counters of `kinds`: where a backfill starts.
+    func cursor(of domain: String, kinds: [CounterKind]) -> Int64? {
+        records[domain]?.cursor(of: kinds)
     }
 
-    /// Task counts by type and status from `TotalCount` alone (page size 1): per type, one call
-    /// per filterable status plus one unfiltered; `pending` is what the three leave over.
-    private func pollTasks(_ failures: inout [VODClientError]) async -> Int {
-        let started = ContinuousClock.now
-        var counts: [TaskCountKey: Int] = [:]
-        do {
-            for type in DescribeVodRefreshTasks.ObjectType.allCases {
-                let all = try await client.call(DescribeVodRefreshTasks(pageNumber: 1, pageSize: 1, objectType: type)).totalCount
-                var known = 0
-                for status in DescribeVodRefreshTasks.Status.allCases {
-                    let count = try await client.call(DescribeVodRefreshTasks(pageNumber: 1, pageSize: 1, objectType: type, status: status)).totalCount
-                    counts[TaskCountKey(type: type.rawValue, status: status.rawValue.lowercased())] = count
-                    known += count
-                }
-                counts[TaskCountKey(type: type.rawValue, status: "pending")] = max(0, all - known)
-            }
-            taskCounts = counts
-            record("tasks", error: nil, started: started)
-            return 1
-        } catch {
-            failures.append(error)
-            record("tasks", error: error, started: started)
-            return 0
+    func apply(_ observation: DomainObservation, to domain: String) {
+        // A domain deselected while its calls were in flight stays gone.
+        guard domains.selectedSet?.contains(domain) == true else { return }
+        let rules = configuration.rules
+        var record = records.removeValue(forKey: domain) ?? DomainRecord()  // uniquely held: ledgers change in place
+        var outcome = IngestOutcome()
+        for counters in observation.counters {
+            outcome.add(record.ingest(counters.slots, into: counters.kind, window: counters.window, interval: counters.interval,
+                                      now: counters.receivedAt, rules: rules))
         }
+        for gauges in observation.gauges {
+            outcome.invalidValues += record.update(gauges.kind, slots: gauges.slots, interval: gauges.interval, now: gauges.receivedAt, rules: rules)
+        }
+        records[domain] = record
+        revisions["up", default: 0] += UInt64(outcome.upwardRevisions)
+        revisions["down", default: 0] += UInt64(outcome.downwardRevisions)
+        missedBuckets += UInt64(outcome.missedBuckets)
+        invalidValues += UInt64(outcome.invalidValues)
+        version += 1
     }
 
-    /// Updates a collector's health and logs its error once per change of error.
-    /// - Parameter started: when the collector's poll began, on the monotonic clock (durations
-    ///   must not jump with the wall clock, and need better than whole seconds).
-    private func record(_ collector: String, error: VODClientError?, started: ContinuousClock.Instant, failedDomains: Int = 0) {
-        let now = clock()
-        var entry = health[collector] ?? CollectorHealth(lastSucceeded: false, lastSuccess: nil, lastDuration: 0)
-        let elapsed = started.duration(to: .now)
-        entry.lastDuration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        entry.lastSucceeded = error == nil
-        if error == nil { entry.lastSuccess = now }
-        health[collector] = entry
-        guard let error else {
-            if lastErrors.removeValue(forKey: collector) != nil { logger.info("collector recovered", ["collector": collector]) }
-            return
+    func apply(_ readings: [String: RealtimeReading], invalidValues invalid: Int) {
+        guard let selected = domains.selectedSet else { return }
+        for (domain, reading) in readings where selected.contains(domain) {
+            records[domain, default: DomainRecord()].realtime = reading
         }
-        let signature = "\(error.resultLabel):\(error.apiError?.code ?? "")"
-        guard lastErrors[collector] != signature else { return }
-        lastErrors[collector] = signature
-        var fields = ["collector": collector, "result": error.resultLabel, "error": error.description]
-        if let api = error.apiError {
-            fields["code"] = api.code
-            fields["message"] = api.message
-            fields["request_id"] = api.requestId ?? ""
-        }
-        if failedDomains > 0 { fields["failed_domains"] = String(failedDomains) }
-        logger.error("poll failed; logged again only when the error changes", fields)
+        invalidValues += UInt64(invalid)
+        version += 1
     }
 
-    // MARK: Metrics
+    func apply(quota: DescribeVodRefreshQuota.Response) {
+        self.quota = quota
+        version += 1
+    }
 
-    /// The families of a snapshot of everything the agent knows now.
-    public func families() throws(MetricDefinitionError) -> [MetricFamily] {
+    func apply(taskCounts: [TaskCountKey: Int]) {
+        self.taskCounts = taskCounts
+        version += 1
+    }
+
+    // MARK: Health
+
+    /// Records a finished run in the health book (which logs what it tells).
+    func finish(_ report: RunReport) {
+        health.record(report, logger: logger)
+        version += 1
+    }
+
+    /// The names of the data collectors that are on.
+    private var dataCollectors: [String] {
+        configuration.activeCollectors.filter { AgentConfiguration.Collector.data.contains($0) }.map(\.rawValue)
+    }
+
+    /// Whether data arrives (`aliyun_vod_up`).
+    public var isUp: Bool { health.isUp(dataCollectors: dataCollectors) }
+
+    /// `/-/ready`: whether data arrives, and why not.
+    public func readiness() -> (ready: Bool, reason: String) {
+        health.readiness(dataCollectors: dataCollectors)
+    }
+
+    /// Health of each collector, by name.
+    public var collectorHealth: [String: CollectorHealth] { health.collectors }
+
+    /// Whether a write of the state file succeeded (counted for the metrics).
+    public func recordStateSave(succeeded: Bool) {
+        var saves = stateSaves ?? StateSaveStatus()
+        if succeeded { saves.lastSuccess = Int64(time.now()) } else { saves.failures += 1 }
+        stateSaves = saves
+        version += 1
+    }
+
+    public func setCredentialsExpiry(_ expiry: Int64?) {
+        credentialsExpiry = expiry
+    }
+
+    // MARK: Metrics and state
+
+    /// The families of a snapshot of everything the agent knows now, and the version they
+    /// describe (higher is newer).
+    public func families() throws(MetricDefinitionError) -> (version: UInt64, families: [MetricFamily]) {
         let view = AgentMetrics.View(
-            records: records, selected: selected, discovered: discovered, health: health, quota: quota, taskCounts: taskCounts,
-            isUp: isUp, revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues,
-            credentialsExpiry: credentialsExpiry, candidateCount: candidateDomains.count)
-        return try AgentMetrics.families(view) + statistics.families()
+            records: records, discovered: domains.discovered.flatMap { discovered in domains.selected.map { selected in selected.compactMap { discovered[$0] } } },
+            candidateCount: domains.candidates?.count ?? 0, selectedCount: domains.selected?.count ?? 0,
+            health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts, revisions: revisions,
+            missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
+            intervals: Dictionary(uniqueKeysWithValues: configuration.activeCollectors.map { ($0.rawValue, configuration.cadence(of: $0).interval) }
+                + (configuration.domainSource == .discovery ? [(DiscoveryCollector.name, configuration.discoveryInterval)] : [])),
+            projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
+        return (version, try AgentMetrics.families(view))
     }
 
-    // MARK: State
+    /// The ledgers and gauges, for the state file.
+    public func exportRecords() -> [String: DomainRecord] { records }
 
-    /// The ledgers and gauges, for the state file; nil while domains are being polled (their
-    /// records are with the poll tasks, so a save now would leave them out).
-    public func exportRecords() -> [String: DomainRecord]? { recordsLent ? nil : records }
-
-    /// Restores ledgers from the state file (before the first cycle).
+    /// Restores ledgers from the state file (before the first run).
     public func importRecords(_ restored: [String: DomainRecord]) {
         records = restored
+        if let selected = domains.selectedSet {
+            for domain in records.keys where !selected.contains(domain) { records.removeValue(forKey: domain) }
+        }
+        version += 1
     }
 }
 
-/// Moves a domain's record into its poll task as the only reference to it.
-///
-/// - Important: `@unchecked Sendable`: `take` is called once, by the one task it was made for.
-private final class RecordHandover: @unchecked Sendable {
-    private var record: DomainRecord?
+/// Whether the configuration reloads (SIGHUP) worked: Prometheus's
+/// `…_config_last_reload_successful` convention.
+public struct ReloadStatus: Sendable, Equatable {
+    public var lastSuccessful = true
+    public var lastSuccess: Int64?
 
-    init(_ record: DomainRecord) {
-        self.record = record
+    mutating func succeeded(at time: Int64) {
+        lastSuccessful = true
+        lastSuccess = time
     }
 
-    func take() -> DomainRecord {
-        var taken: DomainRecord?
-        swap(&taken, &record)
-        guard let taken else { preconditionFailure("a record is handed over once") }
-        return taken
+    mutating func failed() {
+        lastSuccessful = false
     }
+}
+
+/// How writing the state file has gone.
+public struct StateSaveStatus: Sendable, Equatable {
+    public var failures: UInt64 = 0
+    public var lastSuccess: Int64?
 }

@@ -1,50 +1,85 @@
+import Dispatch
 import Exposition
-import Foundation
 import Logging
 import Synchronization
+import VODAPI
 
-/// Runs the engine on its schedule: restore state, first poll at once, then polls aligned to
-/// the 5-minute grid; after each, publish a snapshot and save the state.
+/// Runs the agent: restores the state, reads the domains file, runs the collectors on their
+/// cadences and, after every run, publishes a snapshot and (after runs that change ledgers)
+/// saves the state.
 public final class AgentService: Sendable {
+    /// Why the agent cannot start: the operator's input is wrong (exit 64).
+    public struct StartupError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
     private let engine: AgentEngine
+    private let client: VODClient
     private let configuration: AgentConfiguration
+    private let time: any TimeSource
     private let publisher: MetricsPublisher
     private let stateFile: StateFile?
     private let stateIdentity: (endpoint: String, shard: String)
     private let staticFamilies: [MetricFamily]
     private let logger: Logger
-    private let clock: @Sendable () -> Int64
-    private let ready = Mutex(false)
-    /// The wait before the next poll, while one is running.
-    private let napping = Mutex<Task<Void, Never>?>(nil)
-    private let afterCycle: @Sendable () -> Void
+    private let statistics: APIStatistics
+    private let collectors: [any Collector]
+    private let discovery: (any Collector)?
+    /// Run requests (SIGHUP) per collector, shared with the scheduler.
+    private let requests: [String: RunRequests]
+    private let afterRun: @Sendable () -> Void
+    /// The version of the snapshot served, and the readiness it showed.
+    private let published = Mutex<(version: UInt64, readiness: (ready: Bool, reason: String))>((0, (false, "not ready: starting")))
+    /// State writes run here, one at a time, off the Swift concurrency pool (they block on disk).
+    private let stateQueue = DispatchQueue(label: "vodcdn.state-file")
 
     /// - Parameters:
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
-    ///   - afterCycle: called once a cycle's snapshot and state are written (memory housekeeping).
-    public init(engine: AgentEngine, configuration: AgentConfiguration, publisher: MetricsPublisher, stateFile: StateFile?,
-                endpoint: String, staticFamilies: [MetricFamily], logger: Logger, clock: @escaping @Sendable () -> Int64,
-                afterCycle: @escaping @Sendable () -> Void = {}) {
+    ///   - afterRun: called after each run's snapshot and state are written (memory housekeeping).
+    ///   - statistics: the client's request counts, added to every snapshot.
+    public init(engine: AgentEngine, client: VODClient, statistics: APIStatistics, configuration: AgentConfiguration, time: any TimeSource,
+                publisher: MetricsPublisher, stateFile: StateFile?, endpoint: String, staticFamilies: [MetricFamily], logger: Logger,
+                afterRun: @escaping @Sendable () -> Void = {}) {
         self.engine = engine
+        self.statistics = statistics
+        self.client = client
         self.configuration = configuration
+        self.time = time
         self.publisher = publisher
         self.stateFile = stateFile
         self.stateIdentity = (endpoint, configuration.selection.shard.description)
         self.staticFamilies = staticFamilies
         self.logger = logger
-        self.clock = clock
-        self.afterCycle = afterCycle
+        self.afterRun = afterRun
+        var collectors: [any Collector] = []
+        for collector in configuration.activeCollectors {
+            switch collector {
+            case .traffic, .bandwidth, .origin, .hitratio, .requests:
+                collectors.append(SettledDataCollector(collector, client: client, configuration: configuration, time: time))
+            case .realtime: collectors.append(RealtimeCollector(client: client, configuration: configuration, time: time))
+            case .quota: collectors.append(QuotaCollector(client: client, configuration: configuration))
+            case .tasks: collectors.append(TasksCollector(client: client, configuration: configuration))
+            }
+        }
+        let discovery: (any Collector)? = configuration.domainSource == .discovery ? DiscoveryCollector(client: client, configuration: configuration) : nil
+        self.collectors = collectors
+        self.discovery = discovery
+        requests = Dictionary(uniqueKeysWithValues: (collectors + (discovery.map { [$0] } ?? [])).map { ($0.name, RunRequests()) })
     }
 
-    /// Whether the first poll has finished (`/-/ready`).
-    public var isReady: Bool { ready.withLock { $0 } }
+    /// `/-/ready`: ready while data arrives; otherwise why not.
+    public var readiness: (ready: Bool, reason: String) { published.withLock { $0.readiness } }
 
-    /// Restores the state file, reads the domains file, publishes what is known so far.
-    public func prepare() async {
+    /// Restores the state file and reads the domains file, then publishes what is known.
+    /// - Throws: `StartupError` when the domains file cannot be read or used.
+    public func prepare() async throws(StartupError) {
+        if let problem = await engine.reloadDomainsFile() {
+            throw StartupError(description: "--domains.file: \(problem)")
+        }
         if let stateFile {
-            switch stateFile.load(endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, now: clock()) {
+            switch stateFile.load(endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, now: Int64(time.now())) {
             case .missing:
-                logger.info("no state file yet; it is written after the first poll", ["path": stateFile.path])
+                logger.info("no state file yet; it is written after the first run", ["path": stateFile.path])
             case .loaded(let state):
                 await engine.importRecords(state.domains)
                 logger.info("state restored; the gap since it was saved is backfilled", [
@@ -54,73 +89,82 @@ public final class AgentService: Sendable {
                 logger.error("state file not used; starting without it", ["path": stateFile.path, "reason": reason, "moved_to": aside ?? "(could not move)"])
             }
         }
-        await engine.reloadDomainsFile()
         await publish()
     }
 
-    /// Polls until the task is cancelled, then saves the state one last time.
+    /// Runs the collectors until the task is cancelled, then saves the state one last time.
     public func run() async {
-        var first = true
-        while !Task.isCancelled {
-            // Calls are spread over the interval on scheduled polls only: the first poll and one
-            // asked for by `reload()` run at once.
-            var spreadCalls = false
-            if !first {
-                let next = PollSchedule.nextPoll(after: clock(), interval: configuration.pollInterval, offset: configuration.pollOffset)
-                let wait = max(0, next - clock())
-                // The nap is its own task so that `reload()` can end it early without this
-                // loop mistaking that for a stop.
-                let nap = Task { _ = try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000_000) }
-                napping.withLock { $0 = nap }
-                await withTaskCancellationHandler { await nap.value } onCancel: { nap.cancel() }
-                napping.withLock { $0 = nil }
-                if Task.isCancelled { break }
-                spreadCalls = clock() >= next
-            }
-            let started = Date()
-            await engine.runCycle(spreadCalls: spreadCalls)
-            if Task.isCancelled { break }
-            await publish()
-            await saveState()
-            afterCycle()
-            if first {
-                ready.withLock { $0 = true }
-                logger.info("first poll finished; ready", ["seconds": String(format: "%.1f", Date().timeIntervalSince(started))])
-            }
-            first = false
-        }
+        await scheduler.run()
         await saveState()
     }
 
-    /// Re-reads the domains file (SIGHUP) and polls at once, so a changed list shows within
-    /// seconds instead of at the next grid point.
+    /// Runs discovery (if on), then every collector once, at once and unspread, and returns
+    /// when all have finished and published: one round of everything, for tests and the
+    /// benchmark helper.
+    public func runEveryCollectorOnce() async {
+        await scheduler.runEveryCollectorOnce()
+    }
+
+    private var scheduler: CollectorScheduler {
+        CollectorScheduler(
+            collectors: collectors, discovery: discovery, engine: engine, time: time, maxInFlight: max(1, configuration.maxConcurrentDomains),
+            requests: requests, afterRun: { report in await self.finished(report) })
+    }
+
+    /// Re-reads the domains file (SIGHUP) and asks every collector for a run now, or right after
+    /// the one in progress, so a changed list shows within seconds instead of at the next grid
+    /// point.
     public func reload() async {
         await engine.reloadDomainsFile()
-        napping.withLock { $0 }?.cancel()
+        for request in requests.values { request.request() }
+        await publish()
+    }
+
+    private func finished(_ report: RunReport) async {
+        await engine.setCredentialsExpiry(await client.credentials.currentExpiration())
+        await publish()
+        if let settled = AgentConfiguration.Collector(rawValue: report.collector), AgentConfiguration.Collector.settled.contains(settled) {
+            await saveState()
+        }
+        afterRun()
     }
 
     private func publish() async {
         do {
-            publisher.publish(try ExpositionSnapshot(families: staticFamilies + (try await engine.families())))
+            let (version, families) = try await engine.families()
+            let readiness = await engine.readiness()
+            let snapshot = try ExpositionSnapshot(families: staticFamilies + families + statistics.families())
+            // Runs finish concurrently: a snapshot built earlier never replaces a later one.
+            published.withLock { published in
+                guard version >= published.version else { return }
+                publisher.publish(snapshot)
+                published = (version, readiness)
+            }
         } catch {
             // A bad family is a programmer mistake the tests catch; keep serving the last snapshot.
             logger.error("snapshot not published; serving the previous one", ["error": "\(error)"])
         }
     }
 
-    /// Writes the state file now (also done after every poll and when `run` ends).
+    /// Writes the state file now (also done after every run of a settled-data collector and when
+    /// `run` ends). Writes happen one at a time on a queue of their own.
     public func saveState() async {
         guard let stateFile else { return }
-        guard let records = await engine.exportRecords() else {
-            // Only at a stop that interrupts a stuck poll: the file from the last finished poll
-            // is consistent, and the restart backfills from it.
-            logger.warn("state not saved: a poll still holds domain records; the file from the last finished poll stays", ["path": stateFile.path])
-            return
+        let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard,
+                               domains: await engine.exportRecords())
+        let failure = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            stateQueue.async {
+                do throws(StateFile.WriteError) {
+                    try stateFile.save(state)
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error.description)
+                }
+            }
         }
-        do {
-            try stateFile.save(AgentState(savedAt: clock(), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records))
-        } catch {
-            logger.error("cannot save the state file", ["path": stateFile.path, "error": error.description])
+        await engine.recordStateSave(succeeded: failure == nil)
+        if let failure {
+            logger.error("cannot save the state file; the previous file stays", ["path": stateFile.path, "error": failure])
         }
     }
 }

@@ -49,8 +49,8 @@ public struct APIOptions: Sendable {
     /// A client with the default credential chain (rebuilt by `reload()` on the returned
     /// provider), the rate gate and the given transport.
     public func makeClient(environment: [String: String], transport: any HTTPTransport = StandardTransport.make(),
+                           time: any TimeSource = SystemTimeSource(),
                            observe: @escaping @Sendable (RequestRecord) -> Void = { _ in }) -> (VODClient, ReloadableCredentialsProvider) {
-        let time = SystemTimeSource()
         let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
         let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: stsEndpoint,
                                                  metadataEndpoint: metadataEndpoint)
@@ -61,7 +61,7 @@ public struct APIOptions: Sendable {
         }
         let client = VODClient(
             configuration: client, credentials: credentials, transport: transport,
-            gate: RequestGate(maxQPS: maxQPS, burst: max(1, Int(maxQPS.rounded(.up))), maxConcurrent: maxConcurrency),
+            gate: RequestGate(maxQPS: maxQPS, burst: max(1, Int(maxQPS.rounded(.up))), maxConcurrent: maxConcurrency, time: time),
             time: time, nonce: nonce, observe: observe)
         return (client, credentials)
     }

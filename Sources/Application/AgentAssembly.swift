@@ -2,6 +2,7 @@ import Agent
 import Exposition
 import Foundation
 import Logging
+import Primitives
 import VODAPI
 
 /// The agent's parts wired together from its options: transport, credential chain, rate
@@ -15,19 +16,23 @@ public struct AgentAssembly: Sendable {
 
     /// - Parameters:
     ///   - transport: how requests travel; the standard transport unless a test passes its own.
+    ///   - time: the clocks and sleeps of the scheduler, the rate gate and the client.
     public init(options: AgentOptions, environment: [String: String], logger: Logger,
-                transport: any HTTPTransport = StandardTransport.make(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                transport: any HTTPTransport = StandardTransport.make(), time: any TimeSource = SystemTimeSource()) {
         let statistics = APIStatistics()
-        let (client, credentials) = options.api.makeClient(environment: environment, transport: transport, observe: { statistics.record($0) })
+        let apiLogger = logger.with("component", "api")
+        let (client, credentials) = options.api.makeClient(environment: environment, transport: transport, time: time, observe: { record in
+            statistics.record(record)
+            APICallLog.write(record, to: apiLogger)
+        })
         self.credentials = credentials
-        let engine = AgentEngine(
-            configuration: options.agent, client: client, statistics: statistics, clock: clock, logger: logger.with("component", "agent"),
-            readFile: { path in try String(contentsOfFile: path, encoding: .utf8) })
+        let agentLogger = logger.with("component", "agent")
+        let engine = AgentEngine(configuration: options.agent, time: time, logger: agentLogger, readFile: { path in try TextFile.read(path) })
         publisher = MetricsPublisher()
         self.engine = engine
         service = AgentService(
-            engine: engine, configuration: options.agent, publisher: publisher, stateFile: options.stateFile.map(StateFile.init(path:)),
-            endpoint: options.api.client.endpoint.description, staticFamilies: [BuildInfo.family], logger: logger.with("component", "agent"),
-            clock: clock, afterCycle: AllocatorTuning.releaseFreePages)
+            engine: engine, client: client, statistics: statistics, configuration: options.agent, time: time, publisher: publisher,
+            stateFile: options.stateFile.map(StateFile.init(path:)), endpoint: options.api.client.endpoint.description,
+            staticFamilies: [BuildInfo.family], logger: agentLogger, afterRun: AllocatorTuning.releaseFreePages)
     }
 }

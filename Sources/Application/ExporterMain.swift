@@ -72,9 +72,22 @@ public enum ExporterMain {
         AllocatorTuning.configure(environment: environment)
         let signals = SignalWatcher()
         let assembly = AgentAssembly(options: options, environment: environment, logger: logger)
+        do {
+            // Before the listener: a domains file that cannot be read at start is the operator's
+            // mistake to fix now, not a state to run in.
+            try await assembly.service.prepare()
+        } catch {
+            writeError("\(ProductVersion.name): \(error.description)\nRun '\(ProductVersion.name) --help' for the flags.\n")
+            return ExitStatus.usage
+        }
         let endpoint: MetricsEndpoint
         do {
-            endpoint = try MetricsEndpoint(options: web, publisher: assembly.publisher, isReady: { assembly.service.isReady }, logger: logger)
+            endpoint = try MetricsEndpoint(options: web, publisher: assembly.publisher, readiness: { assembly.service.readiness }, logger: logger)
+        } catch {
+            writeError("\(ProductVersion.name): \(error.description)\n")
+            return ExitStatus.usage
+        }
+        do {
             try endpoint.server.start()
         } catch {
             logger.error("cannot start the listener", ["error": "\(error)"])
@@ -88,7 +101,6 @@ public enum ExporterMain {
             let host = web.server.listenAddress.urlHost
             announce("http://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
         }
-        await assembly.service.prepare()
         let polling = Task { await assembly.service.run() }
         for await number in signals.signals {
             if number == SIGHUP {
@@ -100,11 +112,11 @@ public enum ExporterMain {
             logger.info("stopping; a second signal exits at once", ["signal": number == SIGTERM ? "SIGTERM" : "SIGINT"])
             break
         }
-        // Stop polling; a cycle stuck in slow API calls gets 2 s, then the state is saved anyway
-        // and the listener finishes its responses, all within the 5 s budget.
+        // Stop the collectors; a run stuck in slow API calls gets 2 s, then the state is saved
+        // anyway and the listener finishes its responses, all within the 5 s budget.
         polling.cancel()
         if await !TaskDeadline.wait(for: polling, seconds: 2) {
-            logger.warn("a poll was still running at stop; stopping without it")
+            logger.warn("a collector run was still in progress at stop; stopping without it")
             await assembly.service.saveState()
         }
         await endpoint.server.stop(gracePeriod: 2)

@@ -10,9 +10,9 @@ public struct MetricsEndpoint: Sendable {
     public let options: WebOptions
 
     /// - Parameters:
-    ///   - isReady: answers `/-/ready`.
+    ///   - readiness: answers `/-/ready` (ready, or why not).
     /// - Throws: `PasswordFile.LoadError` when basic auth is on and its file cannot be read.
-    public init(options: WebOptions, publisher: MetricsPublisher, isReady: @escaping @Sendable () -> Bool, logger: Logger) throws(PasswordFile.LoadError) {
+    public init(options: WebOptions, publisher: MetricsPublisher, readiness: @escaping @Sendable () -> (ready: Bool, reason: String), logger: Logger) throws(PasswordFile.LoadError) {
         var authenticator: @Sendable () -> BasicAuthenticator? = { nil }
         if let auth = options.basicAuth {
             let file = try PasswordFile(path: auth.passwordFile, username: auth.username, logger: logger)
@@ -21,7 +21,7 @@ public struct MetricsEndpoint: Sendable {
         let router = MetricsRouter(
             telemetryPath: options.telemetryPath,
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: ProductVersion.version, telemetryPath: options.telemetryPath),
-            isReady: isReady, authenticator: authenticator,
+            readiness: readiness, authenticator: authenticator,
             metrics: { publisher.body(format: $0, gzip: $1) })
         server = HTTPServer(configuration: options.server, handler: router, logger: logger.with("component", "web"))
         self.options = options

@@ -55,7 +55,7 @@ case "serve":
     let publisher = MetricsPublisher()
     publisher.publish(try ExpositionSnapshot(families: try SyntheticFamilies.make(series: integer(1))))
     guard arguments.count > 2, let address = try? ListenAddress(parsing: arguments[2]) else { fail("serve N ADDRESS") }
-    let router = MetricsRouter(telemetryPath: "/metrics", landingPage: [], isReady: { true }, authenticator: { nil },
+    let router = MetricsRouter(telemetryPath: "/metrics", landingPage: [], readiness: { (true, "ready") }, authenticator: { nil },
                                metrics: { publisher.body(format: $0, gzip: $1) })
     let server = HTTPServer(configuration: HTTPServerConfiguration(listenAddress: address), handler: router)
     let port = try server.start()
@@ -111,8 +111,9 @@ case "poll", "memory":
     // The memory run uses the agent's default concurrency (what users run); the poll run keeps
     // enough calls in flight that the QPS limit, not latency, bounds the cycle.
     var configuration = AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
-                                           collectors: [.traffic, .bandwidth], jitterSpread: 0)
+                                           collectors: [.traffic, .bandwidth])
     if arguments.first == "poll" { configuration.maxConcurrentDomains = 64 }
+    configuration.maxQPS = qps
     let concurrency = configuration.maxConcurrentDomains
     let statistics = APIStatistics()
     let client = VODClient(
@@ -120,33 +121,34 @@ case "poll", "memory":
         credentials: StaticCredentialsProvider(Credentials(accessKeyId: simulatorConfiguration.accessKeyId, accessKeySecret: simulatorConfiguration.accessKeySecret), sourceDescription: "bench"),
         transport: inProcess ? InProcessTransport(api: simulator.api) : StandardTransport.make(),
         gate: RequestGate(maxQPS: qps, burst: max(1, Int(qps)), maxConcurrent: concurrency), observe: { statistics.record($0) })
-    let engine = AgentEngine(
-        configuration: configuration, client: client, statistics: statistics, clock: { Int64(Date().timeIntervalSince1970) }, logger: .disabled, readFile: { _ in "" })
+    let time = SystemTimeSource()
+    let engine = AgentEngine(configuration: configuration, time: time, logger: .disabled, readFile: { _ in "" })
+    // Held like the agent holds it: the published snapshot, scraped once a cycle the way
+    // Prometheus asks (gzip), so its bodies count too.
+    let publisher = MetricsPublisher()
+    let service = AgentService(engine: engine, client: client, statistics: statistics, configuration: configuration, time: time,
+                               publisher: publisher, stateFile: nil, endpoint: endpoint, staticFamilies: [], logger: .disabled,
+                               afterRun: { if tuned { AllocatorTuning.releaseFreePages() } })
+    try await service.prepare()
     // Top-level code runs on the main actor: await here (a Task waited for with a semaphore
     // would never run).
     do {
         if arguments.first == "poll" {
             let start = now()
-            await engine.runCycle(spreadCalls: false)
+            await service.runEveryCollectorOnce()
             let elapsed = now() - start
-            let calls = (try? await engine.families().first { $0.name == "aliyun_vod_exporter_api_requests_total" }?.series.reduce(0.0) { total, series in
+            let calls = (try? statistics.families().first { $0.name == "aliyun_vod_exporter_api_requests_total" }?.series.reduce(0.0) { total, series in
                 if case .number(let value) = series.value { return total + value } else { return total }
             }) ?? 0
             print("poll \(domains) domains: \(String(format: "%.2f", elapsed)) s, \(Int(calls)) calls (\(String(format: "%.1f", calls / Double(domains))) per domain), bound \(String(format: "%.2f", calls / qps)) s at \(Int(qps)) QPS")
         } else {
             let cycles = integer(2)
             var figures: [String] = []
-            // Held like the agent holds it: the published snapshot, scraped once a cycle the way
-            // Prometheus asks (gzip), so its bodies count too.
-            let publisher = MetricsPublisher()
             var series = 0
             for cycle in 1...cycles {
-                await engine.runCycle(spreadCalls: false)
-                let families = (try? await engine.families()) ?? []
-                series = families.reduce(0) { $0 + $1.series.count }
-                if let snapshot = try? ExpositionSnapshot(families: families) { publisher.publish(snapshot) }
+                await service.runEveryCollectorOnce()  // publishes and trims after each run, as the agent does
+                series = ((try? await engine.families().families) ?? []).reduce(0) { $0 + $1.series.count }
                 _ = publisher.body(format: .text, gzip: true)
-                if tuned { AllocatorTuning.releaseFreePages() }  // as the agent does after each cycle
                 figures.append(String(format: "%.1f", residentBytes() / 1e6))
                 if cycle == 1 || cycle == cycles || cycle % 10 == 0 { fflush(nil) }
             }

@@ -36,7 +36,7 @@ import VODAPI
         #expect(families["aliyun_vod_exporter_domains"]?.value(["state": "selected"]) == 3)
         #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": "traffic"]) == 1)
         #expect(families["aliyun_vod_exporter_api_requests_total"]?.value(["action": "DescribeVodDomainTrafficData", "result": "ok"]) == 3)
-        #expect(await harness.engine.hasCompletedCycle)
+        #expect(await harness.engine.readiness().ready)
     }
 
     @Test func laterCyclesAddEachNewBucketOnce() async throws {
@@ -79,8 +79,23 @@ import VODAPI
 
     @Test func authenticationFailureTakesUpToZero() async throws {
         let harness = try EngineHarness(source: .list(["a.example.com"]))
-        harness.api.settings.withLock { $0.failing["DescribeVodDomainTrafficData"] = (403, "InvalidAccessKeyId.NotFound") }
-        #expect(try await harness.cycle()["aliyun_vod_up"]?.value() == 0)
+        harness.api.settings.withLock { $0.failingAll = (403, "InvalidAccessKeyId.NotFound") }
+        let families = try await harness.cycle()
+        #expect(families["aliyun_vod_up"]?.value() == 0)
+        #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": "traffic"]) == 0)
+        let readiness = await harness.engine.readiness()
+        #expect(!readiness.ready && readiness.reason.contains("InvalidAccessKeyId.NotFound"), "\(readiness.reason)")
+    }
+
+    /// One data collector with data is enough to be up: a RAM policy that lacks one action
+    /// shows as that collector's failure, not as the whole exporter down.
+    @Test func oneDataCollectorWithDataKeepsUp() async throws {
+        let harness = try EngineHarness(source: .list(["a.example.com"]))
+        harness.api.settings.withLock { $0.failing["DescribeVodDomainBpsData"] = (403, "Forbidden.RAM") }
+        let families = try await harness.cycle()
+        #expect(families["aliyun_vod_up"]?.value() == 1)
+        #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": "bandwidth"]) == 0)
+        #expect(families["aliyun_vod_exporter_collector_failures_total"]?.value(["collector": "bandwidth", "reason": "auth_error"]) == 1)
     }
 
     @Test func upwardRevisionsAreAddedAndCounted() async throws {
@@ -129,7 +144,7 @@ import VODAPI
     @Test func everyFamilyPassesPromtoolAndTheOpenMetricsParser() async throws {
         let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
         _ = try await harness.cycle()
-        let snapshot = try ExpositionSnapshot(families: try await harness.engine.families())
+        let snapshot = try ExpositionSnapshot(families: Array(try await harness.families().values))
         let fresh = ProcessMetricsCollector().collect()
         let text = snapshot.body(format: .text, fresh: fresh, gzip: false).joined
         let outcome = try ExternalTool.outcome("promtool", ["check", "metrics"], input: text)

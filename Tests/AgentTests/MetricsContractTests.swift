@@ -9,7 +9,7 @@ import Testing
         let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
         harness.api.settings.withLock { $0.failing = [:] }
         _ = try await harness.cycle()
-        var served = Set(try await harness.engine.families().map(\.name))
+        var served = Set(try await harness.families().keys)
         served.formUnion(ProcessMetricsCollector().collect().map(\.name))
         served.insert("aliyun_vod_exporter_build_info")  // added by the application
         let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -13,7 +13,7 @@ import Testing
         return MetricsRouter(
             telemetryPath: "/metrics",
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: "1.2.3", telemetryPath: "/metrics"),
-            isReady: { ready }, authenticator: { auth },
+            readiness: { (ready, "not ready: traffic: first run in progress") }, authenticator: { auth },
             metrics: { format, gzip in snapshot.body(format: format, fresh: [], gzip: gzip) })
     }
 
@@ -45,7 +45,8 @@ import Testing
     @Test func otherRoutes() {
         let router = router(ready: false)
         #expect(get("/-/healthy", on: router).status == .ok)
-        #expect(get("/-/ready", on: router).status == .serviceUnavailable)
+        let notReady = get("/-/ready", on: router)
+        #expect(notReady.status == .serviceUnavailable && body(notReady) == "not ready: traffic: first run in progress\n")
         #expect(get("/-/ready", on: self.router(ready: true)).status == .ok)
         let landing = get("/", on: router)
         #expect(landing.status == .ok && landing.header("content-type") == "text/html; charset=utf-8")

@@ -33,7 +33,7 @@ import TestSupport
             let publisher = publisher, ready = ready
             let router = MetricsRouter(
                 telemetryPath: "/metrics", landingPage: Array("landing".utf8),
-                isReady: { ready.isSet }, authenticator: { nil },
+                readiness: { (ready.isSet, "not ready: starting") }, authenticator: { nil },
                 metrics: { publisher.body(format: $0, gzip: $1) })
             server = HTTPServer(configuration: configuration, handler: router)
             port = try server.start()

@@ -48,17 +48,26 @@ public struct DomainRecord: Sendable, Equatable {
         gaugeEntries.lazy.filter { $0.kind == kind }.map(\.reading.bucketStart).max()
     }
 
-    /// Applies a series to the counters of `kind`, one ledger per area the values name.
+    /// Applies a series to the counters of `kind`, one ledger per area the values name. A value
+    /// outside ``DataBounds`` is counted as invalid and treated as absent.
     public mutating func ingest(_ slots: [(timestamp: Int64, values: [Area: Double])], into kind: CounterKind, window: Range<Int64>,
                                 interval: Int64, now: Int64, rules: SettlementRules) -> IngestOutcome {
+        var outcome = IngestOutcome()
+        let limit = DataBounds.limit(of: kind, interval: interval)
         var valuesByArea: [Area: [Int64: Double]] = [:]
         for slot in slots {
-            for (area, value) in slot.values { valuesByArea[area, default: [:]][slot.timestamp] = value }
+            for (area, value) in slot.values {
+                guard DataBounds.isPlausible(value, limit: limit) else {
+                    outcome.invalidValues += 1
+                    if valuesByArea[area] == nil { valuesByArea[area] = [:] }  // the area answered; its bucket is absent
+                    continue
+                }
+                valuesByArea[area, default: [:]][slot.timestamp] = value
+            }
         }
         // Areas seen before keep being fed (with zeros) so their buckets settle in step. An area
         // never reported gets no ledger: a domain without HTTPS has no HTTPS series.
         for entry in counterEntries where entry.kind == kind && valuesByArea[entry.area] == nil { valuesByArea[entry.area] = [:] }
-        var outcome = IngestOutcome()
         for area in Area.allCases {
             guard let values = valuesByArea[area] else { continue }
             let observation = BucketObservation(window: window, interval: interval, values: values, now: now)
@@ -70,20 +79,29 @@ public struct DomainRecord: Sendable, Equatable {
     }
 
     /// Sets the gauges of `kind` from the newest settled slot of a series (older answers never
-    /// replace newer ones).
+    /// replace newer ones). Values outside ``DataBounds`` are treated as absent.
+    /// - Returns: how many values were invalid.
+    @discardableResult
     public mutating func update(_ kind: GaugeKind, slots: [(timestamp: Int64, values: [Area: Double])], interval: Int64, now: Int64,
-                                rules: SettlementRules, transform: (Double) -> Double = { $0 }) {
-        let settled = slots.filter { now >= $0.timestamp + interval + rules.settleDelay && !$0.values.isEmpty }
-        guard let newest = settled.max(by: { $0.timestamp < $1.timestamp }) else { return }
-        if let current = newestBucket(of: kind), current > newest.timestamp { return }
+                                rules: SettlementRules) -> Int {
+        let limit = DataBounds.limit(of: kind)
+        var invalid = 0
+        let valid = slots.map { slot in
+            (timestamp: slot.timestamp, values: slot.values.filter { _, value in
+                if DataBounds.isPlausible(value, limit: limit) { return true }
+                invalid += 1
+                return false
+            })
+        }
+        let settled = valid.filter { now >= $0.timestamp + interval + rules.settleDelay && !$0.values.isEmpty }
+        guard let newest = settled.max(by: { $0.timestamp < $1.timestamp }) else { return invalid }
+        if let current = newestBucket(of: kind), current > newest.timestamp { return invalid }
         let readings = Area.allCases.compactMap { area in
-            newest.values[area].map { value in
-                GaugeEntry(kind: kind, area: area,
-                           reading: GaugeReading(bucketStart: newest.timestamp, value: value.isFinite && value >= 0 ? transform(value) : 0))
-            }
+            newest.values[area].map { GaugeEntry(kind: kind, area: area, reading: GaugeReading(bucketStart: newest.timestamp, value: $0)) }
         }
         gaugeEntries.removeAll { $0.kind == kind }
         gaugeEntries.insert(contentsOf: readings, at: gaugeEntries.firstIndex { Self.order(of: $0.kind) > Self.order(of: kind) } ?? gaugeEntries.endIndex)
+        return invalid
     }
 
     /// Adds an empty ledger in its place in the order; returns its index.

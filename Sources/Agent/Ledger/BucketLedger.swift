@@ -54,13 +54,15 @@ public struct BucketLedger: Codable, Equatable, Sendable {
             defer { bucket += interval }
             guard observation.now >= bucket + interval + settleDelay else { break }  // later buckets settle later still
             var value = observation.values[bucket] ?? 0
-            if !value.isFinite || value < 0 {
+            // Callers check values against DataBounds first; this keeps the total finite whatever
+            // a caller passes.
+            if !value.isFinite || value < 0 || !(total + value).isFinite {
                 outcome.invalidValues += 1
                 value = 0
             }
             if let index = buckets.lastIndex(where: { $0.start == bucket }) {
                 let already = buckets[index].value
-                if value > already {
+                if value > already, (total + value - already).isFinite {
                     total += value - already
                     buckets[index].value = value
                     upwardRevisions += 1

@@ -39,7 +39,7 @@ public final class APIStatistics: Sendable {
     }
 
     /// `aliyun_vod_exporter_api_requests_total` and `…_api_request_duration_seconds`.
-    func families() throws(MetricDefinitionError) -> [MetricFamily] {
+    public func families() throws(MetricDefinitionError) -> [MetricFamily] {
         let counts = counts.withLock { $0 }
         let requestSeries = counts.requests.flatMap { action, results in
             results.map { result, count in Series(["action": action, "result": result], Double(count)) }

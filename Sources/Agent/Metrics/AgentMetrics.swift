@@ -6,18 +6,26 @@ import VODAPI
 public enum AgentMetrics {
     /// What the families are built from.
     public struct View: Sendable {
+        /// The records of the selected domains.
         public var records: [String: DomainRecord]
-        public var selected: [String]
-        public var discovered: [String: AgentEngine.DomainInfo]?
+        /// The discovered domains among the selected ones; nil without discovery.
+        public var discovered: [DomainInfo]?
+        public var candidateCount: Int
+        public var selectedCount: Int
         public var health: [String: CollectorHealth]
+        public var isUp: Bool
         public var quota: DescribeVodRefreshQuota.Response?
         public var taskCounts: [TaskCountKey: Int]?
-        public var isUp: Bool?
         public var revisions: [String: UInt64]
         public var missedBuckets: UInt64
         public var invalidValues: UInt64
         public var credentialsExpiry: Int64?
-        public var candidateCount: Int
+        /// Each collector's interval, and the run time projected for the selected domains.
+        public var intervals: [String: Int64]
+        public var projectedRunSeconds: [String: Double]
+        public var reload: ReloadStatus
+        /// Nil until the state file is first written (or without one).
+        public var stateSaves: StateSaveStatus?
     }
 
     struct CounterFamily {
@@ -83,7 +91,7 @@ public enum AgentMetrics {
             guard !series.isEmpty else { return }
             families.append(try MetricFamily(name: name, type: type, help: help, unit: unit, series: series))
         }
-        let records = view.records.filter { view.selected.contains($0.key) }
+        let records = view.records
 
         for family in counterFamilies {
             let series = records.flatMap { domain, record in
@@ -130,9 +138,7 @@ public enum AgentMetrics {
                 })
         if let discovered = view.discovered {
             try add("aliyun_vod_domain_info", .info, "Domains found by DescribeVodUserDomains (online ones), with CNAME and status; always 1.",
-                    discovered.filter { view.selected.contains($0.key) }.map { name, info in
-                        Series(["domain": name, "cname": info.cname, "status": info.status], 1)
-                    })
+                    discovered.map { Series(["domain": $0.name, "cname": $0.cname, "status": $0.status], 1) })
         }
         if let quota = view.quota {
             let kinds = [("url", quota.url), ("directory", quota.directory), ("preload", quota.preload)] + (quota.block.map { [("block", $0)] } ?? [])
@@ -145,17 +151,47 @@ public enum AgentMetrics {
             try add("aliyun_vod_refresh_tasks", .gauge, "Refresh and preload tasks of the last 3 days by type and status (DescribeVodRefreshTasks).",
                     counts.map { Series(["type": $0.key.type, "status": $0.key.status], Double($0.value)) })
         }
-        try add("aliyun_vod_up", .gauge, "1 when the last poll reached the VOD API and authenticated, else 0.",
-                [Series(.none, view.isUp == false ? 0 : 1)])
-        try add("aliyun_vod_exporter_collector_success", .gauge, "1 when the collector's last poll fully succeeded, else 0.",
+        try add("aliyun_vod_up", .gauge,
+                "1 while the latest run of at least one data collector got data from the VOD API, else 0 (bad credentials, unreachable or hung API, no domain list, no domain selected).",
+                [Series(.none, view.isUp ? 1 : 0)])
+        try add("aliyun_vod_exporter_collector_success", .gauge, "1 when every domain (or call) of the collector's latest run finished, else 0.",
                 view.health.map { Series(["collector": $0.key], $0.value.lastSucceeded ? 1 : 0) })
         try add("aliyun_vod_exporter_collector_last_success_timestamp_seconds", .gauge, unit: "seconds",
-                "When the collector's last fully successful poll ended.",
+                "When the collector's last fully successful run ended.",
                 view.health.compactMap { name, health in health.lastSuccess.map { Series(["collector": name], Double($0)) } })
-        try add("aliyun_vod_exporter_collector_duration_seconds", .gauge, unit: "seconds", "Duration of the collector's last poll.",
+        try add("aliyun_vod_exporter_collector_duration_seconds", .gauge, unit: "seconds",
+                "From the first API call of the collector's latest run to its last answer (the spread before the first call not included).",
                 view.health.map { Series(["collector": $0.key], $0.value.lastDuration) })
+        try add("aliyun_vod_exporter_collector_elapsed_seconds", .gauge, unit: "seconds",
+                "From the start of the collector's latest run (its grid point) to its end, the deliberate spread of calls included.",
+                view.health.map { Series(["collector": $0.key], $0.value.lastElapsed) })
+        try add("aliyun_vod_exporter_collector_runs_total", .counter, "Runs of the collector.",
+                view.health.map { Series(["collector": $0.key], Double($0.value.runs)) })
+        try add("aliyun_vod_exporter_collector_failures_total", .counter,
+                "Work a collector run could not finish (a domain, a realtime call of up to 20 domains, or an account query), by reason: an API result label, deadline, or no_domain_list.",
+                view.health.flatMap { name, health in health.failures.map { Series(["collector": name, "reason": $0.key], Double($0.value)) } })
+        try add("aliyun_vod_exporter_collector_interval_seconds", .gauge, unit: "seconds", "Seconds between the collector's scheduled runs.",
+                view.intervals.map { Series(["collector": $0.key], Double($0.value)) })
+        try add("aliyun_vod_exporter_collector_projected_run_seconds", .gauge, unit: "seconds",
+                "How long a run of the collector is projected to take for the selected domains at --api.max-qps; above the interval, runs miss their deadline.",
+                view.projectedRunSeconds.map { Series(["collector": $0.key], $0.value) })
         try add("aliyun_vod_exporter_domains", .gauge, "Domains known (configured or discovered) and selected for this replica.",
-                [Series(["state": "discovered"], Double(view.candidateCount)), Series(["state": "selected"], Double(view.selected.count))])
+                [Series(["state": "discovered"], Double(view.candidateCount)), Series(["state": "selected"], Double(view.selectedCount))])
+        try add("aliyun_vod_exporter_config_last_reload_successful", .gauge,
+                "1 when the last reading of the configuration (the domains file, at start and on SIGHUP) succeeded, else 0.",
+                [Series(.none, view.reload.lastSuccessful ? 1 : 0)])
+        if let time = view.reload.lastSuccess {
+            try add("aliyun_vod_exporter_config_last_reload_success_timestamp_seconds", .gauge, unit: "seconds",
+                    "When the configuration was last read successfully.", [Series(.none, Double(time))])
+        }
+        if let saves = view.stateSaves {
+            try add("aliyun_vod_exporter_state_save_failures_total", .counter, "Writes of the state file that failed.",
+                    [Series(.none, Double(saves.failures))])
+            if let time = saves.lastSuccess {
+                try add("aliyun_vod_exporter_state_last_save_timestamp_seconds", .gauge, unit: "seconds",
+                        "When the state file was last written successfully.", [Series(.none, Double(time))])
+            }
+        }
         try add("aliyun_vod_exporter_revisions_total", .counter,
                 "Changes seen to settled buckets after they were counted, by source and direction; up is added to the counters, down only counted.",
                 ["up", "down"].map { Series(["source": "traffic", "direction": $0], Double(view.revisions[$0] ?? 0)) })

@@ -1,7 +1,7 @@
 import Primitives
 
-/// When polls run: aligned to the interval grid plus an offset, per-domain delays spread in a
-/// stable way. Pure.
+/// When runs happen: aligned to an interval grid plus an offset, with each work item's start
+/// spread in a stable way. Pure.
 public enum PollSchedule {
     /// The first grid point (`k × interval + offset`) strictly after `now`.
     public static func nextPoll(after now: Int64, interval: Int64, offset: Int64) -> Int64 {
@@ -9,10 +9,13 @@ public enum PollSchedule {
         return base + interval
     }
 
-    /// The delay of `domain`'s calls within a cycle: stable across cycles and replicas, spread
-    /// evenly over `0..<spread` seconds, so calls do not burst at the start of each interval.
-    public static func jitter(for domain: String, spread: Int64) -> Int64 {
+    /// Where `key`'s work starts within a run, in seconds after the run's start: stable across
+    /// runs and replicas, and spread evenly over `0..<spread`, so calls do not burst at the
+    /// start of each interval.
+    public static func startOffset(for key: String, spread: Int64) -> Double {
         guard spread > 0 else { return 0 }
-        return Int64(FNV1a.hash("jitter:" + domain.lowercased()) % UInt64(spread))
+        // Millisecond resolution: with thousands of domains whole seconds would bunch them.
+        let slots = UInt64(spread) * 1000
+        return Double(FNV1a.hash("jitter:" + key.lowercased()) % slots) / 1000
     }
 }

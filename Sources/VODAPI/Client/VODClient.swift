@@ -119,31 +119,37 @@ public final class VODClient: Sendable {
             return .failure(.transport(action: action, TransportError(kind: .cancelled, detail: "cancelled while waiting for the rate limit")))
         }
         let result = Self.interpret(sent.0, action: action, decode: decode, secrets: current)
-        observe(RequestRecord(action: action, result: result.label, duration: sent.1, attempt: attempt))
+        observe(RequestRecord(action: action, result: result.label, duration: sent.1, attempt: attempt, requestId: result.requestId,
+                              domains: request.parameters["DomainName"]))
         return result.outcome
     }
 
     /// Turns a transport outcome into a decoded answer or a client error. Any secret the
     /// server echoes back is scrubbed from the error text.
+    ///
+    /// A 2xx answer whose body is an error envelope (a top-level `Code` other than a success
+    /// code) is an API error too: some gateways answer errors with status 200, and decoding
+    /// such a body as data would read every missing bucket as zero.
     static func interpret<Response>(
         _ sent: Result<HTTPResponse, TransportError>, action: String,
         decode: (JSONCursor) throws(ResponseDecodingError) -> Response, secrets: Credentials
-    ) -> (outcome: Result<Response, VODClientError>, label: String) {
-        func failed(_ error: VODClientError) -> (Result<Response, VODClientError>, String) {
-            (.failure(error), error.resultLabel)
+    ) -> (outcome: Result<Response, VODClientError>, label: String, requestId: String?) {
+        func failed(_ error: VODClientError, requestId: String? = nil) -> (Result<Response, VODClientError>, String, String?) {
+            (.failure(error), error.resultLabel, error.apiError?.requestId ?? requestId)
+        }
+        func apiError(_ response: HTTPResponse) -> VODClientError {
+            let parsed = APIErrorParser.parse(response)
+            let scrubbed = APIError(
+                status: parsed.status, code: parsed.code, message: Redaction.scrub(parsed.message, secrets: secrets),
+                requestId: parsed.requestId, hostId: parsed.hostId, recommend: parsed.recommend, retryAfter: parsed.retryAfter)
+            return .api(action: action, scrubbed)
         }
         let response: HTTPResponse
         switch sent {
         case .failure(let error): return failed(.transport(action: action, error))
         case .success(let value): response = value
         }
-        guard (200..<300).contains(response.status) else {
-            let parsed = APIErrorParser.parse(response)
-            let scrubbed = APIError(
-                status: parsed.status, code: parsed.code, message: Redaction.scrub(parsed.message, secrets: secrets),
-                requestId: parsed.requestId, hostId: parsed.hostId, recommend: parsed.recommend, retryAfter: parsed.retryAfter)
-            return failed(.api(action: action, scrubbed))
-        }
+        guard (200..<300).contains(response.status) else { return failed(apiError(response)) }
         let body: JSONValue
         do {
             body = try JSONValue.parse(response.body)
@@ -152,12 +158,18 @@ public final class VODClient: Sendable {
         }
         let cursor = JSONCursor(body)
         let requestId = (try? cursor.optionalString("RequestId")) ?? nil
+        if let code = (try? cursor.optionalString("Code")) ?? nil, !code.isEmpty, !Self.successCodes.contains(code) {
+            return failed(apiError(response))
+        }
         do {
-            return (.success(try decode(cursor)), "ok")
+            return (.success(try decode(cursor)), "ok", requestId)
         } catch {
-            return failed(.decoding(action: action, requestId: requestId, error))
+            return failed(.decoding(action: action, requestId: requestId, error), requestId: requestId)
         }
     }
+
+    /// `Code` values that gateways put in successful answers.
+    static let successCodes: Set<String> = ["200", "OK", "Ok", "ok", "Success", "success", "0"]
 }
 
 /// Removes known secret values from text that came from elsewhere (server messages), because a

@@ -24,8 +24,8 @@ public struct VODClientConfiguration: Sendable {
     }
 }
 
-/// What one attempt of a call did, for self-monitoring. Carries no secrets and only bounded
-/// values (the action and a result label).
+/// What one attempt of a call did, for self-monitoring and debug logs. Carries no secrets; the
+/// action and result label are bounded values (metric labels), the rest is only logged.
 public struct RequestRecord: Sendable, Equatable {
     public var action: String
     /// `ok` or one of ``VODClientError/resultLabel``.
@@ -34,4 +34,17 @@ public struct RequestRecord: Sendable, Equatable {
     public var duration: Double
     /// 1 for the first attempt.
     public var attempt: Int
+    /// The `RequestId` of the answer, when one came.
+    public var requestId: String?
+    /// The `DomainName` parameter of the call, when it has one (one domain or a comma list).
+    public var domains: String?
+
+    public init(action: String, result: String, duration: Double, attempt: Int, requestId: String? = nil, domains: String? = nil) {
+        self.action = action
+        self.result = result
+        self.duration = duration
+        self.attempt = attempt
+        self.requestId = requestId
+        self.domains = domains
+    }
 }

@@ -7,26 +7,26 @@ public struct MetricsRouter: HTTPHandler {
     /// Where the metrics are served (`--web.telemetry-path`).
     public let telemetryPath: String
     private let landingPage: [UInt8]
-    private let isReady: @Sendable () -> Bool
+    private let readiness: @Sendable () -> (ready: Bool, reason: String)
     private let authenticator: @Sendable () -> BasicAuthenticator?
     private let metrics: @Sendable (ExpositionFormat, Bool) -> ExpositionBody
 
     /// - Parameters:
-    ///   - isReady: whether the first poll has finished.
+    ///   - readiness: whether the exporter has data to serve, and why not (the 503 body).
     ///   - authenticator: the current basic-auth check, or nil when auth is off; asked per
     ///     request so a changed password file applies at once.
     ///   - metrics: the scrape body for a format and whether to gzip it.
     public init(
         telemetryPath: String,
         landingPage: [UInt8],
-        isReady: @escaping @Sendable () -> Bool,
+        readiness: @escaping @Sendable () -> (ready: Bool, reason: String),
         authenticator: @escaping @Sendable () -> BasicAuthenticator?,
         metrics: @escaping @Sendable (ExpositionFormat, Bool) -> ExpositionBody
     ) {
         precondition(telemetryPath.hasPrefix("/"), "the telemetry path starts with /")
         self.telemetryPath = telemetryPath
         self.landingPage = landingPage
-        self.isReady = isReady
+        self.readiness = readiness
         self.authenticator = authenticator
         self.metrics = metrics
     }
@@ -55,7 +55,8 @@ public struct MetricsRouter: HTTPHandler {
             if body.isGzipped { headers.append(("Content-Encoding", "gzip")) }
             return HTTPResponse(status: .ok, headers: headers, body: body.chunks)
         case "/-/ready":
-            return isReady() ? .text(.ok, "Ready.\n") : .text(.serviceUnavailable, "Not ready: the first poll has not finished.\n")
+            let (ready, reason) = readiness()
+            return ready ? .text(.ok, "Ready.\n") : .text(.serviceUnavailable, reason.hasSuffix("\n") ? reason : reason + "\n")
         case "/":
             return HTTPResponse(status: .ok, headers: [("Content-Type", "text/html; charset=utf-8")], body: [landingPage[...]])
         default:

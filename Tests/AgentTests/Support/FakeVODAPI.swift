@@ -13,19 +13,33 @@ final class FakeVODAPI: HTTPTransport {
         var delay: Int64 = 600
         /// Actions that answer with this error (status, code) until cleared.
         var failing: [String: (Int, String)] = [:]
+        /// Every action answers with this error (status, code) until cleared.
+        var failingAll: (Int, String)?
         /// Added to every traffic value of a bucket start (to model revisions).
         var trafficBoost: [Int64: Double] = [:]
         var splitAreas = true
-        /// Actions that wait, unanswered, until removed from this set.
+        /// Actions that wait, unanswered, until removed from this set (or the call is cancelled).
         var held: Set<String> = []
+        /// Seconds each answer takes (on `time`, when the fake has one).
+        var latency: Double = 0
+        /// Replaces the answer of an action (status, body) until cleared.
+        var bodies: [String: (Int, String)] = [:]
     }
 
     let settings = Mutex(Settings())
-    private let log = Mutex<[(action: String, parameters: [String: String])]>([])
+    private let log = Mutex<[(action: String, parameters: [String: String], at: Double)]>([])
+    /// With a time source, "now" is its wall clock and latency is spent on it (virtual-time
+    /// tests); without, "now" is `settings.now`, moved by `advance`.
+    private let time: (any TimeSource)?
 
-    var now: Int64 { settings.withLock { $0.now } }
+    init(time: (any TimeSource)? = nil) {
+        self.time = time
+    }
+
+    var now: Int64 { time.map { Int64($0.now()) } ?? settings.withLock { $0.now } }
     func advance(_ seconds: Int64) { settings.withLock { $0.now += seconds } }
-    var calls: [(action: String, parameters: [String: String])] { log.withLock { $0 } }
+    /// Every call: its action, parameters and when it arrived.
+    var calls: [(action: String, parameters: [String: String], at: Double)] { log.withLock { $0 } }
 
     /// The traffic bytes of `domain` in the bucket starting at `start`, before any boost.
     static func traffic(_ domain: String, _ start: Int64) -> Double {
@@ -43,12 +57,23 @@ final class FakeVODAPI: HTTPTransport {
             parameters[pair.key] = pair.value
         }
         let action = request.headers["x-acs-action"] ?? parameters["Action"] ?? ""
-        log.withLock { $0.append((action, parameters)) }
+        let arrived = time?.now() ?? Double(now)
+        log.withLock { $0.append((action, parameters, arrived)) }
         while self.settings.withLock({ $0.held.contains(action) }) {
-            try? await Task.sleep(nanoseconds: 5_000_000)
+            do {
+                if let time { try await time.sleep(seconds: 1) } else { try await Task.sleep(nanoseconds: 5_000_000) }
+            } catch {
+                throw TransportError(kind: .cancelled, detail: "cancelled")
+            }
         }
-        let settings = settings.withLock { $0 }
-        if let (status, code) = settings.failing[action] {
+        let latency = settings.withLock { $0.latency }
+        if latency > 0, let time {
+            do { try await time.sleep(seconds: latency) } catch { throw TransportError(kind: .cancelled, detail: "cancelled") }
+        }
+        var settings = settings.withLock { $0 }
+        settings.now = now
+        if let (status, body) = settings.bodies[action] { return Self.json(body, status: status) }
+        if let (status, code) = settings.failing[action] ?? settings.failingAll {
             return Self.json(#"{"RequestId":"req-fail","HostId":"vod","Code":"\#(code)","Message":"injected failure"}"#, status: status)
         }
         switch action {

@@ -1,0 +1,23 @@
+import VODAPI
+
+/// The account's refresh and preload quota (DescribeVodRefreshQuota), on shard 0 only.
+struct QuotaCollector: Collector {
+    let client: VODClient
+    let configuration: AgentConfiguration
+
+    var name: String { AgentConfiguration.Collector.quota.rawValue }
+    var cadence: Cadence { configuration.cadence(of: .quota) }
+
+    func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {
+        .success([WorkItem(key: "account")])
+    }
+
+    func perform(_ item: WorkItem, engine: AgentEngine) async -> VODClientError? {
+        do {
+            await engine.apply(quota: try await client.call(DescribeVodRefreshQuota()))
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

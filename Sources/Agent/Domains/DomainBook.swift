@@ -1,0 +1,41 @@
+/// The domain list in force: configured, read from the file, or discovered, and the selection
+/// of this replica. Nil lists mean "not known yet", which is not the same as "no domain".
+struct DomainBook: Sendable {
+    let source: AgentConfiguration.DomainSource
+    let selection: DomainSelection
+    /// `--domain` names, or the file's once it has been read.
+    var configured: [String]?
+    /// What the last successful discovery found, by name.
+    var discovered: [String: DomainInfo]?
+    private(set) var selected: [String]?
+    private(set) var selectedSet: Set<String>?
+
+    init(source: AgentConfiguration.DomainSource, selection: DomainSelection) {
+        self.source = source
+        self.selection = selection
+        if case .list(let names) = source { configured = names }
+    }
+
+    /// The names the selection is made from.
+    var candidates: [String]? {
+        switch source {
+        case .discovery: discovered.map { Array($0.keys) }
+        case .list, .file: configured
+        }
+    }
+
+    /// Applies the selection to the current candidates.
+    mutating func reselect() {
+        selected = candidates.map { selection.select($0) }
+        selectedSet = selected.map(Set.init)
+    }
+
+    /// Why there is no list, in words for logs and `/-/ready`.
+    var missingReason: String {
+        switch source {
+        case .discovery: "no domain list: discovery (DescribeVodUserDomains) has not succeeded yet"
+        case .file(let path): "no domain list: the domains file \(path) has not been read"
+        case .list: "no domain list"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import VODAPI
+
+/// Whether the collectors' calls fit their intervals at `--api.max-qps`. Pure.
+///
+/// Collectors that share a cadence run at the same time and share the rate; the others'
+/// average use (calls per run ÷ their interval) is taken off the rate first.
+public enum RunBudget {
+    /// What the projection needs to know of one collector.
+    public struct Demand: Sendable, Equatable {
+        public var collector: String
+        public var cadence: Cadence
+        public var callsPerRun: Int
+    }
+
+    /// API calls one run of `collector` makes for `domains` selected domains (without backfill).
+    public static func callsPerRun(_ collector: AgentConfiguration.Collector, domains: Int) -> Int {
+        switch collector {
+        case .traffic, .bandwidth, .requests: domains
+        case .origin, .hitratio: 2 * domains
+        case .realtime: (domains + DescribeVodDomainRealTimeDetailData.maxDomains - 1) / DescribeVodDomainRealTimeDetailData.maxDomains
+        case .quota: 1
+        case .tasks: TasksCollector.callsPerRun
+        }
+    }
+
+    /// Seconds a run of each collector is projected to take: the longer of its spread and the
+    /// time its cadence group's calls need at the rate left to it.
+    public static func projectedRunSeconds(_ demands: [Demand], maxQPS: Double) -> [String: Double] {
+        var projected: [String: Double] = [:]
+        for demand in demands {
+            let group = demands.filter { $0.cadence.interval == demand.cadence.interval }
+            let othersPerSecond = demands.filter { $0.cadence.interval != demand.cadence.interval }
+                .reduce(0.0) { $0 + Double($1.callsPerRun) / Double($1.cadence.interval) }
+            // A rate the others use up entirely still leaves a trickle: the figure stays finite.
+            let available = max(maxQPS - othersPerSecond, maxQPS * 0.05)
+            let calls = group.reduce(0) { $0 + $1.callsPerRun }
+            projected[demand.collector] = max(Double(demand.cadence.spread), Double(calls) / available)
+        }
+        return projected
+    }
+}

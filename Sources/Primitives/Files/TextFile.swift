@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a small text file with the C library, so that a failure reads in plain words
+/// ("No such file or directory"), as the operator needs it, with the path it concerns.
+public enum TextFile {
+    /// Why a file could not be read.
+    public struct ReadError: Error, Equatable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot read \(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    /// The whole file as UTF-8 text (invalid bytes replaced).
+    /// - Parameter maxBytes: larger files are refused unread.
+    public static func read(_ path: String, maxBytes: Int = 16 << 20) throws(ReadError) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError(path: path, reason: errnoText()) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw ReadError(path: path, reason: errnoText()) }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw ReadError(path: path, reason: "it is a directory") }
+        if Int(status.st_size) > maxBytes { throw ReadError(path: path, reason: "larger than \(maxBytes) bytes") }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(path: path, reason: errnoText())
+            }
+            if count == 0 { break }
+            bytes += chunk[..<count]
+            if bytes.count > maxBytes { throw ReadError(path: path, reason: "larger than \(maxBytes) bytes") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}
