@@ -27,7 +27,7 @@ public final class AgentService: Sendable {
     private let discovery: (any Collector)?
     /// Run requests (SIGHUP) per collector, shared with the scheduler.
     private let requests: [String: RunRequests]
-    private let afterRun: @Sendable () -> Void
+    private let afterRun: @Sendable (RunReport) -> Void
     /// The version of the snapshot served, and the readiness it showed.
     private let published = Mutex<(version: UInt64, readiness: (ready: Bool, reason: String))>((0, (false, "not ready: starting")))
     /// State writes run here, one at a time, off the Swift concurrency pool (they block on disk).
@@ -35,11 +35,12 @@ public final class AgentService: Sendable {
 
     /// - Parameters:
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
-    ///   - afterRun: called after each run's snapshot and state are written (memory housekeeping).
+    ///   - afterRun: called with each run's report once its snapshot and state are written
+    ///     (memory housekeeping; tests watch the schedule through it).
     ///   - statistics: the client's request counts, added to every snapshot.
     public init(engine: AgentEngine, client: VODClient, statistics: APIStatistics, configuration: AgentConfiguration, time: any TimeSource,
                 publisher: MetricsPublisher, stateFile: StateFile?, endpoint: String, staticFamilies: [MetricFamily], logger: Logger,
-                afterRun: @escaping @Sendable () -> Void = {}) {
+                afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
         self.engine = engine
         self.statistics = statistics
         self.client = client
@@ -126,7 +127,7 @@ public final class AgentService: Sendable {
         if let settled = AgentConfiguration.Collector(rawValue: report.collector), AgentConfiguration.Collector.settled.contains(settled) {
             await saveState()
         }
-        afterRun()
+        afterRun(report)
     }
 
     private func publish() async {

@@ -33,6 +33,6 @@ public struct AgentAssembly: Sendable {
         service = AgentService(
             engine: engine, client: client, statistics: statistics, configuration: options.agent, time: time, publisher: publisher,
             stateFile: options.stateFile.map(StateFile.init(path:)), endpoint: options.api.client.endpoint.description,
-            staticFamilies: [BuildInfo.family], logger: agentLogger, afterRun: AllocatorTuning.releaseFreePages)
+            staticFamilies: [BuildInfo.family], logger: agentLogger, afterRun: { _ in AllocatorTuning.releaseFreePages() })
     }
 }

@@ -128,7 +128,7 @@ case "poll", "memory":
     let publisher = MetricsPublisher()
     let service = AgentService(engine: engine, client: client, statistics: statistics, configuration: configuration, time: time,
                                publisher: publisher, stateFile: nil, endpoint: endpoint, staticFamilies: [], logger: .disabled,
-                               afterRun: { if tuned { AllocatorTuning.releaseFreePages() } })
+                               afterRun: { _ in if tuned { AllocatorTuning.releaseFreePages() } })
     try await service.prepare()
     // Top-level code runs on the main actor: await here (a Task waited for with a semaphore
     // would never run).

@@ -29,9 +29,9 @@ struct WorkItem: Sendable, Equatable {
 }
 
 /// Why a run had nothing it could do.
-struct RunProblem: Error, Sendable, Equatable {
+public struct RunProblem: Error, Sendable, Equatable {
     /// A bounded label for metrics (`no_domain_list`).
-    var reason: String
+    public var reason: String
     /// The detail for logs and `/-/ready`.
-    var detail: String
+    public var detail: String
 }

@@ -1,34 +1,35 @@
 import VODAPI
 
-/// What one collector run did: the health book's input.
-struct RunReport: Sendable {
+/// What one collector run did: the health book's input, and what `AgentService` hands to
+/// its `afterRun` observer.
+public struct RunReport: Sendable {
     /// One way items failed in a run.
-    struct Failure: Sendable, Equatable {
-        var count: Int
+    public struct Failure: Sendable, Equatable {
+        public internal(set) var count: Int
         /// The first error of this kind, for the log line.
-        var example: VODClientError?
+        public internal(set) var example: VODClientError?
         /// The item it stopped (a domain, or the first domain of a call).
-        var exampleItem: String
+        public internal(set) var exampleItem: String
     }
 
-    var collector: String
+    public internal(set) var collector: String
     /// Wall-clock seconds: when the run was due (its grid point, or when it was asked for),
     /// and when it ended.
-    var scheduledAt: Double
-    var endedAt: Double
+    public internal(set) var scheduledAt: Double
+    public internal(set) var endedAt: Double
     /// Wall-clock seconds of the run's first call and its last answer.
-    var firstCall: Double?
-    var lastAnswer: Double?
-    var items = 0
-    var succeeded = 0
+    public internal(set) var firstCall: Double?
+    public internal(set) var lastAnswer: Double?
+    public internal(set) var items = 0
+    public internal(set) var succeeded = 0
     /// Failed items by kind (`server_error:ServiceUnavailable`, `deadline`, …).
-    var failures: [String: Failure] = [:]
+    public internal(set) var failures: [String: Failure] = [:]
     /// Set when the run could do nothing at all.
-    var problem: RunProblem?
+    public internal(set) var problem: RunProblem?
 
-    var failedItems: Int { failures.values.reduce(0) { $0 + $1.count } }
+    public var failedItems: Int { failures.values.reduce(0) { $0 + $1.count } }
     /// Every item finished.
-    var succeededFully: Bool { problem == nil && failedItems == 0 }
+    public var succeededFully: Bool { problem == nil && failedItems == 0 }
 
     /// The kind of a failure: its metric label plus the API's code, which is what tells two
     /// API errors apart.

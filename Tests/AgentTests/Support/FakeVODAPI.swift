@@ -20,8 +20,10 @@ final class FakeVODAPI: HTTPTransport {
         var splitAreas = true
         /// Actions that wait, unanswered, until removed from this set (or the call is cancelled).
         var held: Set<String> = []
-        /// Seconds each answer takes (on `time`, when the fake has one).
-        var latency: Double = 0
+        /// Domains whose calls wait, unanswered, until removed (or the call is cancelled).
+        var heldDomains: Set<String> = []
+        /// Seconds each answer takes (on `time`, when the fake has one), by action; "" for all.
+        var latency: [String: Double] = [:]
         /// Replaces the answer of an action (status, body) until cleared.
         var bodies: [String: (Int, String)] = [:]
     }
@@ -59,14 +61,14 @@ final class FakeVODAPI: HTTPTransport {
         let action = request.headers["x-acs-action"] ?? parameters["Action"] ?? ""
         let arrived = time?.now() ?? Double(now)
         log.withLock { $0.append((action, parameters, arrived)) }
-        while self.settings.withLock({ $0.held.contains(action) }) {
+        while self.settings.withLock({ $0.held.contains(action) || $0.heldDomains.contains(parameters["DomainName"] ?? "") }) {
             do {
                 if let time { try await time.sleep(seconds: 1) } else { try await Task.sleep(nanoseconds: 5_000_000) }
             } catch {
                 throw TransportError(kind: .cancelled, detail: "cancelled")
             }
         }
-        let latency = settings.withLock { $0.latency }
+        let latency = settings.withLock { $0.latency[action] ?? $0.latency[""] ?? 0 }
         if latency > 0, let time {
             do { try await time.sleep(seconds: latency) } catch { throw TransportError(kind: .cancelled, detail: "cancelled") }
         }

@@ -1,0 +1,135 @@
+import Agent
+import Synchronization
+import Testing
+import TestSupport
+import VODAPI
+
+/// The schedule in virtual time: the real agent service, rate gate and client against the fake
+/// API, whose answers take virtual time. No real time passes, so these check the schedule
+/// exactly, whatever the machine's load.
+@Suite struct SchedulerTests {
+    /// A grid point of the 5-minute grid (plus the 20 s offset) is `epoch + k × 300 + 20`.
+    static let epoch = 1_764_000_000.0
+
+    /// Every run report, in the order runs ended.
+    final class Runs: Sendable {
+        private let reports = Mutex<[RunReport]>([])
+        func add(_ report: RunReport) { reports.withLock { $0.append(report) } }
+        var all: [RunReport] { reports.withLock { $0 } }
+        func of(_ collector: String) -> [RunReport] { all.filter { $0.collector == collector } }
+    }
+
+    /// Runs the agent's schedule for `seconds` of virtual time.
+    static func run(_ harness: EngineHarness, _ time: VirtualTime, for seconds: Double, during: (@Sendable () async -> Void)? = nil) async {
+        let service = harness.service
+        await time.run {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await service.run() }
+                if let during { await during() }
+                try? await time.sleep(seconds: seconds - (time.monotonic()))
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test func thousandDomainsAtAGridPointEndWithinTheirBound() async throws {
+        let time = VirtualTime(epoch: Self.epoch + 100)
+        let runs = Runs()
+        let domains = (0..<1000).map { "d\($0).example.com" }
+        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic, .bandwidth], api: FakeVODAPI(time: time),
+                                        time: time, maxQPS: 20, maxConcurrency: 8, afterRun: { runs.add($0) })
+        harness.api.settings.withLock { $0.latency[""] = 0.05 }
+        _ = await harness.engine.reloadDomainsFile()
+        await Self.run(harness, time, for: 1000)
+
+        // 2,000 calls per grid point at 20 per second: 100 s; the bound is that × 1.1 plus one
+        // call's latency. Runs of the two collectors share the rate, so each ends within it.
+        let bound = max(60, 2000.0 / 20) * 1.1 + 0.05
+        for collector in ["traffic", "bandwidth"] {
+            let reports = runs.of(collector)
+            let scheduled = reports.dropFirst()
+            #expect(scheduled.map(\.scheduledAt) == [Self.epoch + 320, Self.epoch + 620, Self.epoch + 920], "one run per grid point, none skipped")
+            for report in reports {
+                #expect(report.endedAt - report.scheduledAt <= bound, "\(collector) run at \(report.scheduledAt - Self.epoch) took \(report.endedAt - report.scheduledAt) s")
+                #expect(report.items == 1000 && report.succeededFully)
+            }
+            // Spread over the first minute, not bunched at the grid point.
+            #expect(scheduled.allSatisfy { ($0.firstCall ?? 0) - $0.scheduledAt < 1 })
+        }
+        #expect(await harness.engine.isUp)
+    }
+
+    @Test func aRunPastItsDeadlinePublishesWhatFinished() async throws {
+        let time = VirtualTime(epoch: Self.epoch + 100)
+        let runs = Runs()
+        let domains = (0..<10).map { "d\($0).example.com" }
+        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic], api: FakeVODAPI(time: time), time: time,
+                                        maxQPS: 100, maxConcurrency: 8, afterRun: { runs.add($0) })
+        _ = await harness.engine.reloadDomainsFile()
+        // The first run completes; then one domain's calls hang from the first grid point on.
+        await Self.run(harness, time, for: 900) {
+            try? await time.sleep(seconds: 150)
+            harness.api.settings.withLock { $0.heldDomains = ["d3.example.com"] }
+        }
+        let scheduled = runs.of("traffic").dropFirst()
+        #expect(scheduled.count == 2, "runs never overlap or pile up")
+        for report in scheduled {
+            // Abandoned at the deadline (the interval less 30 s), with the rest done.
+            #expect(report.endedAt - report.scheduledAt == 270)
+            #expect(report.succeeded == 9 && report.failures["deadline"]?.count == 1)
+        }
+        let families = try await harness.families()
+        #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": "traffic"]) == 0)
+        #expect(families["aliyun_vod_exporter_collector_failures_total"]?.value(["collector": "traffic", "reason": "deadline"]) == 2)
+        let newest = { (domain: String) in families["aliyun_vod_data_timestamp_seconds"]?.value(["domain": domain, "source": "traffic"]) }
+        #expect(try #require(newest("d0.example.com")) > (try #require(newest("d3.example.com"))), "what finished is published")
+        #expect(await harness.engine.isUp, "nine domains of ten have data")
+        let lines = harness.logs.all.filter { $0.metadata["kind"] == "deadline" }
+        #expect(lines.count == 1 && lines.first?.metadata["failed"] == "1", "one error line for the new kind")
+        #expect(harness.logs.all.filter { $0.message == "collector run incomplete" }.count == 2, "a summary per run")
+    }
+
+    @Test func reloadsDuringARunGiveExactlyOneMoreRun() async throws {
+        let time = VirtualTime(epoch: Self.epoch + 100)
+        let runs = Runs()
+        let domains = (0..<20).map { "d\($0).example.com" }
+        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic], api: FakeVODAPI(time: time), time: time,
+                                        maxQPS: 100, maxConcurrency: 1, afterRun: { runs.add($0) })
+        harness.api.settings.withLock { $0.latency[""] = 1 }  // a run takes 20 s
+        _ = await harness.engine.reloadDomainsFile()
+        let service = harness.service
+        await Self.run(harness, time, for: 200) {
+            try? await time.sleep(seconds: 5)
+            for _ in 0..<3 { await service.reload() }
+        }
+        let reports = runs.of("traffic")
+        #expect(reports.count == 2, "the first run and exactly one more before the grid point")
+        if reports.count == 2 {
+            #expect(reports[1].scheduledAt == reports[0].endedAt, "the requested run starts as the first ends")
+        }
+    }
+
+    @Test func realtimeRunsEveryMinuteWhileASettledRunIsSlow() async throws {
+        let time = VirtualTime(epoch: Self.epoch + 100)
+        let runs = Runs()
+        let domains = (0..<48).map { "d\($0).example.com" }
+        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic, .realtime], api: FakeVODAPI(time: time), time: time,
+                                        maxQPS: 100, maxConcurrency: 8, afterRun: { runs.add($0) })
+        harness.api.settings.withLock { $0.latency["DescribeVodDomainTrafficData"] = 20 }  // traffic runs take 120 s
+        _ = await harness.engine.reloadDomainsFile()
+        await Self.run(harness, time, for: 600)
+        let traffic = try #require(runs.of("traffic").dropFirst().first)
+        #expect(traffic.endedAt - traffic.scheduledAt >= 120)
+        let during = runs.of("realtime").filter { $0.scheduledAt > traffic.scheduledAt && $0.scheduledAt < traffic.endedAt }
+        #expect(during.count >= 2, "realtime keeps its minute while traffic is slow")
+        for report in runs.of("realtime") {
+            #expect(report.succeededFully)
+            // It may wait for a slot held by a slow traffic call, never for the whole run.
+            #expect(report.endedAt - report.scheduledAt <= 30 + 20 + 1)
+        }
+        // On the minute grid (offset 15 s) from the first grid point on; the run at 675 s is still
+        // spreading its calls when the scenario ends at 700 s.
+        let minutes = runs.of("realtime").dropFirst().map { Int($0.scheduledAt - Self.epoch) }
+        #expect(minutes == Array(stride(from: 135, through: 615, by: 60)))
+    }
+}
