@@ -71,6 +71,9 @@ public final class SimulatedVOD: HTTPHandler {
         if faults.rejectAuthentication {
             return .error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.", requestId: requestId)
         }
+        if faults.errorWithOK {
+            return .error(200, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.", requestId: requestId)
+        }
         if roll() < faults.throttleShare {
             return .error(503, "Throttling", "Request was denied due to request throttling.", requestId: requestId,
                           headers: [("x-acs-retry-after", "1000"), ("x-ratelimit-user-api", "Limit:10,Remain:0,TimeLeft:1000,Reset:\(now + 1)")])
@@ -121,6 +124,7 @@ public final class SimulatedVOD: HTTPHandler {
         let faults = faults.withLock { $0 }
         var reply = reply
         if faults.wrongTypes { reply.body = Self.breakTypes(reply.body) }
+        if faults.absurdValues { reply.body = Self.absurd(reply.body) }
         var body = reply.encoded()
         if faults.malformed { body = Array("{not json".utf8) }
         if faults.truncate { body = Array(body.prefix(max(1, body.count / 2))) }
@@ -135,6 +139,18 @@ public final class SimulatedVOD: HTTPHandler {
             case let text as String where entry.key.hasSuffix("Value") || entry.key == "DataInterval": result[entry.key] = ["unexpected": text]
             case let object as [String: Any]: result[entry.key] = breakTypes(object)
             case let list as [[String: Any]]: result[entry.key] = list.map(breakTypes)
+            default: result[entry.key] = entry.value
+            }
+        }
+    }
+
+    /// Every data value becomes one no domain can produce, still well-formed.
+    private static func absurd(_ value: [String: Any]) -> [String: Any] {
+        value.reduce(into: [:]) { result, entry in
+            switch entry.value {
+            case let text as String where entry.key.hasSuffix("Value") && !text.isEmpty: result[entry.key] = "1e308"
+            case let object as [String: Any]: result[entry.key] = absurd(object)
+            case let list as [[String: Any]]: result[entry.key] = list.map(absurd)
             default: result[entry.key] = entry.value
             }
         }

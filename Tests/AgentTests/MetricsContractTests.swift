@@ -6,8 +6,13 @@ import Testing
 /// `docs/metrics.md` lists exactly the families the agent serves.
 @Suite struct MetricsContractTests {
     @Test func documentationMatchesTheOutput() async throws {
-        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases))
-        harness.api.settings.withLock { $0.failing = [:] }
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases), stateFile: StateFile(path: state))
+        _ = await harness.engine.reloadDomainsFile()
+        _ = try await harness.cycle()
+        // Then one failing collector (its last good data stays), so the failure counter is served too.
+        harness.api.settings.withLock { $0.failing["DescribeVodRefreshQuota"] = (503, "ServiceUnavailable") }
         _ = try await harness.cycle()
         var served = Set(try await harness.families().keys)
         served.formUnion(ProcessMetricsCollector().collect().map(\.name))

@@ -58,7 +58,7 @@ import WebServer
         return families
     }
 
-    @Test(arguments: ["throttle", "5xx", "hang", "truncate", "malformed", "types", "auth", "clock:+1h"])
+    @Test(arguments: ["throttle", "5xx", "hang", "truncate", "malformed", "types", "auth", "clock:+1h", "error200"])
     func faultModes(fault: String) async throws {
         let configuration = SimulatorConfiguration()
         let simulator = SimulatorServer(configuration: configuration, listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), clock: { Self.frozenNow })
@@ -95,5 +95,33 @@ import WebServer
         // Nothing lost: a fresh engine that never saw the fault counts the same total.
         let reference = try await Self.healthyFamilies(try Self.engine(endpoint: simulator.endpoint, configuration: configuration, logs: RecordingLogSink()))
         #expect(recovered["aliyun_vod_traffic_bytes_total"]?.value(label) == reference["aliyun_vod_traffic_bytes_total"]?.value(label))
+    }
+
+    /// Values no CDN can produce are counted as invalid and never added: the counters and the
+    /// state file stay finite, the last good values stay.
+    @Test func absurdValuesAreCountedNeverAdded() async throws {
+        let configuration = SimulatorConfiguration()
+        let simulator = SimulatorServer(configuration: configuration, listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), clock: { Self.frozenNow })
+        try simulator.start()
+        defer { simulator.stop() }
+        let agent = try Self.engine(endpoint: simulator.endpoint, configuration: configuration, logs: RecordingLogSink())
+        let label: Labels = ["domain": "video.example.com", "area": "domestic"]
+        let healthy = try await Self.healthyFamilies(agent)
+        let total = try #require(healthy["aliyun_vod_traffic_bytes_total"]?.value(label))
+        let bandwidth = try #require(healthy["aliyun_vod_bandwidth_bytes_per_second"]?.value(label))
+
+        simulator.api.currentFaults = try FaultSet(parsing: "absurd")
+        let absurd = try await Self.families(agent)
+        #expect(absurd["aliyun_vod_traffic_bytes_total"]?.value(label) == total)
+        #expect(absurd["aliyun_vod_bandwidth_bytes_per_second"]?.value(label) == bandwidth)
+        #expect(try #require(absurd["aliyun_vod_exporter_invalid_values_total"]?.value()) > 0)
+        for family in absurd.values {
+            for series in family.series {
+                if case .number(let value) = series.value { #expect(value.isFinite, "\(family.name)") }
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try StateFile(path: path).save(AgentState(savedAt: Self.frozenNow, endpoint: "e", shard: "0/1", domains: await agent.engine.exportRecords()))
     }
 }

@@ -40,6 +40,9 @@ import TestSupport
         (["--data.lookback", "1m"], "at least 5m"),
         (["--aliyun.endpoint", "http://vod.example.com"], "--aliyun.endpoint"),
         (["--domains.include", "(["], "not a valid regular expression"),
+        (["--domains.file", "/nonexistent/domains.txt"], "--domains.file: cannot read /nonexistent/domains.txt: No such file or directory"),
+        (["--domains.file", "/"], "--domains.file: cannot read /: it is a directory"),
+        (["--collector.realtime.interval", "5s"], "at least 30s"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
         let (status, output, errors) = try Self.run(arguments)
@@ -60,12 +63,15 @@ import TestSupport
             arguments: ["--web.listen-address", "127.0.0.1:0", "--log.format", "json", "--log.level", "debug",
                         "--aliyun.endpoint", "http://127.0.0.1:9", "--domain", "a.example.com", "--api.retries", "0"],
             environment: Self.credentials)
-        Self.waitUntil { (try? TestClient(port: serving.port).request("/-/ready").status) == 200 }
+        // No data arrives: not ready, with the reason, and not up.
+        Self.waitUntil { (try? TestClient(port: serving.port).request("/-/ready").text.contains("traffic: 1 of 1 failed")) == true }
+        let ready = try TestClient(port: serving.port).request("/-/ready")
+        #expect(ready.status == 503 && ready.text.contains("DescribeVodDomainTrafficData failed"), "\(ready.text)")
         let response = try TestClient(port: serving.port).request("/metrics")
         #expect(response.status == 200)
         let body = response.text
         #expect(body.contains("aliyun_vod_exporter_build_info{version=\"0.1.0\"} 1\n") && body.contains("process_open_fds "))
-        #expect(body.contains("aliyun_vod_exporter_collector_success{collector=\"traffic\"} 0\n"))
+        #expect(body.contains("aliyun_vod_exporter_collector_success{collector=\"traffic\"} 0\n") && body.contains("aliyun_vod_up 0\n"))
         #expect(body.contains("aliyun_vod_exporter_api_requests_total{action=\"DescribeVodDomainTrafficData\",result=\"transport_error\"}"))
         #expect(try serving.terminate() == 0)
         #expect(serving.standardError.contains("\"msg\":\"stopped listening\""))
@@ -142,13 +148,18 @@ final class ServingProcess {
         #expect(body.contains("aliyun_vod_up 1\n") && body.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
         #expect(body.contains("aliyun_vod_bandwidth_bytes_per_second{area=\"overseas\",domain=\"b.example.com\"}"))
 
-        // Wrong credentials: the agent keeps serving and says so.
+        // Wrong credentials, with discovery: the agent keeps serving, says so, and is never ready.
         let refused = try ServingProcess(
-            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", endpoint, "--domain", "a.example.com"],
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", endpoint],
             environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAItest", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong"])
-        BinaryTests.waitUntil { (try? TestClient(port: refused.port).request("/-/ready").status) == 200 }
+        BinaryTests.waitUntil { (try? TestClient(port: refused.port).request("/metrics").text.contains("collector_success{collector=\"traffic\"}")) == true }
         body = try TestClient(port: refused.port).request("/metrics").text
         #expect(body.contains("aliyun_vod_up 0\n") && body.contains("result=\"auth_error\""))
+        #expect(body.contains("aliyun_vod_exporter_collector_success{collector=\"discovery\"} 0\n"))
+        #expect(body.contains("aliyun_vod_exporter_collector_success{collector=\"traffic\"} 0\n"))
+        #expect(body.contains("aliyun_vod_exporter_collector_failures_total{collector=\"traffic\",reason=\"no_domain_list\"}"))
+        let notReady = try TestClient(port: refused.port).request("/-/ready")
+        #expect(notReady.status == 503 && notReady.text.contains("discovery (DescribeVodUserDomains) has not succeeded"), "\(notReady.text)")
         #expect(try refused.terminate() == 0)
         #expect(refused.standardError.contains("SignatureDoesNotMatch") && !refused.standardError.contains("wrong"))
         #expect(try agent.terminate() == 0)
@@ -194,11 +205,22 @@ final class ServingProcess {
         BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n") }
         #expect(metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n"))
 
+        #expect(metrics(agent.port).contains("aliyun_vod_exporter_config_last_reload_successful 1\n"))
+
+        // A broken file on SIGHUP keeps the previous list and says so.
+        try "not a domain!\n".write(toFile: domainsFile, atomically: true, encoding: .utf8)
+        kill(agent.process.processIdentifier, SIGHUP)
+        BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_config_last_reload_successful 0\n") }
+        #expect(metrics(agent.port).contains("aliyun_vod_exporter_config_last_reload_successful 0\n"))
+        #expect(metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n"))
+
         try "video.example.com\nlive.example.com\n".write(toFile: domainsFile, atomically: true, encoding: .utf8)
         kill(agent.process.processIdentifier, SIGHUP)
         BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n") }
         let before = metrics(agent.port)
         #expect(before.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
+        #expect(before.contains("aliyun_vod_exporter_config_last_reload_successful 1\n"))
+        #expect(before.contains("aliyun_vod_exporter_state_save_failures_total 0\n"))
         #expect(try agent.terminate() == 0)
         let state = try String(contentsOfFile: stateFile, encoding: .utf8)
         #expect(state.contains("\"format\":\"vodcdn-exporter-state\"") && state.contains("live.example.com"))

@@ -38,7 +38,27 @@ struct ClientTests {
         #expect(transport.requests.count == 1)
         #expect(transport.requests[0].headers["x-acs-action"] == "DescribeVodRefreshQuota")
         #expect(transport.requests[0].headers["Authorization"]?.hasPrefix("ACS3-HMAC-SHA256 Credential=LTAI5tTestKeyId0001,") == true)
-        #expect(records.all == [RequestRecord(action: "DescribeVodRefreshQuota", result: "ok", duration: 0, attempt: 1)])
+        #expect(records.all == [RequestRecord(action: "DescribeVodRefreshQuota", result: "ok", duration: 0, attempt: 1, requestId: "Q")])
+    }
+
+    @Test("a 2xx answer whose body is an error is an API error, never data")
+    func errorBodyWithSuccessStatus() async throws {
+        let transport = FakeTransport { _, _ in
+            FakeTransport.json(#"{"RequestId":"E","Code":"InternalError","Message":"The request processing has failed."}"#)
+        }
+        let records = RecordLog()
+        let client = Self.makeClient(transport, retry: RetryPolicy(maxAttempts: 1), records: records)
+        do {
+            _ = try await client.call(DescribeVodDomainTrafficData(query: DomainDataQuery(
+                domainNames: ["a.example.com"], startTime: 1_764_000_000, endTime: 1_764_003_600, interval: .fiveMinutes)))
+            Issue.record("decoded an error body as data")
+        } catch {
+            #expect(error.apiError?.code == "InternalError" && error.apiError?.status == 200 && error.apiError?.requestId == "E")
+        }
+        #expect(records.all.map(\.result) == ["server_error"] && records.all.first?.domains == "a.example.com")
+        // A success code in the body is data as usual.
+        let ok = FakeTransport { _, _ in FakeTransport.json(#"{"RequestId":"Q","Code":"200","UrlQuota":"2000","UrlRemain":"1","DirQuota":"100","DirRemain":"2","PreloadQuota":"500","PreloadRemain":"3"}"#) }
+        #expect(try await Self.makeClient(ok).call(DescribeVodRefreshQuota()).url.remaining == 1)
     }
 
     @Test("throttling is retried after the server's hint, and every caller is paused")

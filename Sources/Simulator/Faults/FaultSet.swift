@@ -12,6 +12,9 @@ import Primitives
 /// - `types`: send objects where the API sends numbers-as-strings.
 /// - `clock:±D`: shift the simulator's clock (the signature timestamp check follows).
 /// - `auth`: answer `InvalidAccessKeyId.NotFound` (404) to every request.
+/// - `absurd`: data values no CDN can produce (`1e308` bytes in a bucket, bandwidth alike).
+/// - `error200`: answer every request with status 200 and an error body (`Code`, no data),
+///   as some gateways do.
 public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public var throttleShare = 0.0
     public var serverErrorShare = 0.0
@@ -22,6 +25,8 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public var wrongTypes = false
     public var clockOffset: Int64 = 0
     public var rejectAuthentication = false
+    public var absurdValues = false
+    public var errorWithOK = false
 
     public init() {}
 
@@ -29,7 +34,7 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let item: String
         public var description: String {
-            "unknown fault \"\(item)\" (expected throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth)"
+            "unknown fault \"\(item)\" (expected throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth, absurd, error200)"
         }
     }
 
@@ -56,6 +61,8 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
             case "malformed": malformed = true
             case "types": wrongTypes = true
             case "auth": rejectAuthentication = true
+            case "absurd": absurdValues = true
+            case "error200": errorWithOK = true
             case "clock":
                 guard let argument, let sign = argument.first, sign == "+" || sign == "-",
                       let seconds = Self.duration(String(argument.dropFirst())) else { throw ParseError(item: item) }
@@ -76,6 +83,8 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
         if malformed { items.append("malformed") }
         if wrongTypes { items.append("types") }
         if rejectAuthentication { items.append("auth") }
+        if absurdValues { items.append("absurd") }
+        if errorWithOK { items.append("error200") }
         if clockOffset != 0 { items.append("clock:\(clockOffset >= 0 ? "+" : "-")\(abs(clockOffset))s") }
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
