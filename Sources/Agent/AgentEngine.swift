@@ -75,10 +75,14 @@ public actor AgentEngine {
         return problem
     }
 
-    /// The domains the data collectors poll now, or why there is no list.
+    /// The domains the data collectors poll now, or why there are none: no list yet, or a list
+    /// the selection leaves empty (a run with nothing to collect is no success).
     func selectedDomains() -> Result<[String], RunProblem> {
         guard let selected = domains.selected else {
             return .failure(RunProblem(reason: "no_domain_list", detail: domains.missingReason))
+        }
+        guard !selected.isEmpty else {
+            return .failure(RunProblem(reason: "no_domains", detail: "no domain selected: the list has \(domains.candidates?.count ?? 0) domains and --domains.include, --domains.exclude and --shard leave none"))
         }
         return .success(selected)
     }
@@ -167,9 +171,12 @@ public actor AgentEngine {
         version += 1
     }
 
-    /// The names of the data collectors that are on.
+    /// The names of the data collectors that are on; with none on (only quota and tasks), the
+    /// collectors that are, so health still means "data arrives".
     private var dataCollectors: [String] {
-        configuration.activeCollectors.filter { AgentConfiguration.Collector.data.contains($0) }.map(\.rawValue)
+        let active = configuration.activeCollectors
+        let data = active.filter { AgentConfiguration.Collector.data.contains($0) }
+        return (data.isEmpty ? active : data).map(\.rawValue)
     }
 
     /// Whether data arrives (`aliyun_vod_up`).

@@ -22,7 +22,6 @@ public final class AgentService: Sendable {
     private let stateIdentity: (endpoint: String, shard: String)
     private let staticFamilies: [MetricFamily]
     private let logger: Logger
-    private let statistics: APIStatistics
     private let collectors: [any Collector]
     private let discovery: (any Collector)?
     /// Run requests (SIGHUP) per collector, shared with the scheduler.
@@ -37,12 +36,10 @@ public final class AgentService: Sendable {
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
     ///   - afterRun: called with each run's report once its snapshot and state are written
     ///     (memory housekeeping; tests watch the schedule through it).
-    ///   - statistics: the client's request counts, added to every snapshot.
-    public init(engine: AgentEngine, client: VODClient, statistics: APIStatistics, configuration: AgentConfiguration, time: any TimeSource,
+    public init(engine: AgentEngine, client: VODClient, configuration: AgentConfiguration, time: any TimeSource,
                 publisher: MetricsPublisher, stateFile: StateFile?, endpoint: String, staticFamilies: [MetricFamily], logger: Logger,
                 afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
         self.engine = engine
-        self.statistics = statistics
         self.client = client
         self.configuration = configuration
         self.time = time
@@ -134,7 +131,7 @@ public final class AgentService: Sendable {
         do {
             let (version, families) = try await engine.families()
             let readiness = await engine.readiness()
-            let snapshot = try ExpositionSnapshot(families: staticFamilies + families + statistics.families())
+            let snapshot = try ExpositionSnapshot(families: staticFamilies + families)
             // Runs finish concurrently: a snapshot built earlier never replaces a later one.
             published.withLock { published in
                 guard version >= published.version else { return }

@@ -2,7 +2,7 @@ import Glibc
 
 /// Keeps glibc's allocator from holding memory the agent no longer needs.
 ///
-/// The agent allocates in bursts (a poll cycle every 5 minutes, a snapshot of megabytes after
+/// The agent allocates in bursts (a collector run every few minutes, a snapshot of megabytes after
 /// it) and holds little in between. Left as it comes, glibc gives busy threads their own
 /// arenas (up to 8 per core), raises its mmap threshold after the first large free so later
 /// snapshot buffers land inside an arena, and keeps freed pages: over 30 back-to-back cycles
@@ -20,7 +20,7 @@ public enum AllocatorTuning {
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { _ = mallopt(-3, 256 * 1024) }  // M_MMAP_THRESHOLD
     }
 
-    /// Returns whole free pages in every arena to the system (after a poll cycle).
+    /// Returns whole free pages in every arena to the system (after each collector run).
     @Sendable public static func releaseFreePages() {
         guard let symbol = lookUp("malloc_trim") else { return }
         let mallocTrim = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)

@@ -28,10 +28,12 @@ public struct AgentAssembly: Sendable {
         self.credentials = credentials
         let agentLogger = logger.with("component", "agent")
         let engine = AgentEngine(configuration: options.agent, time: time, logger: agentLogger, readFile: { path in try TextFile.read(path) })
-        publisher = MetricsPublisher()
+        // The request counters are read on every scrape, like the process metrics: a hung or
+        // failing API shows in them at once, not only when a run ends.
+        publisher = MetricsPublisher(freshFamilies: { ProcessMetricsCollector().collect() + ((try? statistics.families()) ?? []) })
         self.engine = engine
         service = AgentService(
-            engine: engine, client: client, statistics: statistics, configuration: options.agent, time: time, publisher: publisher,
+            engine: engine, client: client, configuration: options.agent, time: time, publisher: publisher,
             stateFile: options.stateFile.map(StateFile.init(path:)), endpoint: options.api.client.endpoint.description,
             staticFamilies: [BuildInfo.family], logger: agentLogger, afterRun: { _ in AllocatorTuning.releaseFreePages() })
     }

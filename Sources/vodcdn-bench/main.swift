@@ -125,8 +125,8 @@ case "poll", "memory":
     let engine = AgentEngine(configuration: configuration, time: time, logger: .disabled, readFile: { _ in "" })
     // Held like the agent holds it: the published snapshot, scraped once a cycle the way
     // Prometheus asks (gzip), so its bodies count too.
-    let publisher = MetricsPublisher()
-    let service = AgentService(engine: engine, client: client, statistics: statistics, configuration: configuration, time: time,
+    let publisher = MetricsPublisher(freshFamilies: { ProcessMetricsCollector().collect() + ((try? statistics.families()) ?? []) })
+    let service = AgentService(engine: engine, client: client, configuration: configuration, time: time,
                                publisher: publisher, stateFile: nil, endpoint: endpoint, staticFamilies: [], logger: .disabled,
                                afterRun: { _ in if tuned { AllocatorTuning.releaseFreePages() } })
     try await service.prepare()

@@ -34,7 +34,7 @@ import WebServer
                                                collectors: Set(AgentConfiguration.Collector.allCases))
         let logger = Logger(level: .debug, sink: logs, clock: { 0 })
         let engine = AgentEngine(configuration: configuration, time: time, logger: logger, readFile: { _ in "" })
-        let service = AgentService(engine: engine, client: client, statistics: statistics, configuration: configuration, time: time,
+        let service = AgentService(engine: engine, client: client, configuration: configuration, time: time,
                                    publisher: MetricsPublisher(), stateFile: nil, endpoint: endpoint, staticFamilies: [], logger: logger)
         return Agent(service: service, engine: engine, statistics: statistics)
     }

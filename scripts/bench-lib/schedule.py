@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 LATENCY_MS = 20
@@ -46,6 +47,8 @@ def wait_port(port):
         try:
             urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1)
             return
+        except urllib.error.HTTPError:
+            return  # an answer, even a 404, means the port is up
         except Exception:
             time.sleep(0.1)
     raise SystemExit("port %d never answered" % port)
@@ -95,11 +98,13 @@ def main():
                     case["runs"][collector] = count
                     if seen == 0 and count == 1:
                         continue  # the first run: at start, unspread, not on the grid
-                    stamps = [v for v in values(text, "aliyun_vod_data_timestamp_seconds").values()]
+                    # The age of the data when the run published it: the run's end (its last
+                    # success) less the end of each domain's newest bucket.
+                    published = values(text, "aliyun_vod_exporter_collector_last_success_timestamp_seconds", "collector").get(collector, now)
                     newest = values(text, "aliyun_vod_data_timestamp_seconds", None)
                     traffic = [v for k, v in newest.items() if 'source="%s"' % collector in k]
-                    age_newest = now - (max(traffic) + 300) if traffic else float("nan")
-                    age_oldest = now - (min(traffic) + 300) if traffic else float("nan")
+                    age_newest = published - (max(traffic) + 300) if traffic else float("nan")
+                    age_oldest = published - (min(traffic) + 300) if traffic else float("nan")
                     record = {"collector": collector, "run": count, "skipped": count - seen - 1, "elapsed": elapsed.get(collector, float("nan")),
                               "age_newest": age_newest, "age_oldest": age_oldest, "failures": failures}
                     case["scheduled"].append(record)

@@ -12,7 +12,7 @@ public struct CollectorHealth: Sendable, Equatable {
     public var lastElapsed = 0.0
     public var runs: UInt64 = 0
     /// Items that failed over the collector's life, by reason (a result label, `deadline`,
-    /// `no_domain_list`).
+    /// `no_domain_list`, `no_domains`).
     public var failures: [String: UInt64] = [:]
     /// Why the latest run was not a success, for `/-/ready` and logs.
     public var lastProblem: String?

@@ -168,7 +168,7 @@ public enum AgentMetrics {
         try add("aliyun_vod_exporter_collector_runs_total", .counter, "Runs of the collector.",
                 view.health.map { Series(["collector": $0.key], Double($0.value.runs)) })
         try add("aliyun_vod_exporter_collector_failures_total", .counter,
-                "Work a collector run could not finish (a domain, a realtime call of up to 20 domains, or an account query), by reason: an API result label, deadline, or no_domain_list.",
+                "Work a collector run could not finish (a domain, a realtime call of up to 20 domains, or an account query), by reason: an API result label, deadline, no_domain_list or no_domains.",
                 view.health.flatMap { name, health in health.failures.map { Series(["collector": name, "reason": $0.key], Double($0.value)) } })
         try add("aliyun_vod_exporter_collector_interval_seconds", .gauge, unit: "seconds", "Seconds between the collector's scheduled runs.",
                 view.intervals.map { Series(["collector": $0.key], Double($0.value)) })

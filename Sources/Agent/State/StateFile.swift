@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,30 +31,27 @@ public struct StateFile: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return .missing }
         let reason: String
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
-            if let size = attributes[.size] as? Int, size > Self.maxBytes {
-                reason = "larger than \(Self.maxBytes) bytes"
+            let text = try TextFile.read(path, maxBytes: Self.maxBytes)
+            let state = try JSONDecoder().decode(AgentState.self, from: Data(text.utf8))
+            if state.format != AgentState.formatName {
+                reason = "not a vodcdn-exporter state file"
+            } else if state.version != AgentState.currentVersion {
+                reason = "state format version \(state.version) is not \(AgentState.currentVersion)"
+            } else if state.endpoint != endpoint {
+                reason = "written for endpoint \(state.endpoint), not \(endpoint)"
+            } else if state.shard != shard {
+                reason = "written for shard \(state.shard), not \(shard)"
+            } else if state.savedAt > now + 300 {
+                reason = "saved in the future (\(state.savedAt)); the clock or the file is wrong"
             } else {
-                let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                let state = try JSONDecoder().decode(AgentState.self, from: data)
-                if state.format != AgentState.formatName {
-                    reason = "not a vodcdn-exporter state file"
-                } else if state.version != AgentState.currentVersion {
-                    reason = "state format version \(state.version) is not \(AgentState.currentVersion)"
-                } else if state.endpoint != endpoint {
-                    reason = "written for endpoint \(state.endpoint), not \(endpoint)"
-                } else if state.shard != shard {
-                    reason = "written for shard \(state.shard), not \(shard)"
-                } else if state.savedAt > now + 300 {
-                    reason = "saved in the future (\(state.savedAt)); the clock or the file is wrong"
-                } else {
-                    return .loaded(state)
-                }
+                return .loaded(state)
             }
+        } catch let error as TextFile.ReadError {
+            reason = "unreadable: \(error.reason)"
         } catch let error as DecodingError {
             reason = "corrupt: \(Self.describe(error))"
         } catch {
-            reason = "unreadable: \(error.localizedDescription)"
+            reason = "corrupt: not JSON"
         }
         let aside = "\(path).rejected-\(now)"
         let moved = (try? FileManager.default.moveItem(atPath: path, toPath: aside)) != nil

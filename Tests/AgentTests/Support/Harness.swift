@@ -52,7 +52,7 @@ struct EngineHarness {
             collectors: collectors, maxBackfill: maxBackfill, realtimeInterval: realtimeInterval, maxConcurrentDomains: maxConcurrency, maxQPS: maxQPS)
         let logger = Logger(level: .debug, sink: logs, clock: { 0 })
         engine = AgentEngine(configuration: configuration, time: time, logger: logger, readFile: files ?? { _ in "" })
-        service = AgentService(engine: engine, client: client, statistics: statistics, configuration: configuration, time: time,
+        service = AgentService(engine: engine, client: client, configuration: configuration, time: time,
                                publisher: publisher, stateFile: stateFile, endpoint: "test", staticFamilies: [], logger: logger, afterRun: afterRun)
     }
 
