@@ -1,6 +1,6 @@
 /// One command-line flag: `--name value`, `--name=value`, or for booleans `--name` / `--no-name`;
-/// also settable through an environment variable. Flags on the command line win over the
-/// environment, which wins over the default.
+/// also settable through an environment variable, unless it is command-line only. Flags on the
+/// command line win over the environment, which wins over the default.
 public struct FlagDefinition: Sendable, Equatable {
     /// The kind of value, checked when the flag is read.
     public enum Kind: Sendable, Equatable {
@@ -18,9 +18,13 @@ public struct FlagDefinition: Sendable, Equatable {
     public let help: String
     /// The word shown after the flag in `--help` (`ADDRESS`, `PATH`…).
     public let placeholder: String
+    /// Only the command line sets it: for choices that change what an operation destroys or
+    /// that bypass a safety check, which a stale variable in a shell or CI job must never make.
+    public let isCommandLineOnly: Bool
 
+    /// - Parameter commandLineOnly: the environment variable is ignored (with a warning).
     public init(_ name: String, _ kind: Kind = .string, default defaultValue: String? = nil, repeatable: Bool = false,
-                placeholder: String? = nil, help: String) {
+                placeholder: String? = nil, commandLineOnly: Bool = false, help: String) {
         precondition(!name.hasPrefix("-") && !name.isEmpty, "flag names are given without dashes")
         self.name = name
         self.kind = kind
@@ -28,6 +32,7 @@ public struct FlagDefinition: Sendable, Equatable {
         self.isRepeatable = repeatable
         self.help = help
         self.placeholder = placeholder ?? Self.defaultPlaceholder(kind)
+        self.isCommandLineOnly = commandLineOnly
     }
 
     /// The environment variable that sets this flag: `VODCDN_` + the name upper-cased with

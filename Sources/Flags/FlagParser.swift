@@ -6,6 +6,8 @@ public enum FlagParser {
     ///   - arguments: the arguments after the program name (and subcommand).
     ///   - environment: the process environment; only the flags' own variables are read.
     ///   - allowsPositionals: whether bare arguments are accepted (operator commands take some).
+    ///   Variables of command-line-only flags are not read; their names are in
+    ///   ``FlagValues/ignoredEnvironment``, for a warning.
     /// - Throws: `UsageError` for an unknown flag (with the nearest known one), a missing value,
     ///   a value given twice to a flag that takes one, or bare arguments where none belong.
     public static func parse(_ arguments: [String], environment: [String: String], definitions: [FlagDefinition],
@@ -65,14 +67,19 @@ public enum FlagParser {
         if !positionals.isEmpty && !allowsPositionals {
             throw UsageError("unexpected argument \"\(positionals[0])\"")
         }
+        var ignored: [String] = []
         for definition in definitions where given[definition.name] == nil {
             guard let text = environment[definition.environmentVariable], !text.isEmpty else { continue }
+            if definition.isCommandLineOnly {
+                ignored.append(definition.environmentVariable)
+                continue
+            }
             given[definition.name] = definition.isRepeatable
                 ? FlagValues.items(text)
                 : [text]
             sources[definition.name] = "$\(definition.environmentVariable)"
         }
-        return FlagValues(given: given, sources: sources, definitions: byName, positionals: positionals)
+        return FlagValues(given: given, sources: sources, definitions: byName, positionals: positionals, ignoredEnvironment: ignored)
     }
 
     /// The known name closest to `name` by edit distance, when it is close enough to be a typo.

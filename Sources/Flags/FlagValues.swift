@@ -9,6 +9,8 @@ public struct FlagValues: Sendable, Equatable {
     let definitions: [String: FlagDefinition]
     /// Arguments that are not flags, in order.
     public let positionals: [String]
+    /// Environment variables that were set for command-line-only flags and so not read.
+    public internal(set) var ignoredEnvironment: [String] = []
 
     /// Whether the flag was set on the command line or in the environment.
     public func isSet(_ name: String) -> Bool {

@@ -7,7 +7,8 @@ public enum UsageText {
             var details = definition.help
             if let value = definition.defaultValue, !value.isEmpty { details += " (default: \(value))" }
             if definition.isRepeatable { details += " Repeatable." }
-            return line + "\n      " + details + "\n      env: \(definition.environmentVariable)"
+            let source = definition.isCommandLineOnly ? "command line only (\(definition.environmentVariable) is ignored)" : "env: \(definition.environmentVariable)"
+            return line + "\n      " + details + "\n      " + source
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -19,6 +19,19 @@ import VODAPI
         func of(_ collector: String) -> [RunReport] { all.filter { $0.collector == collector } }
     }
 
+    /// An agent for `domains` domains on virtual time starting 100 s into an interval, and the
+    /// reports of its runs.
+    static func agent(domains count: Int, collectors: Set<AgentConfiguration.Collector>, maxQPS: Double,
+                      maxConcurrency: Int) async throws -> (VirtualTime, Runs, EngineHarness) {
+        let time = VirtualTime(epoch: Self.epoch + 100)
+        let runs = Runs()
+        let domains = (0..<count).map { "d\($0).example.com" }
+        let harness = try EngineHarness(source: .list(domains), collectors: collectors, api: FakeVODAPI(time: time), time: time,
+                                        maxQPS: maxQPS, maxConcurrency: maxConcurrency, afterRun: { runs.add($0) })
+        _ = await harness.engine.reloadDomainsFile()
+        return (time, runs, harness)
+    }
+
     /// Runs the agent's schedule for `seconds` of virtual time.
     static func run(_ harness: EngineHarness, _ time: VirtualTime, for seconds: Double, during: (@Sendable () async -> Void)? = nil) async {
         let service = harness.service
@@ -33,13 +46,9 @@ import VODAPI
     }
 
     @Test func thousandDomainsAtAGridPointEndWithinTheirBound() async throws {
-        let time = VirtualTime(epoch: Self.epoch + 100)
-        let runs = Runs()
-        let domains = (0..<1000).map { "d\($0).example.com" }
-        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic, .bandwidth], api: FakeVODAPI(time: time),
-                                        time: time, maxQPS: 20, maxConcurrency: 8, afterRun: { runs.add($0) })
+        // The default concurrency (8), 20 calls a second, 50 ms an answer.
+        let (time, runs, harness) = try await Self.agent(domains: 1000, collectors: [.traffic, .bandwidth], maxQPS: 20, maxConcurrency: 8)
         harness.api.settings.withLock { $0.latency[""] = 0.05 }
-        _ = await harness.engine.reloadDomainsFile()
         await Self.run(harness, time, for: 1000)
 
         // 2,000 calls per grid point at 20 per second: 100 s; the bound is that × 1.1 plus one
@@ -60,12 +69,7 @@ import VODAPI
     }
 
     @Test func aRunPastItsDeadlinePublishesWhatFinished() async throws {
-        let time = VirtualTime(epoch: Self.epoch + 100)
-        let runs = Runs()
-        let domains = (0..<10).map { "d\($0).example.com" }
-        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic], api: FakeVODAPI(time: time), time: time,
-                                        maxQPS: 100, maxConcurrency: 8, afterRun: { runs.add($0) })
-        _ = await harness.engine.reloadDomainsFile()
+        let (time, runs, harness) = try await Self.agent(domains: 10, collectors: [.traffic], maxQPS: 100, maxConcurrency: 8)
         // The first run completes; then one domain's calls hang from the first grid point on.
         await Self.run(harness, time, for: 900) {
             try? await time.sleep(seconds: 150)
@@ -90,13 +94,8 @@ import VODAPI
     }
 
     @Test func reloadsDuringARunGiveExactlyOneMoreRun() async throws {
-        let time = VirtualTime(epoch: Self.epoch + 100)
-        let runs = Runs()
-        let domains = (0..<20).map { "d\($0).example.com" }
-        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic], api: FakeVODAPI(time: time), time: time,
-                                        maxQPS: 100, maxConcurrency: 1, afterRun: { runs.add($0) })
+        let (time, runs, harness) = try await Self.agent(domains: 20, collectors: [.traffic], maxQPS: 100, maxConcurrency: 1)
         harness.api.settings.withLock { $0.latency[""] = 1 }  // a run takes 20 s
-        _ = await harness.engine.reloadDomainsFile()
         let service = harness.service
         await Self.run(harness, time, for: 200) {
             try? await time.sleep(seconds: 5)
@@ -110,13 +109,8 @@ import VODAPI
     }
 
     @Test func realtimeRunsEveryMinuteWhileASettledRunIsSlow() async throws {
-        let time = VirtualTime(epoch: Self.epoch + 100)
-        let runs = Runs()
-        let domains = (0..<48).map { "d\($0).example.com" }
-        let harness = try EngineHarness(source: .list(domains), collectors: [.traffic, .realtime], api: FakeVODAPI(time: time), time: time,
-                                        maxQPS: 100, maxConcurrency: 8, afterRun: { runs.add($0) })
+        let (time, runs, harness) = try await Self.agent(domains: 48, collectors: [.traffic, .realtime], maxQPS: 100, maxConcurrency: 8)
         harness.api.settings.withLock { $0.latency["DescribeVodDomainTrafficData"] = 20 }  // traffic runs take 120 s
-        _ = await harness.engine.reloadDomainsFile()
         await Self.run(harness, time, for: 600)
         let traffic = try #require(runs.of("traffic").dropFirst().first)
         #expect(traffic.endedAt - traffic.scheduledAt >= 120)

@@ -23,6 +23,14 @@ import TestSupport
         TestSupport.waitUntil(timeout: 10, every: 0.05, condition)
     }
 
+    /// Waits until each of `collectors` has finished a run and published it.
+    static func waitForRuns(port: UInt16, _ collectors: [String]) {
+        waitUntil {
+            let body = (try? TestClient(port: port).request("/metrics").text) ?? ""
+            return collectors.allSatisfy { body.contains("aliyun_vod_exporter_collector_runs_total{collector=\"\($0)\"}") }
+        }
+    }
+
     @Test func versionAndHelp() throws {
         let (status, output, _) = try Self.run(["--version"])
         #expect(status == 0 && output.hasPrefix("vodcdn-exporter 0."))
@@ -126,6 +134,8 @@ final class ServingProcess {
     @Test func demoServesRealisticMetricsWithinSeconds() throws {
         let demo = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0"])
         BinaryTests.waitUntil { (try? TestClient(port: demo.port).request("/-/ready").status) == 200 }
+        // Ready once any data collector has data; each collector publishes when its own run ends.
+        BinaryTests.waitForRuns(port: demo.port, ["traffic", "bandwidth", "realtime"])
         let body = try TestClient(port: demo.port).request("/metrics").text
         #expect(body.contains("aliyun_vod_up 1\n"))
         for domain in ["video.example.com", "live.example.com", "cdn.example.net", "vod.example.org"] {
@@ -144,6 +154,7 @@ final class ServingProcess {
             arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", endpoint, "--aliyun.signature-version", "v2", "--log.level", "debug"],
             environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAItest", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cret"])
         BinaryTests.waitUntil { (try? TestClient(port: agent.port).request("/-/ready").status) == 200 }
+        BinaryTests.waitForRuns(port: agent.port, ["traffic", "bandwidth"])
         var body = try TestClient(port: agent.port).request("/metrics").text
         #expect(body.contains("aliyun_vod_up 1\n") && body.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
         #expect(body.contains("aliyun_vod_bandwidth_bytes_per_second{area=\"overseas\",domain=\"b.example.com\"}"))
@@ -229,6 +240,7 @@ final class ServingProcess {
         let restarted = try ServingProcess(arguments: arguments, environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId",
                                                                               "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
         BinaryTests.waitUntil { (try? TestClient(port: restarted.port).request("/-/ready").status) == 200 }
+        BinaryTests.waitForRuns(port: restarted.port, ["traffic"])
         let line = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"video.example.com\"}") } }
         let totalBefore = try #require(line(before).flatMap { Double($0.split(separator: " ").last!) })
         let totalAfter = try #require(line(metrics(restarted.port)).flatMap { Double($0.split(separator: " ").last!) })

@@ -78,6 +78,57 @@ import TestSupport
         #expect(tasks?.count == 1502)
     }
 
+    /// 2,500 URLs against a 2,000-URL quota: the first two batches are purged, the third is
+    /// refused. What was accepted is never lost: its task ids are printed as each batch is
+    /// accepted (and listed in the JSON document), and the URLs not sent can be retried alone.
+    @Test func aPartlyFailedPurgeKeepsWhatWasAccepted() throws {
+        let simulator = try Simulator()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unsent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let urls = (0..<2500).map { "https://cdn.example.net/p/\($0).mp4" }
+        let unsent = folder.appendingPathComponent("unsent.txt").path
+
+        // A dry run shows the batches and the shortfall, and sends nothing.
+        var (status, output, errors) = try simulator.run(["refresh", "--dry-run"], input: urls.joined(separator: "\n"))
+        #expect(status == 0 && output.contains("2500 url paths in 3 requests") && output.contains("2000 of 2000 remain") && output.contains("500 short"), "\(output)\(errors)")
+        #expect(try simulator.json(["quota"])["quota"].flatMap { ($0 as? [String: [String: Int]])?["url"]?["remaining"] } == 2000)
+
+        (status, output, errors) = try simulator.run(["refresh", "--force-quota", "--unsent", unsent], input: urls.joined(separator: "\n"))
+        #expect(status == 1)
+        let accepted = output.split(separator: "\n").filter { $0.hasPrefix("batch ") && $0.contains("accepted") }
+        #expect(accepted.count == 2 && accepted[0].hasPrefix("batch 1/3 accepted: 1000 URLs, task "), "\(output)")
+        #expect(errors.contains("batch 3/3 failed") && errors.contains("QuotaExceeded.Refresh") && errors.contains("500 URLs were not sent; 2000 accepted in 2 batches"))
+        #expect(errors.contains("tasks --task-id ") && errors.contains("refresh --from \(unsent)"), "\(errors)")
+        #expect(try String(contentsOfFile: unsent, encoding: .utf8) == urls.suffix(500).joined(separator: "\n") + "\n")
+
+        // The same in JSON (a fresh account): every accepted batch, the failed one, the URLs not sent.
+        let fresh = try Simulator()
+        (status, output, errors) = try fresh.run(["refresh", "--force-quota", "--output", "json"], input: urls.joined(separator: "\n"))
+        #expect(status == 1, "\(errors)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let batches = try #require(document["accepted"] as? [[String: Any]])
+        #expect(batches.map { $0["urls"] as? Int } == [1000, 1000] && batches.allSatisfy { ($0["taskIds"] as? [String])?.count == 1 })
+        #expect((document["taskIds"] as? [String])?.count == 2 && document["acceptedURLs"] as? Int == 2000)
+        let failed = try #require(document["failed"] as? [String: Any])
+        #expect(failed["code"] as? String == "QuotaExceeded.Refresh" && failed["batch"] as? Int == 3 && failed["urls"] as? Int == 500)
+        #expect((document["unsent"] as? [String]) == Array(urls.suffix(500)))
+    }
+
+    /// Choices that change what gets purged, or skip a safety check, come from the command line
+    /// only: a stale variable never turns a file purge into a directory purge.
+    @Test func destructiveChoicesIgnoreTheEnvironment() throws {
+        let simulator = try Simulator()
+        let submitted = try simulator.run(["refresh", "https://video.example.com/movies/a.mp4", "--output", "json"],
+                                          environment: ["VODCDN_DIRECTORY": "true", "VODCDN_FORCE": "true"])
+        #expect(submitted.0 == 0 && submitted.2.contains("VODCDN_DIRECTORY is ignored") && submitted.2.contains("VODCDN_FORCE is ignored"))
+        let ids = try #require((try JSONSerialization.jsonObject(with: Data(submitted.1.utf8)) as? [String: Any])?["taskIds"] as? [String])
+        let tasks = try simulator.json(["tasks", "--task-id", ids.joined(separator: ",")])["tasks"] as? [[String: Any]]
+        #expect(tasks?.first?["type"] as? String == "file", "\(String(describing: tasks))")
+        let (_, help, _) = try simulator.run(["refresh", "--help"])
+        #expect(help.contains("command line only (VODCDN_DIRECTORY is ignored)") && help.contains("command line only (VODCDN_FORCE_QUOTA is ignored)"))
+    }
+
     @Test func tasksWaitFollowsTasksAndFailsOnFailure() throws {
         let simulator = try Simulator(taskDuration: "3s")
         let submitted = try simulator.json(["refresh", "https://video.example.com/ok.mp4", "https://video.example.com/fail/b.mp4"])

@@ -1,25 +1,35 @@
 import Flags
 import Foundation
+import Primitives
 import VODAPI
 
-/// What `refresh` and `preload` share: reading, checking and batching URLs, the quota check.
+/// What `refresh` and `preload` share: reading, checking and batching URLs, the quota check,
+/// and sending batches so that a failure part-way never loses what was already accepted.
 enum CacheSubmission {
     static let inputDefinitions = [
         FlagDefinition("from", placeholder: "FILE", help: "Read URLs from this file, one per line (- for standard input)."),
-        FlagDefinition("force-quota", .boolean, default: "false", help: "Send even if today's remaining quota looks too small."),
+        FlagDefinition("force-quota", .boolean, default: "false", commandLineOnly: true,
+                       help: "Send even if today's remaining quota looks too small."),
+        FlagDefinition("dry-run", .boolean, default: "false", help: "Show the batches and the quota they need against what remains; send nothing."),
+        FlagDefinition("unsent", placeholder: "FILE",
+                       help: "If a batch fails, write the URLs that were not sent here (one per line), ready for --from FILE."),
     ]
 
     /// The URLs from the arguments, `--from`, or standard input when it is not a terminal.
     static func urls(_ session: OperatorSession) throws(CommandFailure) -> [String] {
         var entries = session.flags.positionals
         if let from = session.flags.string("from") {
-            do {
-                let text = from == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    : try String(contentsOfFile: from, encoding: .utf8)
-                entries += text.split(whereSeparator: \.isNewline).map(String.init)
-            } catch {
-                throw .failed("cannot read \(from): \(error.localizedDescription)")
+            let text: String
+            if from == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                do {
+                    text = try TextFile.read(from)
+                } catch {
+                    throw .usage(UsageError("--from: \(error.description)"))
+                }
             }
+            entries += text.split(whereSeparator: \.isNewline).map(String.init)
         } else if entries.isEmpty && isatty(0) == 0 {
             entries = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
         }
@@ -33,37 +43,103 @@ enum CacheSubmission {
         return urls
     }
 
+    /// Today's allowance of `kind` (`url`, `directory`, `preload`).
+    static func allowance(_ session: OperatorSession, kind: String) async throws(CommandFailure) -> DescribeVodRefreshQuota.Allowance {
+        let quota = try await session.call(DescribeVodRefreshQuota())
+        switch kind {
+        case "directory": return quota.directory
+        case "preload": return quota.preload
+        default: return quota.url
+        }
+    }
+
     /// Refuses up front when today's remaining quota cannot cover `count` paths.
     static func checkQuota(_ session: OperatorSession, kind: String, count: Int) async throws(CommandFailure) {
         guard !(try session.usage { try session.flags.boolean("force-quota") }) else { return }
-        let quota = try await session.call(DescribeVodRefreshQuota())
-        let allowance: DescribeVodRefreshQuota.Allowance
-        switch kind {
-        case "directory": allowance = quota.directory
-        case "preload": allowance = quota.preload
-        default: allowance = quota.url
-        }
+        let allowance = try await allowance(session, kind: kind)
         if Double(count) > allowance.remaining {
             throw .failed("\(count) \(kind) paths need more than today's remaining \(kind) quota (\(Int(allowance.remaining)) of \(Int(allowance.quota))); nothing was sent. Use --force-quota to send anyway.")
         }
     }
 
-    /// Reads and checks the URLs, checks the quota, sends them in batches and prints the ids.
+    /// Reads and checks the URLs, checks the quota, sends them in batches and reports what was
+    /// accepted, as each batch is, and what was not.
     static func submit(_ session: OperatorSession, quotaKind: String,
                        send: ([String]) async throws(CommandFailure) -> [String]) async throws(CommandFailure) -> Int32 {
         let urls = try urls(session)
-        try await checkQuota(session, kind: quotaKind, count: urls.count)
-        var ids: [String] = []
         let batches = ObjectPathList.batches(urls)
-        for batch in batches { ids += try await send(batch) }
-        report(session, ids: ids, urls: urls.count, requests: batches.count)
+        let unsentPath = session.flags.string("unsent")
+        if try session.usage({ try session.flags.boolean("dry-run") }) {
+            return try await dryRun(session, quotaKind: quotaKind, batches: batches)
+        }
+        try await checkQuota(session, kind: quotaKind, count: urls.count)
+        let outcome = await BatchSubmission.send(batches, send: send) { index, batch, ids in
+            // At once, so an interrupted or failing run has already shown what was accepted.
+            if !session.isJSON {
+                print("batch \(index + 1)/\(batches.count) accepted: \(batch.count) URL\(batch.count == 1 ? "" : "s"), task \(ids.joined(separator: ","))")
+                fflush(nil)
+            }
+        }
+        var unsentWritten: String?
+        var unsentProblem: String?
+        if let unsentPath, !outcome.unsent.isEmpty {
+            do {
+                try TextFile.write(outcome.unsent.joined(separator: "\n") + "\n", to: unsentPath)
+                unsentWritten = unsentPath
+            } catch {
+                unsentProblem = error.description
+            }
+        }
+        report(session, outcome: outcome, urls: urls.count, batches: batches.count, unsentFile: unsentWritten)
+        guard let failure = outcome.failure else { return ExitStatus.success }
+        var lines = ["batch \(outcome.accepted.count + 1)/\(batches.count) failed: \(failure.error.message)",
+                     "\(outcome.unsent.count) URL\(outcome.unsent.count == 1 ? " was" : "s were") not sent; \(outcome.acceptedURLs) accepted in \(outcome.accepted.count) batch\(outcome.accepted.count == 1 ? "" : "es")."]
+        if !outcome.taskIds.isEmpty {
+            lines.append("Follow the accepted ones: \(ProductVersion.name) tasks --task-id \(outcome.taskIds.joined(separator: ",")) --wait")
+        }
+        if let unsentWritten {
+            lines.append("Retry only what was not sent: \(ProductVersion.name) \(session.command) --from \(unsentWritten) (with the same flags)")
+        } else if let unsentProblem {
+            lines.append("The URLs not sent could not be written: \(unsentProblem)")
+        } else {
+            lines.append("To retry only what was not sent, run again with --unsent FILE to keep them, or take them from the --output json document.")
+        }
+        throw .reported(lines.joined(separator: "\n"))
+    }
+
+    /// `--dry-run`: the batches and the quota they need; nothing is sent.
+    static func dryRun(_ session: OperatorSession, quotaKind: String, batches: [[String]]) async throws(CommandFailure) -> Int32 {
+        let allowance = try await allowance(session, kind: quotaKind)
+        let needed = batches.reduce(0) { $0 + $1.count }
+        let fits = Double(needed) <= allowance.remaining
+        session.emit(
+            table: TextTable.render(["BATCH", "URLS", "FIRST URL"], batches.enumerated().map { ["\($0.offset + 1)", "\($0.element.count)", $0.element.first ?? ""] })
+                + "dry run: \(needed) \(quotaKind) paths in \(batches.count) request\(batches.count == 1 ? "" : "s"); today's \(quotaKind) quota: \(Int(allowance.remaining)) of \(Int(allowance.quota)) remain"
+                + (fits ? "; nothing was sent\n" : " (\(needed - Int(allowance.remaining)) short: the batches past it would fail); nothing was sent\n"),
+            json: ["dryRun": true, "batches": batches.enumerated().map { ["batch": $0.offset + 1, "urls": $0.element.count] },
+                   "quota": ["kind": quotaKind, "needed": needed, "remaining": Int(allowance.remaining), "total": Int(allowance.quota)]] as [String: Any])
         return ExitStatus.success
     }
 
-    static func report(_ session: OperatorSession, ids: [String], urls: Int, requests: Int) {
-        session.emit(
-            table: TextTable.render(["TASK ID"], ids.map { [$0] }) + "\(urls) URL\(urls == 1 ? "" : "s") in \(requests) request\(requests == 1 ? "" : "s"); follow with: \(ProductVersion.name) tasks --task-id \(ids.joined(separator: ",")) --wait\n",
-            json: ["taskIds": ids, "urls": urls, "requests": requests])
+    static func report(_ session: OperatorSession, outcome: BatchSubmission.Outcome, urls: Int, batches: Int, unsentFile: String?) {
+        var json: [String: Any] = [
+            "taskIds": outcome.taskIds, "urls": urls, "requests": batches, "acceptedURLs": outcome.acceptedURLs,
+            "accepted": outcome.accepted.enumerated().map { ["batch": $0.offset + 1, "urls": $0.element.urls, "taskIds": $0.element.taskIds] as [String: Any] },
+        ]
+        if let failure = outcome.failure {
+            var failed: [String: Any] = ["batch": outcome.accepted.count + 1, "urls": failure.urls, "message": failure.error.message]
+            if case .api(let error) = failure.error, let api = error.apiError {
+                failed["code"] = api.code
+                failed["requestId"] = api.requestId ?? ""
+            }
+            json["failed"] = failed
+            json["unsent"] = outcome.unsent
+            if let unsentFile { json["unsentFile"] = unsentFile }
+        }
+        let summary = outcome.failure == nil
+            ? "\(urls) URL\(urls == 1 ? "" : "s") in \(batches) request\(batches == 1 ? "" : "s"); follow with: \(ProductVersion.name) tasks --task-id \(outcome.taskIds.joined(separator: ",")) --wait\n"
+            : ""
+        session.emit(table: summary, json: json)
     }
 }
 
@@ -76,19 +152,24 @@ struct RefreshCommand: OperatorCommand {
 
         Purges cached copies. URLs come from the arguments, --from FILE, or standard input; they are
         checked and de-duplicated first, sent in requests of at most 1,000, and refused up front when
-        today's remaining quota cannot cover them.
+        today's remaining quota cannot cover them. Each accepted request's task id is printed at
+        once; if a request fails, the ones before it stay accepted (exit 1): the output says how to
+        follow them and, with --unsent FILE, how to retry only what was not sent. --directory,
+        --regex, --ignore-params, --force and --force-quota are taken from the command line only.
 
         Examples:
           \(ProductVersion.name) refresh https://video.example.com/movies/a.mp4 https://video.example.com/movies/b.mp4
           \(ProductVersion.name) refresh --directory https://video.example.com/movies/
-          git diff --name-only | sed 's#^#https://video.example.com/#' | \(ProductVersion.name) refresh
+          git diff --name-only | sed 's#^#https://video.example.com/#' | \(ProductVersion.name) refresh --unsent unsent.txt
+          \(ProductVersion.name) refresh --from urls.txt --dry-run
         """
     static let takesArguments = true
     static let definitions = [
-        FlagDefinition("directory", .boolean, default: "false", help: "The URLs are directories (ObjectType=Directory)."),
-        FlagDefinition("regex", .boolean, default: "false", help: "The URLs are regular expressions (ObjectType=Regex)."),
-        FlagDefinition("ignore-params", .boolean, default: "false", help: "Match cached URLs without their query string (ObjectType=IgnoreParams)."),
-        FlagDefinition("force", .boolean, default: "false", help: "Purge everything under a directory, not only changed files."),
+        FlagDefinition("directory", .boolean, default: "false", commandLineOnly: true, help: "The URLs are directories (ObjectType=Directory)."),
+        FlagDefinition("regex", .boolean, default: "false", commandLineOnly: true, help: "The URLs are regular expressions (ObjectType=Regex)."),
+        FlagDefinition("ignore-params", .boolean, default: "false", commandLineOnly: true,
+                       help: "Match cached URLs without their query string (ObjectType=IgnoreParams)."),
+        FlagDefinition("force", .boolean, default: "false", commandLineOnly: true, help: "Purge everything under a directory, not only changed files."),
     ] + CacheSubmission.inputDefinitions
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {

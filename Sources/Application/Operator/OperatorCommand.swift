@@ -23,6 +23,8 @@ enum CommandFailure: Error {
     case usage(UsageError)
     case api(VODClientError)
     case failed(String)
+    /// A failure the command has already reported on standard output; this is its summary.
+    case reported(String)
 
     var exitStatus: Int32 {
         if case .usage = self { return ExitStatus.usage }
@@ -33,13 +35,15 @@ enum CommandFailure: Error {
         switch self {
         case .usage(let error): error.message
         case .api(let error): error.description
-        case .failed(let text): text
+        case .failed(let text), .reported(let text): text
         }
     }
 }
 
 /// What every operator command gets: its flags, a client, the output format, the clock.
 struct OperatorSession: Sendable {
+    /// The command's name (`refresh`), for the commands it suggests.
+    let command: String
     let flags: FlagValues
     let client: VODClient
     let credentials: ReloadableCredentialsProvider
@@ -106,8 +110,11 @@ enum OperatorCommands {
             guard output == "table" || output == "json" else { throw flags.invalid("output", output, expected: "table or json") }
             let api = try APIOptions(flags)
             let (client, credentials) = api.makeClient(environment: environment)
-            session = OperatorSession(flags: flags, client: client, credentials: credentials, api: api, isJSON: output == "json",
-                                      now: { Int64(Date().timeIntervalSince1970) })
+            session = OperatorSession(command: command.name, flags: flags, client: client, credentials: credentials, api: api,
+                                      isJSON: output == "json", now: { Int64(Date().timeIntervalSince1970) })
+            for variable in flags.ignoredEnvironment {
+                ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(variable) is ignored: that choice is taken from the command line only.\n")
+            }
         } catch let error as UsageError {
             ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error.message)\nRun '\(ProductVersion.name) \(command.name) --help' for usage.\n")
             return ExitStatus.usage

@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// Reads a small text file with the C library, so that a failure reads in plain words
-/// ("No such file or directory"), as the operator needs it, with the path it concerns.
+/// Reads and writes small text files with the C library, so that a failure reads in plain
+/// words ("No such file or directory"), as the operator needs it, with the path it concerns.
 public enum TextFile {
     /// Why a file could not be read.
     public struct ReadError: Error, Equatable, CustomStringConvertible {
@@ -40,6 +40,32 @@ public enum TextFile {
             if bytes.count > maxBytes { throw ReadError(path: path, reason: "larger than \(maxBytes) bytes") }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Why a file could not be written.
+    public struct WriteError: Error, Equatable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    /// Writes `text` to `path`, replacing what was there (created with mode 0644).
+    public static func write(_ text: String, to path: String) throws(WriteError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(path: path, reason: errnoText()) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let reason = errnoText()
+                close(descriptor)
+                throw WriteError(path: path, reason: reason)
+            }
+            written += count
+        }
+        guard close(descriptor) == 0 else { throw WriteError(path: path, reason: errnoText()) }
     }
 
     private static func errnoText() -> String {
