@@ -227,7 +227,8 @@ final class ServingProcess {
 
         try "video.example.com\nlive.example.com\n".write(toFile: domainsFile, atomically: true, encoding: .utf8)
         kill(agent.process.processIdentifier, SIGHUP)
-        BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n") }
+        // The new list shows at once; the new domain's data when the runs SIGHUP asked for end.
+        BinaryTests.waitUntil { metrics(agent.port).contains("aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"live.example.com\"}") }
         let before = metrics(agent.port)
         #expect(before.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
         #expect(before.contains("aliyun_vod_exporter_config_last_reload_successful 1\n"))

@@ -53,6 +53,8 @@ import TestSupport
         // Bad input is refused before any call.
         (status, _, errors) = try simulator.run(["refresh", "ftp://video.example.com/a", "https://ok.example.com/x", "not a url"])
         #expect(status == 64 && errors.contains("ftp://video.example.com/a") && errors.contains("not a url"))
+        (status, _, errors) = try simulator.run(["refresh", "https://video.example.com/a\nb.mp4"])
+        #expect(status == 64, "\(errors)")
         (status, _, errors) = try simulator.run(["refresh"], input: "")
         #expect(status == 64 && errors.contains("no URLs"))
         (status, _, errors) = try simulator.run(["refresh", "--directory", "--regex", "https://video.example.com/"])
@@ -141,6 +143,9 @@ import TestSupport
         #expect(okStatus == 1)  // the same id covers both URLs
         let (usageStatus, _, usage) = try simulator.run(["tasks", "--wait"])
         #expect(usageStatus == 64 && usage.contains("--wait needs --task-id"))
+        // An id the API would refuse is the user's input: a usage error, nothing sent.
+        let (idStatus, _, idError) = try simulator.run(["tasks", "--task-id", "abc;rm"])
+        #expect(idStatus == 64 && idError.contains("TaskId must be digits, got 'abc;rm'"), "\(idError)")
         let (typeStatus, _, typeError) = try simulator.run(["tasks", "--status", "failed"])
         #expect(typeStatus == 64 && typeError.contains("need --type"))
     }

@@ -185,6 +185,20 @@ struct SignatureTests {
         #expect(try Endpoint(parsing: "https://vod.cn-shanghai.aliyuncs.com:443/").hostHeader == "vod.cn-shanghai.aliyuncs.com")
         #expect(try Endpoint(parsing: "http://internal.example", allowInsecureHTTP: true).scheme == "http")
     }
+
+    @Test("an endpoint with user info is refused without echoing it")
+    func endpointUserInfoIsNeverEchoed() {
+        for text in ["https://AKID:s3cretValue@vod.cn-shanghai.aliyuncs.com", "https://s3cretValue@host/path", "s3cretValue@host", "http://a:s3cretValue@127.0.0.1:9"] {
+            do {
+                _ = try Endpoint(parsing: text)
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(!error.description.contains("s3cretValue") && error.description.contains("<user info>"), "\(error.description)")
+            }
+        }
+        #expect(Endpoint.withoutUserInfo("https://u:p@host:8/x@y") == "https://<user info>@host:8/x@y")
+        #expect(Endpoint.withoutUserInfo("https://host/a@b") == "https://host/a@b")
+    }
 }
 
 @Suite("The verifier accepts what the signer signs and nothing else")

@@ -18,9 +18,12 @@ enum ObjectPathList {
         for raw in entries {
             let entry = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if entry.isEmpty || entry.hasPrefix("#") { continue }
-            guard let components = URLComponents(string: entry), let scheme = components.scheme?.lowercased(),
-                  scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty, !entry.contains(" ") else {
-                bad.append(entry)
+            // A space or a control character (a line break inside an argument) is never part of
+            // a URL the API takes.
+            let hasControl = entry.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
+            guard !hasControl, let components = URLComponents(string: entry), let scheme = components.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+                bad.append(entry.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
                 continue
             }
             if seen.insert(entry).inserted { urls.append(entry) }

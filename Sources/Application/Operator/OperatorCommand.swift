@@ -51,11 +51,13 @@ struct OperatorSession: Sendable {
     let isJSON: Bool
     let now: @Sendable () -> Int64
 
-    /// Runs an API call, turning its error into a command failure.
+    /// Runs an API call, turning its error into a command failure: a request that breaks the
+    /// API's documented rules (nothing was sent) is the user's input, so a usage error.
     func call<Operation: VODOperation>(_ operation: Operation) async throws(CommandFailure) -> Operation.Response {
         do {
             return try await client.call(operation)
         } catch {
+            if case .invalidRequest(let problem) = error { throw .usage(UsageError(problem.description)) }
             throw .api(error)
         }
     }
@@ -63,7 +65,9 @@ struct OperatorSession: Sendable {
     /// Prints the table, or the JSON value when `--output json`.
     func emit(table: @autoclosure () -> String, json: @autoclosure () -> Any) {
         if isJSON {
-            let data = (try? JSONSerialization.data(withJSONObject: json(), options: [.prettyPrinted, .sortedKeys])) ?? Data("null".utf8)
+            // URLs stay as they are (`https://…`, not `https:\/\/…`).
+            let data = (try? JSONSerialization.data(withJSONObject: json(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+                ?? Data("null".utf8)
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(table(), terminator: "")

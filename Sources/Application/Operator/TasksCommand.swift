@@ -82,7 +82,7 @@ struct TasksCommand: OperatorCommand {
                 [task.taskId, task.objectType, task.status, task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
             }),
             json: ["tasks": tasks.map { task -> [String: Any] in
-                ["taskId": task.taskId, "type": task.objectType, "status": task.status, "progress": task.process ?? NSNull(),
+                ["taskId": task.taskId, "type": task.objectType, "status": task.status, "progress": Self.percent(task.process) ?? NSNull(),
                  "created": task.creationTime.map(UTCTimestamp.format) ?? NSNull(), "path": task.objectPath, "reason": task.description ?? NSNull()]
             }])
         let failed = tasks.filter { $0.status == "Failed" }
@@ -91,6 +91,13 @@ struct TasksCommand: OperatorCommand {
             return ExitStatus.failure
         }
         return ExitStatus.success
+    }
+
+    /// The API's progress (`"10%"`) as a number from 0 to 100, for scripts.
+    static func percent(_ process: String?) -> Double? {
+        guard let process else { return nil }
+        let digits = process.hasSuffix("%") ? process.dropLast() : Substring(process)
+        return Double(digits).flatMap { $0.isFinite && $0 >= 0 && $0 <= 100 ? $0 : nil }
     }
 
     /// Every page of a task query (50 a page, until `TotalCount`).

@@ -12,8 +12,10 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `https://host[:port]` (a trailing `/` is allowed; no path, query or user info).
     /// - Throws: ``EndpointError`` describing what is wrong with `text`.
-    public init(parsing text: String, allowInsecureHTTP: Bool = false) throws(EndpointError) {
-        var rest = Substring(text.trimmingWhitespace())
+    public init(parsing given: String, allowInsecureHTTP: Bool = false) throws(EndpointError) {
+        // Errors quote the text, but never user info: it may hold a secret.
+        let text = Endpoint.withoutUserInfo(given)
+        var rest = Substring(given.trimmingWhitespace())
         let scheme: String
         if rest.hasPrefix("https://") {
             scheme = "https"
@@ -25,7 +27,10 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         rest = rest.dropFirst(scheme.count + 3)
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty else { throw EndpointError(text: text, problem: "has no host") }
-        guard !rest.contains("/"), !rest.contains("?"), !rest.contains("#"), !rest.contains("@") else {
+        guard !rest.contains("@") else {
+            throw EndpointError(text: text, problem: "must not carry user info (credentials come from the credential chain)")
+        }
+        guard !rest.contains("/"), !rest.contains("?"), !rest.contains("#") else {
             throw EndpointError(text: text, problem: "must be scheme://host[:port] without path, query or user")
         }
         var host = String(rest)
@@ -63,6 +68,17 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// The URL of `path` (starting with `/`) with an already-encoded query.
     public func url(path: String = "/", encodedQuery: String) -> String {
         encodedQuery.isEmpty ? "\(description)\(path)" : "\(description)\(path)?\(encodedQuery)"
+    }
+
+    /// `text` with any user info of its authority (`user:secret@`) replaced by `<user info>@`.
+    static func withoutUserInfo(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else {
+            return text.contains("@") ? "<user info>@" + text[text.index(after: text.lastIndex(of: "@")!)...] : text
+        }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = text[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? text.endIndex
+        guard let at = text[authorityStart..<authorityEnd].lastIndex(of: "@") else { return text }
+        return String(text[..<authorityStart]) + "<user info>" + String(text[at...])
     }
 
     /// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
