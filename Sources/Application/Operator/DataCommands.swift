@@ -7,7 +7,7 @@ import VODAPI
 enum DataSeriesCommand {
     static let definitions = [
         FlagDefinition("domain", repeatable: true, placeholder: "D", help: "A domain (repeat or comma-separate for several; summed unless --per-domain)."),
-        FlagDefinition("start", placeholder: "TIME", help: "Start: 2026-11-25T10:00:00Z, 2026-11-25, or relative such as -6h."),
+        FlagDefinition("start", placeholder: "TIME", help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -6h."),
         FlagDefinition("end", placeholder: "TIME", help: "End (default now), same forms."),
         FlagDefinition("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 6h)."),
         FlagDefinition("interval", .integer, placeholder: "300|3600|86400", help: "Slot width; the API coerces it to what the span allows."),

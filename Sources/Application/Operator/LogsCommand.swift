@@ -22,7 +22,7 @@ struct LogsCommand: OperatorCommand {
     static let takesArguments = false
     static let definitions = [
         FlagDefinition("domain", placeholder: "D", help: "The domain (one)."),
-        FlagDefinition("start", placeholder: "TIME", help: "Start: 2026-11-25T10:00:00Z, 2026-11-25, or relative such as -24h."),
+        FlagDefinition("start", placeholder: "TIME", help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -24h."),
         FlagDefinition("end", placeholder: "TIME", help: "End (default now)."),
         FlagDefinition("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 24h)."),
         FlagDefinition("download", placeholder: "DIR", help: "Fetch the files into this folder (created if needed)."),
