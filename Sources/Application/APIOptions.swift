@@ -12,8 +12,9 @@ public struct APIOptions: Sendable {
         FlagDefinition("aliyun.metadata-endpoint", default: "http://100.100.100.200", placeholder: "URL", help: "ECS instance metadata service."),
         FlagDefinition("api.max-qps", .number, default: "10", help: "Most API calls per second, for the whole process (the account's limits are shared)."),
         FlagDefinition("api.max-concurrency", .integer, default: "8", help: "Most API calls in flight."),
-        FlagDefinition("api.timeout", .duration, default: "10s", help: "Deadline of one API request."),
-        FlagDefinition("api.retries", .integer, default: "3", help: "Retries of a failed read call (throttling and 5xx), with backoff."),
+        FlagDefinition("api.timeout", .duration, default: "10s", help: "Deadline of one attempt of an API request (each retry gets its own)."),
+        FlagDefinition("api.retries", .integer, default: "3",
+                       help: "Retries of a failed read call (throttling, 5xx, timeouts), with backoff: a call may take (retries + 1) × timeout plus the waits."),
     ]
 
     public var client: VODClientConfiguration
@@ -50,7 +51,8 @@ public struct APIOptions: Sendable {
     /// provider), the rate gate and the given transport.
     public func makeClient(environment: [String: String], transport: any HTTPTransport = StandardTransport.make(),
                            time: any TimeSource = SystemTimeSource(),
-                           observe: @escaping @Sendable (RequestRecord) -> Void = { _ in }) -> (VODClient, ReloadableCredentialsProvider) {
+                           observe: @escaping @Sendable (RequestRecord) -> Void = { _ in },
+                           onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) -> (VODClient, ReloadableCredentialsProvider) {
         let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
         let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: stsEndpoint,
                                                  metadataEndpoint: metadataEndpoint)
@@ -62,7 +64,7 @@ public struct APIOptions: Sendable {
         let client = VODClient(
             configuration: client, credentials: credentials, transport: transport,
             gate: RequestGate(maxQPS: maxQPS, burst: max(1, Int(maxQPS.rounded(.up))), maxConcurrent: maxConcurrency, time: time),
-            time: time, nonce: nonce, observe: observe)
+            time: time, nonce: nonce, observe: observe, onRetry: onRetry)
         return (client, credentials)
     }
 }

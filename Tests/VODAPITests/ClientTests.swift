@@ -78,6 +78,26 @@ struct ClientTests {
         #expect(records.all.map(\.attempt) == [1, 2, 3])
     }
 
+    @Test("every retry is announced before its wait, with the reason")
+    func retriesAreAnnounced() async throws {
+        let transport = FakeTransport { _, index in
+            index < 2
+                ? FakeTransport.json(#"{"Code":"Throttling.User","Message":"flow control","RequestId":"T"}"#, status: 400, headers: [("x-acs-retry-after", "2000")])
+                : FakeTransport.json(Self.quota)
+        }
+        let notices = Mutex<[RetryNotice]>([])
+        let time = ManualTime()
+        let client = VODClient(
+            configuration: VODClientConfiguration(retryPolicy: RetryPolicy()),
+            credentials: StaticCredentialsProvider(Self.key, sourceDescription: "test"),
+            transport: transport, gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 4, time: time),
+            time: time, nonce: { "nonce" }, jitter: { 1 }, onRetry: { notice in notices.withLock { $0.append(notice) } })
+        _ = try await client.call(DescribeVodRefreshQuota())
+        let seen = notices.withLock { $0 }
+        #expect(seen.map(\.failedAttempt) == [1, 2] && seen.allSatisfy { $0.reason == "throttled Throttling.User" && $0.wait >= 2 && $0.maxAttempts == 4 })
+        #expect(seen.first?.line.hasPrefix("DescribeVodRefreshQuota: attempt 1 of 4 failed (throttled Throttling.User); retrying in ") == true)
+    }
+
     @Test("authentication errors are not retried and carry the envelope")
     func authNotRetried() async throws {
         let transport = FakeTransport { _, _ in

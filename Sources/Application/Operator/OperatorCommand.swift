@@ -113,7 +113,11 @@ enum OperatorCommands {
             let output = flags.string("output") ?? "table"
             guard output == "table" || output == "json" else { throw flags.invalid("output", output, expected: "table or json") }
             let api = try APIOptions(flags)
-            let (client, credentials) = api.makeClient(environment: environment)
+            // Retries are never silent: on a terminal, a line per retry on standard error.
+            let showRetries = isatty(2) != 0
+            let (client, credentials) = api.makeClient(environment: environment, onRetry: { notice in
+                if showRetries { ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(notice.line)\n") }
+            })
             session = OperatorSession(command: command.name, flags: flags, client: client, credentials: credentials, api: api,
                                       isJSON: output == "json", now: { Int64(Date().timeIntervalSince1970) })
             for variable in flags.ignoredEnvironment {

@@ -13,17 +13,20 @@ public final class VODClient: Sendable {
     private let nonce: @Sendable () -> String
     private let jitter: @Sendable () -> Double
     private let observe: @Sendable (RequestRecord) -> Void
+    private let onRetry: @Sendable (RetryNotice) -> Void
 
     /// - Parameters:
     ///   - nonce: a unique value per request; a fresh UUID by default.
     ///   - jitter: a random number in `0..<1` for backoff.
     ///   - observe: called after every attempt (metrics, logs).
+    ///   - onRetry: called before each wait for a retry (the operator commands show it).
     public init(
         configuration: VODClientConfiguration, credentials: any CredentialsProvider, transport: any HTTPTransport,
         gate: RequestGate, time: any TimeSource = SystemTimeSource(),
         nonce: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        observe: @escaping @Sendable (RequestRecord) -> Void = { _ in }
+        observe: @escaping @Sendable (RequestRecord) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.credentials = credentials
@@ -33,6 +36,7 @@ public final class VODClient: Sendable {
         self.nonce = nonce
         self.jitter = jitter
         self.observe = observe
+        self.onRetry = onRetry
     }
 
     /// Runs `operation` and returns its decoded answer.
@@ -58,6 +62,8 @@ public final class VODClient: Sendable {
                     let delay = configuration.retryPolicy.delay(
                         afterAttempt: attempt, error: error, consumesQuota: operation.consumesQuota, jitter: jitter())
                 else { throw error }
+                onRetry(RetryNotice(action: request.action, failedAttempt: attempt, maxAttempts: configuration.retryPolicy.maxAttempts,
+                                    reason: error.apiError.map { "\(error.resultLabel) \($0.code)" } ?? error.resultLabel, wait: delay))
                 do {
                     try await time.sleep(seconds: delay)
                 } catch {

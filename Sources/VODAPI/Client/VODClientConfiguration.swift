@@ -48,3 +48,28 @@ public struct RequestRecord: Sendable, Equatable {
         self.domains = domains
     }
 }
+
+/// A retry about to happen: what failed and how long the client waits. No secrets.
+public struct RetryNotice: Sendable, Equatable {
+    public var action: String
+    /// The attempt that failed (1 for the first).
+    public var failedAttempt: Int
+    public var maxAttempts: Int
+    /// The result label, with the API's code when there is one (`throttled Throttling.User`).
+    public var reason: String
+    /// Seconds until the next attempt.
+    public var wait: Double
+
+    public init(action: String, failedAttempt: Int, maxAttempts: Int, reason: String, wait: Double) {
+        self.action = action
+        self.failedAttempt = failedAttempt
+        self.maxAttempts = maxAttempts
+        self.reason = reason
+        self.wait = wait
+    }
+
+    /// One line for a terminal: `DescribeVodDomainTrafficData: attempt 1 of 4 failed (transport_error); retrying in 1.2 s`.
+    public var line: String {
+        "\(action): attempt \(failedAttempt) of \(maxAttempts) failed (\(reason)); retrying in \((wait * 10).rounded() / 10) s"
+    }
+}
