@@ -146,8 +146,13 @@ import TestSupport
         // An id the API would refuse is the user's input: a usage error, nothing sent.
         let (idStatus, _, idError) = try simulator.run(["tasks", "--task-id", "abc;rm"])
         #expect(idStatus == 64 && idError.contains("TaskId must be digits, got 'abc;rm'"), "\(idError)")
-        let (typeStatus, _, typeError) = try simulator.run(["tasks", "--status", "failed"])
-        #expect(typeStatus == 64 && typeError.contains("need --type"))
+        // --status alone asks every type; output and filter share one vocabulary.
+        let failed = try simulator.json(["tasks", "--status", "failed"])["tasks"] as? [[String: Any]] ?? []
+        #expect(!failed.isEmpty && failed.allSatisfy { $0["status"] as? String == "failed" })
+        let all = try simulator.json(["tasks", "--task-id", ids.joined(separator: ",")])["tasks"] as? [[String: Any]] ?? []
+        #expect(all.allSatisfy { ($0["progress"] as? Double).map { (0...100).contains($0) } == true }, "progress is a number")
+        let (_, rawJSON, _) = try simulator.run(["tasks", "--task-id", ids[0], "--output", "json"])
+        #expect(rawJSON.contains("\"https://video.example.com/") && !rawJSON.contains("\\/"), "URLs unescaped")
     }
 
     @Test func trafficAndBandwidth() throws {

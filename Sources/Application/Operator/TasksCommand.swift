@@ -20,9 +20,9 @@ struct TasksCommand: OperatorCommand {
     static let takesArguments = false
     static let definitions = [
         FlagDefinition("task-id", repeatable: true, placeholder: "ID", help: "Only these tasks (comma-separated or repeated)."),
-        FlagDefinition("domain", placeholder: "D", help: "Only tasks of this domain (needs --type)."),
+        FlagDefinition("domain", placeholder: "D", help: "Only tasks of this domain (without --type, every type is asked)."),
         FlagDefinition("type", placeholder: "TYPE", help: "file, directory or preload."),
-        FlagDefinition("status", placeholder: "STATUS", help: "complete, refreshing or failed (needs --type)."),
+        FlagDefinition("status", placeholder: "STATUS", help: "complete, refreshing or failed, as the output shows them (without --type, every type is asked)."),
         FlagDefinition("wait", .boolean, default: "false", help: "Poll the --task-id tasks until they finish; exit 1 if any failed."),
         FlagDefinition("poll-interval", .duration, default: "5s", help: "Time between polls with --wait."),
     ]
@@ -42,9 +42,9 @@ struct TasksCommand: OperatorCommand {
             }
             status = value
         }
-        if (flags.string("domain") != nil || status != nil) && type == nil {
-            throw .usage(UsageError("--domain and --status need --type (the API requires ObjectType with them)"))
-        }
+        // The API wants ObjectType with DomainName or Status; without --type, every type is asked.
+        let types: [DescribeVodRefreshTasks.ObjectType?] = (flags.string("domain") != nil || status != nil) && type == nil
+            ? DescribeVodRefreshTasks.ObjectType.allCases : [type]
         let wait = try session.usage { try flags.boolean("wait") }
         if wait && ids.isEmpty { throw .usage(UsageError("--wait needs --task-id (the ids refresh and preload print)")) }
         let interval = try session.usage { try flags.duration("poll-interval", atLeast: 0.1) } ?? 5
@@ -55,7 +55,11 @@ struct TasksCommand: OperatorCommand {
                 for id in ids { tasks += try await allPages(session, DescribeVodRefreshTasks(taskId: id)) }
                 return tasks
             }
-            return try await allPages(session, DescribeVodRefreshTasks(objectType: type, domainName: flags.string("domain"), status: status))
+            var tasks: [DescribeVodRefreshTasks.Task] = []
+            for type in types {
+                tasks += try await allPages(session, DescribeVodRefreshTasks(objectType: type, domainName: flags.string("domain"), status: status))
+            }
+            return tasks
         }
 
         var tasks = try await fetch()
@@ -79,10 +83,11 @@ struct TasksCommand: OperatorCommand {
         }
         session.emit(
             table: TextTable.render(["TASK ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "PATH", "REASON"], tasks.map { task in
-                [task.taskId, task.objectType, task.status, task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
+                [task.taskId, task.objectType, task.status.lowercased(), task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
             }),
             json: ["tasks": tasks.map { task -> [String: Any] in
-                ["taskId": task.taskId, "type": task.objectType, "status": task.status, "progress": Self.percent(task.process) ?? NSNull(),
+                // One vocabulary with --status: complete, refreshing, failed (and pending).
+                ["taskId": task.taskId, "type": task.objectType, "status": task.status.lowercased(), "progress": Self.percent(task.process) ?? NSNull(),
                  "created": task.creationTime.map(UTCTimestamp.format) ?? NSNull(), "path": task.objectPath, "reason": task.description ?? NSNull()]
             }])
         let failed = tasks.filter { $0.status == "Failed" }
