@@ -10,6 +10,8 @@ public struct APIOptions: Sendable {
         FlagDefinition("aliyun.signature-version", default: "v3", placeholder: "v3|v2", help: "Request signature: v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1)."),
         FlagDefinition("aliyun.sts-endpoint", placeholder: "URL", help: "STS endpoint for role credentials (default: the region's public one)."),
         FlagDefinition("aliyun.metadata-endpoint", default: "http://100.100.100.200", placeholder: "URL", help: "ECS instance metadata service."),
+        FlagDefinition("profile", placeholder: "NAME",
+                       help: "The profile of ~/.aliyun/config.json (and the section of the credentials file) to use, as ALIBABA_CLOUD_PROFILE does; default: the file's current one."),
         FlagDefinition("api.max-qps", .number, default: "10", help: "Most API calls per second, for the whole process (the account's limits are shared)."),
         FlagDefinition("api.max-concurrency", .integer, default: "8", help: "Most API calls in flight."),
         FlagDefinition("api.timeout", .duration, default: "10s", help: "Deadline of one attempt of an API request (each retry gets its own)."),
@@ -22,6 +24,8 @@ public struct APIOptions: Sendable {
     public var maxConcurrency: Int
     public var stsEndpoint: Endpoint?
     public var metadataEndpoint: Endpoint
+    /// `--profile`: wins over `ALIBABA_CLOUD_PROFILE`.
+    public var profile: String?
 
     public init(_ flags: FlagValues) throws(UsageError) {
         func endpoint(_ name: String) throws(UsageError) -> Endpoint? {
@@ -45,6 +49,17 @@ public struct APIOptions: Sendable {
         maxConcurrency = try flags.integer("api.max-concurrency", in: 1...256) ?? 8
         stsEndpoint = try endpoint("aliyun.sts-endpoint")
         metadataEndpoint = try endpoint("aliyun.metadata-endpoint") ?? ECSMetadataCredentials.defaultEndpoint
+        profile = flags.string("profile")
+        if let profile, profile.isEmpty || profile.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw flags.invalid("profile", profile, expected: "a profile name")
+        }
+    }
+
+    /// The environment the credential chain reads: `--profile` stands for `ALIBABA_CLOUD_PROFILE`.
+    public func credentialEnvironment(_ environment: [String: String]) -> [String: String] {
+        var environment = environment
+        if let profile { environment["ALIBABA_CLOUD_PROFILE"] = profile }
+        return environment
     }
 
     /// A client with the default credential chain (rebuilt by `reload()` on the returned
@@ -56,6 +71,7 @@ public struct APIOptions: Sendable {
         let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
         let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: stsEndpoint,
                                                  metadataEndpoint: metadataEndpoint)
+        let environment = credentialEnvironment(environment)
         let credentials = ReloadableCredentialsProvider {
             ChainCredentialsProvider(
                 steps: CredentialsChain.plan(environment: environment, homeDirectory: environment["HOME"], files: LocalFileReader(), now: time.now()),

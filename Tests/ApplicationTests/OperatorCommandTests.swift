@@ -117,6 +117,29 @@ import TestSupport
         #expect((document["unsent"] as? [String]) == Array(urls.suffix(500)))
     }
 
+    /// `--profile` picks a profile of ~/.aliyun/config.json; one that does not exist is an error,
+    /// never a fall-through to another source; `check` says which profile was used.
+    @Test func profilesOfTheCLIConfigFile() throws {
+        let simulator = try Simulator()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".aliyun"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try #"{"current":"prod","profiles":[{"name":"prod","mode":"AK","access_key_id":"LTAI5tSimulatorKeyId","access_key_secret":"wrong"},"#
+            .appending(#"{"name":"sim","mode":"AK","access_key_id":"LTAI5tSimulatorKeyId","access_key_secret":"SimulatorSecretNotForProduction"}]}"#)
+            .write(to: home.appendingPathComponent(".aliyun/config.json"), atomically: true, encoding: .utf8)
+        let fromFile = ["HOME": home.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ""]
+        var (status, _, errors) = try simulator.run(["quota"], environment: fromFile)
+        #expect(status == 1 && errors.contains("SignatureDoesNotMatch"), "the file's current profile: \(errors)")
+        (status, _, errors) = try simulator.run(["quota", "--profile", "sim"], environment: fromFile)
+        #expect(status == 0, "\(errors)")
+        (status, _, errors) = try simulator.run(["quota"], environment: fromFile.merging(["ALIBABA_CLOUD_PROFILE": "sim"]) { $1 })
+        #expect(status == 0, "\(errors)")
+        (status, _, errors) = try simulator.run(["quota", "--profile", "nope"], environment: fromFile)
+        #expect(status == 1 && errors.contains("no profile named 'nope'") && errors.contains("ecs ram role: skipped (profile 'nope' was asked for"), "\(errors)")
+        let (_, table, _) = try simulator.run(["check", "--profile", "sim", "--domain", "video.example.com"], environment: fromFile)
+        #expect(table.contains("from cli profile (access key), profile sim"), "\(table)")
+    }
+
     /// Choices that change what gets purged, or skip a safety check, come from the command line
     /// only: a stale variable never turns a file purge into a directory purge.
     @Test func destructiveChoicesIgnoreTheEnvironment() throws {

@@ -113,6 +113,12 @@ struct CredentialsTests {
         #expect(named.1 == .ecsRamRole(roleName: "EcsRole"))
         let disabled = Self.plan(["ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"], [path: Self.cliConfig])
         #expect(disabled[2].outcome == .skipped("ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true"))
+        // A profile asked for by name that no file has: an error, never the machine's own role.
+        let missing = Self.plan(["ALIBABA_CLOUD_PROFILE": "nope"], [path: Self.cliConfig])
+        #expect(Self.firstSource(missing) == nil)
+        #expect(missing.map(\.name) == ["environment", "oidc", "cli profile", "credentials file", "ecs ram role", "credentials uri"])
+        if case .failed(let error) = missing[2].outcome { #expect(error.problem.contains("no profile named 'nope'")) } else { Issue.record("\(missing[2])") }
+        #expect(missing[4].outcome == .skipped("profile 'nope' was asked for (ALIBABA_CLOUD_PROFILE or --profile) and is in no credentials file"))
     }
 
     static let ini = """

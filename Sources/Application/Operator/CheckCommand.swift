@@ -10,10 +10,10 @@ struct CheckCommand: OperatorCommand {
     static let usage = """
         \(ProductVersion.name) check [--domain D]
 
-        Checks, in order: which credential source the default chain picks; whether libcurl (the
+        Checks, in order: which credential source (and profile) the default chain picks; whether libcurl (the
         HTTP client) loads; whether the endpoint answers; whether this machine's clock is within
         the signature window; and which operations the credentials may call (read-only calls;
-        refresh and preload are not sent, they use quota).
+        refresh and preload are not sent, they use quota). Each failure comes with its fix.
 
         Example:
           \(ProductVersion.name) check --domain video.example.com
@@ -41,7 +41,11 @@ struct CheckCommand: OperatorCommand {
             let id = credentials.accessKeyId
             let masked = id.count > 8 ? "\(id.prefix(4))…\(id.suffix(4))" : "…"
             let expiry = credentials.expiration.map { ", temporary until \(UTCTimestamp.format($0))" } ?? ""
-            findings.append(Finding(name: "credentials", verdict: "ok", detail: "from \(source) (AccessKeyId \(masked)\(expiry))", fix: ""))
+            // Which profile a file source used: --profile, ALIBABA_CLOUD_PROFILE, or the file's own choice.
+            let named = session.api.profile ?? session.environment["ALIBABA_CLOUD_PROFILE"]
+            let profile = source.hasPrefix("cli profile") || source.hasPrefix("credentials file")
+                ? ", profile \(named ?? "(the file's current or default)")" : ""
+            findings.append(Finding(name: "credentials", verdict: "ok", detail: "from \(source)\(profile) (AccessKeyId \(masked)\(expiry))", fix: ""))
             haveCredentials = true
         } catch {
             findings.append(Finding(name: "credentials", verdict: "fail", detail: Redaction.scrub("\(error)", values: []),
@@ -85,7 +89,7 @@ struct CheckCommand: OperatorCommand {
                     let code = error.apiError?.code ?? error.resultLabel
                     let denied = code.hasPrefix("Forbidden") || code == "NoPermission"
                     findings.append(Finding(name: name, verdict: "fail", detail: denied ? "denied (\(code))" : "\(error)",
-                                            fix: denied ? "grant the RAM action vod:\(name) (the policy AliyunVODReadOnlyAccess covers every read call)" : ""))
+                                            fix: ErrorAdvice.fix(for: error, action: name)))
                 }
             }
             await probe("DescribeVodUserDomains") { () throws(VODClientError) in

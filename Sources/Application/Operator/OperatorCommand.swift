@@ -48,6 +48,8 @@ struct OperatorSession: Sendable {
     let client: VODClient
     let credentials: ReloadableCredentialsProvider
     let api: APIOptions
+    /// The process environment (the credential chain's variables, for `check`).
+    let environment: [String: String]
     let isJSON: Bool
     let now: @Sendable () -> Int64
 
@@ -119,7 +121,7 @@ enum OperatorCommands {
                 if showRetries { ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(notice.line)\n") }
             })
             session = OperatorSession(command: command.name, flags: flags, client: client, credentials: credentials, api: api,
-                                      isJSON: output == "json", now: { Int64(Date().timeIntervalSince1970) })
+                                      environment: environment, isJSON: output == "json", now: { Int64(Date().timeIntervalSince1970) })
             for variable in flags.ignoredEnvironment {
                 ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(variable) is ignored: that choice is taken from the command line only.\n")
             }

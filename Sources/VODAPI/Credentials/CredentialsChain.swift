@@ -92,6 +92,16 @@ public enum CredentialsChain {
         }
         steps.append(Step(name: "credentials file", outcome: iniOutcome))
 
+        // A profile asked for by name that neither file has is an error, not a reason to fall
+        // through to the machine's own role.
+        let profileFound = steps.suffix(2).contains { if case .source = $0.outcome { true } else { false } }
+        if let profile, !profileFound {
+            let reason = "profile '\(profile)' was asked for (ALIBABA_CLOUD_PROFILE or --profile) and is in no credentials file"
+            steps.append(Step(name: "ecs ram role", outcome: .skipped(reason)))
+            steps.append(Step(name: "credentials uri", outcome: .skipped(reason)))
+            return steps
+        }
+
         // 5. ECS RAM role.
         if isTrue("ALIBABA_CLOUD_ECS_METADATA_DISABLED") {
             steps.append(Step(name: "ecs ram role", outcome: .skipped("ALIBABA_CLOUD_ECS_METADATA_DISABLED=true")))
