@@ -29,6 +29,32 @@ import TestSupport
         deinit { _ = try? process.terminate() }
     }
 
+    /// One rule for exit statuses in every command: 64 for what the user typed (flags,
+    /// arguments, URLs, ids, files named on the command line), 1 for failures at run time. Every
+    /// message is plain words with the offending value, and no secret.
+    @Test func exitStatusesFollowOneRule() throws {
+        let simulator = try Simulator()
+        let cases: [([String], Int32, String)] = [
+            (["refresh", "notaurl"], 64, "notaurl"),
+            (["refresh", "https://video.example.com/a\nb.mp4"], 64, "https://video.example.com/a\\u{a}b.mp4"),
+            (["refresh", "--from", "/nonexistent/urls.txt"], 64, "--from: cannot read /nonexistent/urls.txt: No such file or directory"),
+            (["tasks", "--task-id", "abc;rm"], 64, "TaskId must be digits"),
+            (["tasks", "--type", "everything"], 64, "everything"),
+            (["traffic", "--domain", "video.example.com", "--start", "yesterday"], 64, "yesterday"),
+            (["logs", "--domain", "video.example.com", "--download", "/proc/version/logs"], 64, "--download: cannot write /proc/version: it exists and is not a folder"),
+            (["quota", "--output", "xml"], 64, "xml"),
+            (["quota", "--aliyun.endpoint", "https://AKID:s3cretValue@vod.example.com"], 64, "<user info>@vod.example.com"),
+            (["quota", "--profile", ""], 64, "--profile"),
+            (["refresh", "https://not-mine.example.org/a.mp4"], 1, "InvalidDomain.NotFound"),
+            (["domains", "--aliyun.endpoint", "http://127.0.0.1:9"], 1, "DescribeVodUserDomains failed"),
+        ]
+        for (arguments, expected, message) in cases {
+            let (status, _, errors) = try simulator.run(arguments)
+            #expect(status == expected && errors.contains(message), "\(arguments): \(status) \(errors)")
+            #expect(!errors.contains("s3cretValue") && !errors.contains("NSCocoaErrorDomain") && !errors.contains("SimulatorSecretNotForProduction"))
+        }
+    }
+
     @Test func quotaDomainsAndHelp() throws {
         let simulator = try Simulator()
         let quota = try simulator.json(["quota"])["quota"] as? [String: [String: Int]]

@@ -60,9 +60,10 @@ struct LogsCommand: OperatorCommand {
 
     private static func download(_ files: [DescribeVodDomainLog.LogFile], into folder: String, session: OperatorSession) async throws(CommandFailure) -> Int32 {
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Directory.create(folder)
         } catch {
-            throw .failed("cannot create \(folder): \(error.localizedDescription)")
+            // The folder is named on the command line: the user's to fix.
+            throw .usage(UsageError("--download: \(error.description)"))
         }
         let transport: CurlTransport
         do {

@@ -47,6 +47,11 @@ public enum TextFile {
         public let path: String
         public let reason: String
         public var description: String { "cannot write \(path): \(reason)" }
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     /// Writes `text` to `path`, replacing what was there (created with mode 0644).
