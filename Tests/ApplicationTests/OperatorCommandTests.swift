@@ -55,6 +55,45 @@ import TestSupport
         }
     }
 
+    /// The shape of every command's `--output json` document (keys and value types) is a
+    /// contract with scripts: it is kept in Golden/json-shapes.txt.
+    @Test func jsonDocumentsKeepTheirShape() throws {
+        let simulator = try Simulator()
+        let commands: [(String, [String])] = [
+            ("refresh", ["refresh", "https://video.example.com/shape.mp4"]),
+            ("preload", ["preload", "https://video.example.com/shape.mp4"]),
+            ("refresh --dry-run", ["refresh", "--dry-run", "https://video.example.com/shape.mp4"]),
+            ("tasks", ["tasks", "--type", "file"]),
+            ("quota", ["quota"]),
+            ("traffic", ["traffic", "--domain", "video.example.com", "--since", "1h"]),
+            ("bandwidth", ["bandwidth", "--domain", "video.example.com", "--since", "1h"]),
+            ("logs", ["logs", "--domain", "video.example.com", "--since", "24h"]),
+            ("domains", ["domains"]),
+            ("check", ["check", "--domain", "video.example.com"]),
+        ]
+        var shapes: [String] = []
+        for (name, arguments) in commands {
+            let (_, output, errors) = try simulator.run(arguments + ["--output", "json"])
+            let document = try #require(try? JSONSerialization.jsonObject(with: Data(output.utf8)), "\(name): \(output)\(errors)")
+            shapes.append("\(name): " + Self.shape(document))
+        }
+        let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/json-shapes.txt")
+        let expected = (try? String(contentsOf: golden, encoding: .utf8)) ?? ""
+        #expect(shapes.joined(separator: "\n") + "\n" == expected, "got:\n\(shapes.joined(separator: "\n"))")
+    }
+
+    /// Keys and value types, arrays as the shape of their first element.
+    static func shape(_ value: Any) -> String {
+        switch value {
+        case let object as [String: Any]: return "{" + object.keys.sorted().map { "\($0): \(shape(object[$0]!))" }.joined(separator: ", ") + "}"
+        case let array as [Any]: return "[" + (array.first.map(shape) ?? "") + "]"
+        case let number as NSNumber: return String(cString: number.objCType) == "c" ? "bool" : "number"
+        case is String: return "string"
+        case is NSNull: return "null"
+        default: return "?"
+        }
+    }
+
     @Test func quotaDomainsAndHelp() throws {
         let simulator = try Simulator()
         let quota = try simulator.json(["quota"])["quota"] as? [String: [String: Int]]
