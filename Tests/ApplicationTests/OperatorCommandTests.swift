@@ -205,6 +205,21 @@ import TestSupport
         #expect(table.contains("from cli profile (access key), profile sim"), "\(table)")
     }
 
+    /// On a terminal every retry is a line on stderr: a slow command is never silently retrying.
+    @Test func retriesAreShownOnATerminal() throws {
+        let simulator = try Simulator()
+        #expect(try TestClient(port: simulator.process.port).request("/-/simulator/faults?set=throttle", method: "POST").status == 200)
+        // script(1) gives the command a terminal; its output is what the terminal showed.
+        let terminal = try ExternalTool.outcome(
+            executable: URL(fileURLWithPath: "/usr/bin/script"), ["-qec", "\(BinaryTests.binary.path) quota --api.retries 1", "/dev/null"],
+            environment: simulator.environment)
+        #expect(terminal.status == 1)
+        #expect(terminal.standardOutput.contains("DescribeVodRefreshQuota: attempt 1 of 2 failed (throttled Throttling); retrying in"), "\(terminal.standardOutput)")
+        // Not on a terminal (a script's pipe): only the final error.
+        let (status, _, errors) = try simulator.run(["quota", "--api.retries", "1"])
+        #expect(status == 1 && !errors.contains("retrying in") && errors.contains("Throttling"))
+    }
+
     /// Choices that change what gets purged, or skip a safety check, come from the command line
     /// only: a stale variable never turns a file purge into a directory purge.
     @Test func destructiveChoicesIgnoreTheEnvironment() throws {
