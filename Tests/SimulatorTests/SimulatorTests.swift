@@ -11,10 +11,13 @@ import WebServer
         let server: SimulatorServer
         let configuration = SimulatorConfiguration()
 
-        init(faults: String = "") throws {
+        /// - Parameter frozenAt: a clock that stands still, for tests whose calls must see the same
+        ///   buckets however long they take.
+        init(faults: String = "", frozenAt: Int64? = nil) throws {
             var configuration = configuration
             configuration.faults = try FaultSet(parsing: faults)
-            server = SimulatorServer(configuration: configuration, listenAddress: try ListenAddress(parsing: "127.0.0.1:0"))
+            let clock: (@Sendable () -> Int64)? = frozenAt.map { instant in { @Sendable in instant } }
+            server = SimulatorServer(configuration: configuration, listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), clock: clock)
             try server.start()
         }
 
@@ -34,10 +37,13 @@ import WebServer
 
     @Test(arguments: [SignatureVersion.v3, .v2])
     func everySeedOperationAnswers(version: SignatureVersion) async throws {
-        let running = try Running()
+        // One instant for the whole test: traffic and bandwidth must see the same settled buckets
+        // even when a bucket boundary passes between the two calls.
+        let now = Self.now
+        let running = try Running(frozenAt: now)
         defer { running.stop() }
         let client = try running.client(version)
-        let end = Self.now / 300 * 300
+        let end = now / 300 * 300
         let query = DomainDataQuery(domainNames: ["video.example.com"], startTime: end - 3600, endTime: end, interval: .fiveMinutes)
         let traffic = try await client.call(DescribeVodDomainTrafficData(query: query))
         #expect(traffic.dataInterval == 300)
