@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(
             name: "ApplicationTests",
             dependencies: ["Application", "Flags", "Primitives", "WebServer", "TestSupport", "vodcdn-exporter"],
+            // Read from the source tree by the JSON shape test (#filePath), not bundled.
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness,

@@ -187,9 +187,6 @@ public actor AgentEngine {
         health.readiness(dataCollectors: dataCollectors)
     }
 
-    /// Health of each collector, by name.
-    public var collectorHealth: [String: CollectorHealth] { health.collectors }
-
     /// Whether a write of the state file succeeded (counted for the metrics).
     public func recordStateSave(succeeded: Bool) {
         var saves = stateSaves ?? StateSaveStatus()
@@ -198,6 +195,7 @@ public actor AgentEngine {
         version += 1
     }
 
+    /// When the temporary credentials in use expire (nil for long-term keys).
     public func setCredentialsExpiry(_ expiry: Int64?) {
         credentialsExpiry = expiry
     }
@@ -208,14 +206,24 @@ public actor AgentEngine {
     /// describe (higher is newer).
     public func families() throws(MetricDefinitionError) -> (version: UInt64, families: [MetricFamily]) {
         let view = AgentMetrics.View(
-            records: records, discovered: domains.discovered.flatMap { discovered in domains.selected.map { selected in selected.compactMap { discovered[$0] } } },
-            candidateCount: domains.candidates?.count ?? 0, selectedCount: domains.selected?.count ?? 0,
-            health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts, revisions: revisions,
-            missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
-            intervals: Dictionary(uniqueKeysWithValues: configuration.activeCollectors.map { ($0.rawValue, configuration.cadence(of: $0).interval) }
-                + (configuration.domainSource == .discovery ? [(DiscoveryCollector.name, configuration.discoveryInterval)] : [])),
-            projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
+            records: records, discovered: selectedDiscovered, candidateCount: domains.candidates?.count ?? 0,
+            selectedCount: domains.selected?.count ?? 0, health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts,
+            revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
+            intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
         return (version, try AgentMetrics.families(view))
+    }
+
+    /// The discovered domains among the selected ones; nil without discovery.
+    private var selectedDiscovered: [DomainInfo]? {
+        guard let discovered = domains.discovered, let selected = domains.selected else { return nil }
+        return selected.compactMap { discovered[$0] }
+    }
+
+    /// Each running collector's interval, by name.
+    private var intervals: [String: Int64] {
+        var intervals = Dictionary(uniqueKeysWithValues: configuration.activeCollectors.map { ($0.rawValue, configuration.cadence(of: $0).interval) })
+        if configuration.domainSource == .discovery { intervals[DiscoveryCollector.name] = configuration.discoveryInterval }
+        return intervals
     }
 
     /// The ledgers and gauges, for the state file.
