@@ -22,6 +22,7 @@ public actor AgentEngine {
     private var reload = ReloadStatus()
     private var stateSaves: StateSaveStatus?
     private var credentialsExpiry: Int64?
+    private var credentialSource: String?
     private var projectedRunSeconds: [String: Double] = [:]
     private var overBudget: Set<String> = []
     /// Counts changes, so a snapshot built earlier never replaces one built later.
@@ -195,9 +196,15 @@ public actor AgentEngine {
         version += 1
     }
 
-    /// When the temporary credentials in use expire (nil for long-term keys).
-    public func setCredentialsExpiry(_ expiry: Int64?) {
+    /// What the credentials in use are and when they expire (nil for long-term keys). A new
+    /// source is logged: which one the chain picked is the first thing to know when calls are
+    /// refused (never the secret: the description names the source, not the key).
+    public func setCredentials(source: String?, expiry: Int64?) {
         credentialsExpiry = expiry
+        guard let source, source != credentialSource else { return }
+        logger.info("credentials in use", ["source": source])
+        credentialSource = source
+        version += 1
     }
 
     // MARK: Metrics and state
@@ -209,7 +216,7 @@ public actor AgentEngine {
             records: records, discovered: selectedDiscovered, candidateCount: domains.candidates?.count ?? 0,
             selectedCount: domains.selected?.count ?? 0, health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts,
             revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
-            intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
+            credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
         return (version, try AgentMetrics.families(view))
     }
 

@@ -119,7 +119,8 @@ public final class AgentService: Sendable {
     }
 
     private func finished(_ report: RunReport) async {
-        await engine.setCredentialsExpiry(await client.credentials.currentExpiration())
+        await engine.setCredentials(source: await client.credentials.activeSourceDescription(),
+                                    expiry: await client.credentials.currentExpiration())
         await publish()
         if let settled = AgentConfiguration.Collector(rawValue: report.collector), AgentConfiguration.Collector.settled.contains(settled) {
             await saveState()

@@ -158,6 +158,7 @@ final class ServingProcess {
         var body = try TestClient(port: agent.port).request("/metrics").text
         #expect(body.contains("aliyun_vod_up 1\n") && body.contains("aliyun_vod_exporter_domains{state=\"selected\"} 2\n"))
         #expect(body.contains("aliyun_vod_bandwidth_bytes_per_second{area=\"overseas\",domain=\"b.example.com\"}"))
+        #expect(body.contains("aliyun_vod_exporter_credentials_info{source=\"environment ("), "which source the chain picked")
 
         // Wrong credentials, with discovery: the agent keeps serving, says so, and is never ready.
         let refused = try ServingProcess(
@@ -174,6 +175,8 @@ final class ServingProcess {
         #expect(try refused.terminate() == 0)
         #expect(refused.standardError.contains("SignatureDoesNotMatch") && !refused.standardError.contains("wrong"))
         #expect(try agent.terminate() == 0)
+        #expect(agent.standardError.contains("msg=\"credentials in use\" component=agent source=\"environment (") && !agent.standardError.contains("s3cret"),
+                "\(agent.standardError.split(separator: "\n").filter { $0.contains("credentials") })")
         #expect(try simulator.terminate() == 0)
     }
 }

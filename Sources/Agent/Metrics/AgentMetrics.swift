@@ -20,6 +20,8 @@ public enum AgentMetrics {
         public var missedBuckets: UInt64
         public var invalidValues: UInt64
         public var credentialsExpiry: Int64?
+        /// Which source supplies the credentials (a chain step and kind); nil before the first call.
+        public var credentialSource: String?
         /// Each collector's interval, and the run time projected for the selected domains.
         public var intervals: [String: Int64]
         public var projectedRunSeconds: [String: Double]
@@ -201,6 +203,10 @@ public enum AgentMetrics {
         try add("aliyun_vod_exporter_invalid_values_total", .counter,
                 "Values from the API that cannot be data (negative, infinite, NaN), treated as absent.",
                 [Series(.none, Double(view.invalidValues))])
+        if let source = view.credentialSource {
+            try add("aliyun_vod_exporter_credentials_info", .info, "The credential source in use (the step of the chain that supplied them and its kind); always 1.",
+                    [Series(["source": source], 1)])
+        }
         if let expiry = view.credentialsExpiry {
             try add("aliyun_vod_exporter_credentials_expiry_timestamp_seconds", .gauge, unit: "seconds",
                     "When the temporary credentials in use expire (refreshed before).", [Series(.none, Double(expiry))])

@@ -8,6 +8,13 @@ public protocol CredentialsProvider: Sendable {
     /// When the current temporary credentials expire (seconds since the epoch); nil for
     /// long-lived keys or before the first fetch.
     func currentExpiration() async -> Int64?
+    /// The source that supplies the credentials in use (for a chain: the step that won); nil
+    /// before one has. No secrets.
+    func activeSourceDescription() async -> String?
+}
+
+extension CredentialsProvider {
+    public func activeSourceDescription() async -> String? { sourceDescription }
 }
 
 /// Credentials that never change (an access key pair, or an STS token given by hand).

@@ -121,4 +121,8 @@ public actor ChainCredentialsProvider: CredentialsProvider {
     public func currentExpiration() async -> Int64? {
         await chosen?.currentExpiration()
     }
+
+    public func activeSourceDescription() async -> String? {
+        chosen?.sourceDescription
+    }
 }

@@ -30,4 +30,8 @@ public final class ReloadableCredentialsProvider: CredentialsProvider {
     public func currentExpiration() async -> Int64? {
         await provider.currentExpiration()
     }
+
+    public func activeSourceDescription() async -> String? {
+        await provider.activeSourceDescription()
+    }
 }
