@@ -19,6 +19,9 @@ let package = Package(
         // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
         // time through a small C face of our own: no development headers needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // The revision, branch, date, user and Swift version the release build stamps in
+        // (scripts/build-release passes them as -D defines; "unknown" otherwise).
+        .target(name: "CBuildInfo"),
         // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
         .target(name: "Primitives", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
@@ -42,7 +45,7 @@ let package = Package(
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives"],
+            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives", "CBuildInfo"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

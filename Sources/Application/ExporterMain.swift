@@ -14,7 +14,7 @@ public enum ExporterMain {
     public static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
         switch arguments.first {
         case "--version", "version":
-            print("\(ProductVersion.name) \(ProductVersion.version)")
+            print(BuildInfo.versionText)
             return ExitStatus.success
         case "--help", "-h", "help":
             print(usage, terminator: "")
