@@ -12,12 +12,20 @@ import Testing
         try "a.example.com\nb.example.com\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try TextFile.read(path) == "a.example.com\nb.example.com\n")
 
-        #expect(throws: TextFile.ReadError(path: folder.path + "/missing", reason: "No such file or directory")) {
+        #expect(throws: TextFile.FileError(.read, path: folder.path + "/missing", reason: "No such file or directory")) {
             try TextFile.read(folder.path + "/missing")
         }
-        #expect(throws: TextFile.ReadError(path: folder.path, reason: "it is a directory")) { try TextFile.read(folder.path) }
-        #expect(throws: TextFile.ReadError(path: path, reason: "larger than 10 bytes")) { try TextFile.read(path, maxBytes: 10) }
-        let error = TextFile.ReadError(path: "/x", reason: "Permission denied")
-        #expect(error.description == "cannot read /x: Permission denied")
+        #expect(throws: TextFile.FileError(.read, path: folder.path, reason: "it is a directory")) { try TextFile.read(folder.path) }
+        #expect(throws: TextFile.FileError(.read, path: path, reason: "larger than 10 bytes")) { try TextFile.read(path, maxBytes: 10) }
+        #expect(TextFile.FileError(.read, path: "/x", reason: "Permission denied").description == "cannot read /x: Permission denied")
+        // Writing, and folders: the same plain words.
+        let written = folder.appendingPathComponent("out.txt").path
+        try TextFile.write("a\nb\n", to: written)
+        #expect(try TextFile.read(written) == "a\nb\n")
+        #expect(throws: TextFile.FileError(.write, path: folder.path + "/no/such/out.txt", reason: "No such file or directory")) {
+            try TextFile.write("x", to: folder.path + "/no/such/out.txt")
+        }
+        try Directory.create(folder.path + "/logs/2026/11")
+        #expect(throws: TextFile.FileError(.write, path: path, reason: "it exists and is not a folder")) { try Directory.create(path + "/sub") }
     }
 }

@@ -16,14 +16,14 @@ struct ClientTests {
     static func makeClient(
         _ transport: FakeTransport, time: ManualTime = ManualTime(), retry: RetryPolicy = RetryPolicy(),
         version: SignatureVersion = .v3, credentials: (any CredentialsProvider)? = nil,
-        records: RecordLog? = nil
+        records: RecordLog? = nil, onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) -> VODClient {
         VODClient(
             configuration: VODClientConfiguration(signatureVersion: version, retryPolicy: retry),
             credentials: credentials ?? StaticCredentialsProvider(key, sourceDescription: "test"),
             transport: transport, gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 4, time: time),
             time: time, nonce: { "nonce" }, jitter: { 1 },
-            observe: { record in records?.append(record) })
+            observe: { record in records?.append(record) }, onRetry: onRetry)
     }
 
     static let quota = #"{"RequestId":"Q","UrlQuota":"2000","UrlRemain":"1","DirQuota":"100","DirRemain":"2","PreloadQuota":"500","PreloadRemain":"3"}"#
@@ -86,12 +86,7 @@ struct ClientTests {
                 : FakeTransport.json(Self.quota)
         }
         let notices = Mutex<[RetryNotice]>([])
-        let time = ManualTime()
-        let client = VODClient(
-            configuration: VODClientConfiguration(retryPolicy: RetryPolicy()),
-            credentials: StaticCredentialsProvider(Self.key, sourceDescription: "test"),
-            transport: transport, gate: RequestGate(maxQPS: 1000, burst: 1000, maxConcurrent: 4, time: time),
-            time: time, nonce: { "nonce" }, jitter: { 1 }, onRetry: { notice in notices.withLock { $0.append(notice) } })
+        let client = Self.makeClient(transport, onRetry: { notice in notices.withLock { $0.append(notice) } })
         _ = try await client.call(DescribeVodRefreshQuota())
         let seen = notices.withLock { $0 }
         #expect(seen.map(\.failedAttempt) == [1, 2] && seen.allSatisfy { $0.reason == "throttled Throttling.User" && $0.wait >= 2 && $0.maxAttempts == 4 })

@@ -46,7 +46,7 @@ public struct StateFile: Sendable {
             } else {
                 return .loaded(state)
             }
-        } catch let error as TextFile.ReadError {
+        } catch let error as TextFile.FileError {
             reason = "unreadable: \(error.reason)"
         } catch let error as DecodingError {
             reason = "corrupt: \(Self.describe(error))"

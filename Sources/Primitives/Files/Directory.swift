@@ -5,19 +5,19 @@ import Glibc
 /// Creating folders with the C library, so that a failure reads in plain words with the path.
 public enum Directory {
     /// `path` and every missing parent, like `mkdir -p` (mode 0755).
-    /// - Throws: ``TextFile/WriteError`` naming the part that could not be made and why.
-    public static func create(_ path: String) throws(TextFile.WriteError) {
+    /// - Throws: ``TextFile/FileError`` naming the part that could not be made and why.
+    public static func create(_ path: String) throws(TextFile.FileError) {
         var built = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
             built += "/" + part
             if mkdir(built, 0o755) == 0 || errno == EEXIST {
                 var status = stat()
                 guard stat(built, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
-                    throw TextFile.WriteError(path: built, reason: "it exists and is not a folder")
+                    throw TextFile.FileError(.write, path: built, reason: "it exists and is not a folder")
                 }
                 continue
             }
-            throw TextFile.WriteError(path: built, reason: String(cString: strerror(errno)))
+            throw TextFile.FileError(.write, path: built, reason: String(cString: strerror(errno)))
         }
     }
 }
