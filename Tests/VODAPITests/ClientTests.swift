@@ -61,7 +61,7 @@ struct ClientTests {
         #expect(try await Self.makeClient(ok).call(DescribeVodRefreshQuota()).url.remaining == 1)
     }
 
-    @Test("throttling is retried after the server's hint, and every caller is paused")
+    @Test("throttling is retried after the server's hint, every caller is paused, and each retry is announced")
     func throttlingRetried() async throws {
         let transport = FakeTransport { _, index in
             index < 2
@@ -70,28 +70,18 @@ struct ClientTests {
         }
         let time = ManualTime()
         let records = RecordLog()
-        let client = Self.makeClient(transport, time: time, records: records)
+        let notices = Mutex<[RetryNotice]>([])
+        let client = Self.makeClient(transport, time: time, records: records, onRetry: { notice in notices.withLock { $0.append(notice) } })
         _ = try await client.call(DescribeVodRefreshQuota())
         #expect(transport.requests.count == 3)
+        let seen = notices.withLock { $0 }
+        #expect(seen.map(\.failedAttempt) == [1, 2] && seen.allSatisfy { $0.reason == "throttled Throttling.User" && $0.wait >= 2 && $0.maxAttempts == 4 })
+        #expect(seen.first?.line.hasPrefix("DescribeVodRefreshQuota: attempt 1 of 4 failed (throttled Throttling.User); retrying in ") == true)
         #expect(time.sleeps.filter { $0 >= 2 }.count >= 2, "waited at least the hinted 2 s before each retry")
         #expect(records.all.map(\.result) == ["throttled", "throttled", "ok"])
         #expect(records.all.map(\.attempt) == [1, 2, 3])
     }
 
-    @Test("every retry is announced before its wait, with the reason")
-    func retriesAreAnnounced() async throws {
-        let transport = FakeTransport { _, index in
-            index < 2
-                ? FakeTransport.json(#"{"Code":"Throttling.User","Message":"flow control","RequestId":"T"}"#, status: 400, headers: [("x-acs-retry-after", "2000")])
-                : FakeTransport.json(Self.quota)
-        }
-        let notices = Mutex<[RetryNotice]>([])
-        let client = Self.makeClient(transport, onRetry: { notice in notices.withLock { $0.append(notice) } })
-        _ = try await client.call(DescribeVodRefreshQuota())
-        let seen = notices.withLock { $0 }
-        #expect(seen.map(\.failedAttempt) == [1, 2] && seen.allSatisfy { $0.reason == "throttled Throttling.User" && $0.wait >= 2 && $0.maxAttempts == 4 })
-        #expect(seen.first?.line.hasPrefix("DescribeVodRefreshQuota: attempt 1 of 4 failed (throttled Throttling.User); retrying in ") == true)
-    }
 
     @Test("authentication errors are not retried and carry the envelope")
     func authNotRetried() async throws {
