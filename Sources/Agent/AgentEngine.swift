@@ -168,6 +168,9 @@ public actor AgentEngine {
 
     /// Records a finished run in the health book (which logs what it tells).
     func finish(_ report: RunReport) {
+        if report.collector == DiscoveryCollector.name {
+            domains.discoveryFailure = report.succeededFully ? nil : report.failures.values.first?.example?.description ?? report.failures.keys.first
+        }
         health.record(report, logger: logger)
         version += 1
     }

@@ -7,6 +7,8 @@ struct DomainBook: Sendable {
     var configured: [String]?
     /// What the last successful discovery found, by name.
     var discovered: [String: DomainInfo]?
+    /// Why the latest discovery failed (nil after a success): the cause behind a missing list.
+    var discoveryFailure: String?
     private(set) var selected: [String]?
     private(set) var selectedSet: Set<String>?
 
@@ -33,7 +35,7 @@ struct DomainBook: Sendable {
     /// Why there is no list, in words for logs and `/-/ready`.
     var missingReason: String {
         switch source {
-        case .discovery: "no domain list: discovery (DescribeVodUserDomains) has not succeeded yet"
+        case .discovery: "no domain list: discovery (DescribeVodUserDomains) has not succeeded yet" + (discoveryFailure.map { "; it failed with \($0)" } ?? "")
         case .file(let path): "no domain list: the domains file \(path) has not been read"
         case .list: "no domain list"
         }

@@ -33,10 +33,12 @@ struct HealthBook: Sendable {
             logger.error("collector failed; logged again only when the error changes", Self.fields(of: kind, in: report))
         }
         if let problem = health.lastProblem {
-            logger.warn("collector run incomplete", [
-                "collector": report.collector, "failed": String(report.problem == nil ? report.failedItems : report.items),
-                "items": String(report.items), "by_kind": Self.summary(report), "problem": problem,
-            ])
+            var fields = ["collector": report.collector, "by_kind": Self.summary(report), "problem": problem]
+            if report.problem == nil {
+                fields["failed"] = String(report.failedItems)
+                fields["items"] = String(report.items)
+            }
+            logger.warn("collector run incomplete", fields)
         } else if !previousKinds.isEmpty {
             logger.info("collector recovered", ["collector": report.collector])
         }
