@@ -19,11 +19,11 @@ import VODAPI
         func of(_ collector: String) -> [RunReport] { all.filter { $0.collector == collector } }
     }
 
-    /// An agent for `domains` domains on virtual time starting 100 s into an interval, and the
-    /// reports of its runs.
+    /// An agent for `domains` domains on virtual time starting `start` seconds after a 5-minute
+    /// boundary (100 s: past the grid point at 20 s), and the reports of its runs.
     static func agent(domains count: Int, collectors: Set<AgentConfiguration.Collector>, maxQPS: Double,
-                      maxConcurrency: Int) async throws -> (VirtualTime, Runs, EngineHarness) {
-        let time = VirtualTime(epoch: Self.epoch + 100)
+                      maxConcurrency: Int, start: Double = 100) async throws -> (VirtualTime, Runs, EngineHarness) {
+        let time = VirtualTime(epoch: Self.epoch + start)
         let runs = Runs()
         let domains = (0..<count).map { "d\($0).example.com" }
         let harness = try EngineHarness(source: .list(domains), collectors: collectors, api: FakeVODAPI(time: time), time: time,
@@ -106,6 +106,16 @@ import VODAPI
         if reports.count == 2 {
             #expect(reports[1].scheduledAt == reports[0].endedAt, "the requested run starts as the first ends")
         }
+    }
+
+    /// A first run that covers a grid point (it started 5 s before one and takes 20 s) is
+    /// followed at once by a run for that grid point; the next runs are on the grid.
+    @Test func aGridPointMissedDuringARunIsCaughtUp() async throws {
+        let (time, runs, harness) = try await Self.agent(domains: 20, collectors: [.traffic], maxQPS: 100, maxConcurrency: 1, start: 15)
+        harness.api.settings.withLock { $0.latency[""] = 1 }
+        await Self.run(harness, time, for: 700)
+        let starts = runs.of("traffic").map { $0.scheduledAt - Self.epoch }
+        #expect(starts.count == 4 && starts[0] == 15 && starts[1] == 35 && Array(starts[2...]) == [320, 620], "\(starts)")
     }
 
     @Test func realtimeRunsEveryMinuteWhileASettledRunIsSlow() async throws {

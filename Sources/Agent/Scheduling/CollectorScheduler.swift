@@ -3,7 +3,8 @@ import VODAPI
 /// Runs every collector on its own cadence until cancelled: each in its own loop, so a slow run
 /// of one never delays another. A loop's first run starts at once and unspread; later runs start
 /// on the collector's grid with their calls spread; a requested run (SIGHUP) starts at once, or
-/// right after the run in progress.
+/// right after the run in progress; a grid point missed while a run was in progress is caught up
+/// right after it when that is still early in its interval. Runs of one collector never overlap.
 struct CollectorScheduler: Sendable {
     let collectors: [any Collector]
     /// Runs first, so the domain collectors' first runs have a list.
@@ -49,7 +50,13 @@ struct CollectorScheduler: Sendable {
                 scheduledAt = immediate ? time.now() : next
             }
             await runOnce(collector, scheduledAt: scheduledAt, spread: immediate ? 0 : cadence.spread)
-            immediate = false
+            // A grid point that passed while this run was in progress (a long first run at
+            // start, or one a SIGHUP asked for) is caught up at once, unspread, while it is
+            // still in the first half of its interval; later, the next grid point is nearer.
+            let now = time.now()
+            let latestGridPoint = Double(PollSchedule.nextPoll(after: Int64(now.rounded(.down)), interval: cadence.interval, offset: cadence.offset)
+                - cadence.interval)
+            immediate = scheduledAt < latestGridPoint && now - latestGridPoint < Double(cadence.interval) / 2
         }
     }
 
