@@ -53,35 +53,31 @@ struct SettledDataCollector: Collector {
             case .traffic:
                 for window in windows(cursor: cursor) {
                     let series = try await client.call(DescribeVodDomainTrafficData(query: query(domain, window)))
-                    observation.counters += counters(series.dataInterval, window: window, all: .traffic, https: .httpsTraffic, splitAll: Area.splitAll(series.slots),
-                                                     splitHTTPS: Area.splitHTTPS(series.slots))
+                    observation.counters += counters(series.dataInterval, series.slots, window: window, all: .traffic, https: .httpsTraffic)
                 }
             case .bandwidth:
                 let series = try await client.call(DescribeVodDomainBpsData(query: query(domain, lookbackWindow())))
-                observation.gauges += gauges(series, all: .bandwidth, https: .httpsBandwidth, split: true, transform: Self.bitsToBytes)
+                observation.gauges += gauges(series.dataInterval, series.slots, all: .bandwidth, https: .httpsBandwidth, transform: Self.bitsToBytes)
             case .origin:
                 for window in windows(cursor: cursor) {
                     let series = try await client.call(DescribeVodDomainSrcTrafficData(query: query(domain, window)))
-                    observation.counters += counters(series.dataInterval, window: window, all: .originTraffic, https: .httpsOriginTraffic,
-                                                     splitAll: Area.splitAll(series.slots), splitHTTPS: Area.splitHTTPS(series.slots))
+                    observation.counters += counters(series.dataInterval, series.slots, window: window, all: .originTraffic, https: .httpsOriginTraffic)
                 }
                 let series = try await client.call(DescribeVodDomainSrcBpsData(query: query(domain, lookbackWindow())))
-                observation.gauges += gauges(series, all: .originBandwidth, https: .httpsOriginBandwidth, split: true, transform: Self.bitsToBytes)
+                observation.gauges += gauges(series.dataInterval, series.slots, all: .originBandwidth, https: .httpsOriginBandwidth,
+                                             transform: Self.bitsToBytes)
             case .hitratio:
                 let bytes = try await client.call(DescribeVodDomainHitRateData(query: query(domain, lookbackWindow())))
-                observation.gauges += gauges(bytes, all: .byteHitRatio, https: .httpsByteHitRatio, split: false, transform: Self.ratio)
+                observation.gauges += gauges(bytes.dataInterval, bytes.slots, all: .byteHitRatio, https: .httpsByteHitRatio, split: false,
+                                             transform: Self.ratio)
                 let requests = try await client.call(DescribeVodDomainReqHitRateData(query: query(domain, lookbackWindow())))
-                observation.gauges += gauges(requests, all: .requestHitRatio, https: .httpsRequestHitRatio, split: false, transform: Self.ratio)
+                observation.gauges += gauges(requests.dataInterval, requests.slots, all: .requestHitRatio, https: .httpsRequestHitRatio, split: false,
+                                             transform: Self.ratio)
             case .requests:
                 for window in windows(cursor: cursor) {
                     let answer = try await client.call(DescribeVodDomainQpsData(query: query(domain, window)))
-                    let counts = answer.slots.map(\.requests)
-                    observation.counters += counters(answer.dataInterval, window: window, all: .requests, https: .httpsRequests,
-                                                     splitAll: Area.splitAll(counts), splitHTTPS: Area.splitHTTPS(counts))
-                    let qps = answer.slots.map(\.qps)
-                    let interval = Int64(answer.dataInterval ?? 300), now = Int64(time.now())
-                    observation.gauges.append(.init(kind: .requestRate, interval: interval, slots: Area.splitAll(qps), receivedAt: now))
-                    observation.gauges.append(.init(kind: .httpsRequestRate, interval: interval, slots: Area.splitHTTPS(qps), receivedAt: now))
+                    observation.counters += counters(answer.dataInterval, answer.slots.map(\.requests), window: window, all: .requests, https: .httpsRequests)
+                    observation.gauges += gauges(answer.dataInterval, answer.slots.map(\.qps), all: .requestRate, https: .httpsRequestRate)
                 }
             case .quota, .tasks, .realtime:
                 preconditionFailure("not a settled-data collector")
@@ -92,22 +88,25 @@ struct SettledDataCollector: Collector {
         }
     }
 
-    private func counters(_ dataInterval: Int?, window: Range<Int64>, all: CounterKind, https: CounterKind,
-                          splitAll: AreaSlots, splitHTTPS: AreaSlots) -> [DomainObservation.Counters] {
+    /// One answer's buckets for a counter kind and its HTTPS twin.
+    private func counters(_ dataInterval: Int?, _ slots: [DataSlot], window: Range<Int64>, all: CounterKind,
+                          https: CounterKind) -> [DomainObservation.Counters] {
         let interval = Int64(dataInterval ?? 300), now = Int64(time.now())
-        return [.init(kind: all, window: window, interval: interval, slots: splitAll, receivedAt: now),
-                .init(kind: https, window: window, interval: interval, slots: splitHTTPS, receivedAt: now)]
+        return [.init(kind: all, window: window, interval: interval, slots: Area.splitAll(slots), receivedAt: now),
+                .init(kind: https, window: window, interval: interval, slots: Area.splitHTTPS(slots), receivedAt: now)]
     }
 
-    private func gauges(_ series: DomainDataSeries, all: GaugeKind, https: GaugeKind, split: Bool,
-                        transform: @escaping (Double) -> Double) -> [DomainObservation.Gauges] {
-        let interval = Int64(series.dataInterval ?? 300), now = Int64(time.now())
+    /// One answer's buckets for a gauge kind and its HTTPS twin, in exported units; split by
+    /// area, or whole for series that have no area (hit ratios).
+    private func gauges(_ dataInterval: Int?, _ slots: [DataSlot], all: GaugeKind, https: GaugeKind, split: Bool = true,
+                        transform: @escaping (Double) -> Double = { $0 }) -> [DomainObservation.Gauges] {
+        let interval = Int64(dataInterval ?? 300), now = Int64(time.now())
         func converted(_ slots: AreaSlots) -> AreaSlots {
             slots.map { ($0.timestamp, $0.values.mapValues { $0.isFinite ? transform($0) : $0 }) }
         }
         return [
-            .init(kind: all, interval: interval, slots: converted(split ? Area.splitAll(series.slots) : Area.whole(series.slots, https: false)), receivedAt: now),
-            .init(kind: https, interval: interval, slots: converted(split ? Area.splitHTTPS(series.slots) : Area.whole(series.slots, https: true)), receivedAt: now),
+            .init(kind: all, interval: interval, slots: converted(split ? Area.splitAll(slots) : Area.whole(slots, https: false)), receivedAt: now),
+            .init(kind: https, interval: interval, slots: converted(split ? Area.splitHTTPS(slots) : Area.whole(slots, https: true)), receivedAt: now),
         ]
     }
 
