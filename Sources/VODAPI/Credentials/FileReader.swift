@@ -1,4 +1,7 @@
-import Foundation
+import Primitives
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads small text files (credential files, token files); injected so tests need no disk.
 public protocol FileReader: Sendable {
@@ -7,13 +10,13 @@ public protocol FileReader: Sendable {
     func readText(_ path: String) throws -> String?
 }
 
-/// Reads from the local file system.
+/// Reads from the local file system, through the same reader as every other file the product
+/// reads (its errors are plain words with the path).
 public struct LocalFileReader: FileReader {
     public init() {}
 
     public func readText(_ path: String) throws -> String? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return String(decoding: data, as: UTF8.self)
+        guard access(path, F_OK) == 0 else { return nil }
+        return try TextFile.read(path)
     }
 }
