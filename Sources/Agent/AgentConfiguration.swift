@@ -32,7 +32,7 @@ public struct AgentConfiguration: Sendable {
     public var domainSource: DomainSource
     public var selection: DomainSelection
     public var collectors: Set<Collector>
-    /// `--data.lookback`: the trailing window re-asked on every poll.
+    /// `--data.lookback`: the trailing window re-asked on every run.
     public var lookback: Int64
     /// `--data.settle-delay`.
     public var settleDelay: Int64

@@ -13,7 +13,7 @@ public enum LandingPage {
             <ul>
             <li><a href="\(path)">Metrics</a> (\(path))</li>
             <li><a href="/-/healthy">Health</a> (/-/healthy)</li>
-            <li><a href="/-/ready">Readiness</a> (/-/ready: ready once the first poll has finished)</li>
+            <li><a href="/-/ready">Readiness</a> (/-/ready: ready while data arrives; otherwise the reason)</li>
             </ul>
             </body>
             </html>
