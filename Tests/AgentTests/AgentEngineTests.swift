@@ -173,8 +173,9 @@ import VODAPI
         for collector in ["origin", "hitratio", "requests", "realtime"] {
             #expect(families["aliyun_vod_exporter_collector_success"]?.value(["collector": collector]) == 1, "\(collector)")
         }
-        // Off by default: none of these families without the collectors.
+        // Origin, hit ratios and requests are off by default; realtime is on.
         let plain = try await EngineHarness(source: .list(["a.example.com"])).cycle()
-        #expect(plain["aliyun_vod_byte_hit_ratio"] == nil && plain["aliyun_vod_realtime_responses"] == nil)
+        #expect(plain["aliyun_vod_byte_hit_ratio"] == nil && plain["aliyun_vod_origin_traffic_bytes_total"] == nil && plain["aliyun_vod_requests_total"] == nil)
+        #expect(plain["aliyun_vod_realtime_responses"]?.value(["domain": "a.example.com", "code": "404"]) == 5)
     }
 }
