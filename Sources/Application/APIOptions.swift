@@ -1,5 +1,5 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import VODAPI
 
 /// How to reach and sign for the VOD API: flags shared by the agent and the operator commands.

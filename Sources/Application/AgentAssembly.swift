@@ -1,6 +1,6 @@
 import Agent
 import Exposition
-import Foundation
+import FoundationEssentials
 import Logging
 import Primitives
 import VODAPI

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Primitives
 import Logging
 import Simulator
 import VODAPI
@@ -45,7 +46,7 @@ enum DemoCommand {
                   simulator: \(simulator.endpoint)/-/simulator  (faults: curl -X POST '\(simulator.endpoint)/-/simulator/faults?set=throttle:0.5')
                 Press Ctrl-C to stop.
                 """)
-            fflush(nil)
+            StandardStreams.flushOutput()
         })
     }
 }

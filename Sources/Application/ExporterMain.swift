@@ -1,7 +1,8 @@
 import Agent
 import Exposition
 import Flags
-import Foundation
+import FoundationEssentials
+import Primitives
 import Logging
 import VODAPI
 #if canImport(Glibc)
@@ -45,7 +46,7 @@ public enum ExporterMain {
           \(ProductVersion.name) [FLAGS]         run the exporter (serves /metrics)
           \(ProductVersion.name) demo            the exporter against the built-in API simulator: no account needed
           \(ProductVersion.name) simulate        the VOD API simulator alone (simulate --help for its flags)
-        \(OperatorCommands.all.map { "  \(ProductVersion.name) \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+        \(OperatorCommands.all.map { "  \(ProductVersion.name) \($0.name + String(repeating: " ", count: max(0, 15 - $0.name.count))) \($0.summary)" }.joined(separator: "\n"))
           \(ProductVersion.name) --version       print the version
           \(ProductVersion.name) --help          print this help
 
@@ -124,6 +125,6 @@ public enum ExporterMain {
     }
 
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.writeError(text)
     }
 }

@@ -1,5 +1,6 @@
 import Flags
-import Foundation
+import FoundationEssentials
+import Primitives
 import Logging
 import Simulator
 import VODAPI
@@ -79,7 +80,7 @@ enum SimulateCommand {
               faults:            \(configuration.faults)   (change: curl -X POST 'http://\(host):\(port)/-/simulator/faults?set=throttle:0.5')
             Try: \(ProductVersion.name) --aliyun.endpoint http://\(host):\(port)  (with ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET set as above)
             """)
-        fflush(nil)
+        StandardStreams.flushOutput()
         for await number in signals.signals where number != SIGHUP { break }
         simulator.stop()
         return ExitStatus.success

@@ -35,7 +35,7 @@ public struct FlagValues: Sendable, Equatable {
 
     /// The items of one comma-separated value, blanks trimmed, empty items dropped.
     static func items(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingBlanks() }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
     public func integer(_ name: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(UsageError) -> Int? {

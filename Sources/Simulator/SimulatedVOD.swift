@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Primitives
 import Synchronization
 import VODAPI
@@ -61,11 +61,13 @@ public final class SimulatedVOD: HTTPHandler {
         let faults = faults.withLock { $0 }
         let now = clock() + faults.clockOffset
         let requestId = makeRequestId()
-        if faults.slowSeconds > 0 { Thread.sleep(forTimeInterval: faults.slowSeconds) }
+        // Blocking on purpose: these are the server's own Dispatch threads, and a slow or hung
+        // API is what the fault imitates.
+        if faults.slowSeconds > 0 { Pause.block(seconds: faults.slowSeconds) }
         if faults.hang {
-            let deadline = Date().addingTimeInterval(600)
-            while self.faults.withLock({ $0.hang }) && !isStopping.load(ordering: .relaxed) && Date() < deadline {
-                Thread.sleep(forTimeInterval: 0.05)
+            let deadline = ContinuousClock.now + .seconds(600)
+            while self.faults.withLock({ $0.hang }) && !isStopping.load(ordering: .relaxed) && ContinuousClock.now < deadline {
+                Pause.block(seconds: 0.05)
             }
         }
         if faults.rejectAuthentication {
@@ -109,9 +111,9 @@ public final class SimulatedVOD: HTTPHandler {
         case "DescribeVodRefreshTasks":
             return try account.refreshTasks(parameters, now: now, requestId: requestId)
         case "RefreshVodObjectCaches":
-            return APIReply(body: ["RequestId": requestId, "RefreshTaskId": try account.tasks.submit(parameters, preload: false, now: now)])
+            return APIReply(body: ["RequestId": .string(requestId), "RefreshTaskId": .string(try account.tasks.submit(parameters, preload: false, now: now))])
         case "PreloadVodObjectCaches":
-            return APIReply(body: ["RequestId": requestId, "PreloadTaskId": try account.tasks.submit(parameters, preload: true, now: now)])
+            return APIReply(body: ["RequestId": .string(requestId), "PreloadTaskId": .string(try account.tasks.submit(parameters, preload: true, now: now))])
         case "DescribeVodDomainLog":
             return try account.domainLog(parameters, now: now, requestId: requestId, host: host)
         default:
@@ -133,24 +135,24 @@ public final class SimulatedVOD: HTTPHandler {
     }
 
     /// Numbers-as-strings become objects: a type the client must refuse with a clear error.
-    private static func breakTypes(_ value: [String: Any]) -> [String: Any] {
+    private static func breakTypes(_ value: [String: JSONValue]) -> [String: JSONValue] {
         value.reduce(into: [:]) { result, entry in
             switch entry.value {
-            case let text as String where entry.key.hasSuffix("Value") || entry.key == "DataInterval": result[entry.key] = ["unexpected": text]
-            case let object as [String: Any]: result[entry.key] = breakTypes(object)
-            case let list as [[String: Any]]: result[entry.key] = list.map(breakTypes)
+            case .string(let text) where entry.key.hasSuffix("Value") || entry.key == "DataInterval": result[entry.key] = ["unexpected": .string(text)]
+            case .object(let object): result[entry.key] = .object(breakTypes(object))
+            case .array(let list): result[entry.key] = .array(list.map { item in if case .object(let object) = item { .object(breakTypes(object)) } else { item } })
             default: result[entry.key] = entry.value
             }
         }
     }
 
     /// Every data value becomes one no domain can produce, still well-formed.
-    private static func absurd(_ value: [String: Any]) -> [String: Any] {
+    private static func absurd(_ value: [String: JSONValue]) -> [String: JSONValue] {
         value.reduce(into: [:]) { result, entry in
             switch entry.value {
-            case let text as String where entry.key.hasSuffix("Value") && !text.isEmpty: result[entry.key] = "1e308"
-            case let object as [String: Any]: result[entry.key] = absurd(object)
-            case let list as [[String: Any]]: result[entry.key] = list.map(absurd)
+            case .string(let text) where entry.key.hasSuffix("Value") && !text.isEmpty: result[entry.key] = "1e308"
+            case .object(let object): result[entry.key] = .object(absurd(object))
+            case .array(let list): result[entry.key] = .array(list.map { item in if case .object(let object) = item { .object(absurd(object)) } else { item } })
             default: result[entry.key] = entry.value
             }
         }
@@ -221,12 +223,11 @@ public final class SimulatedVOD: HTTPHandler {
         } else if request.head.method != "GET" {
             return .text(.methodNotAllowed, "GET, or POST to /-/simulator/faults.\n", headers: [("Allow", "GET, POST")])
         }
-        let info: [String: Any] = [
-            "accessKeyId": configuration.accessKeyId, "domains": configuration.domains,
-            "spikingDomains": configuration.spikingDomains.sorted(), "faults": currentFaults.description,
-            "injectedSpikes": model.injectedSpikes.description,
+        let info: JSONValue = [
+            "accessKeyId": .string(configuration.accessKeyId), "domains": JSONValue(configuration.domains),
+            "spikingDomains": JSONValue(configuration.spikingDomains.sorted()), "faults": .string(currentFaults.description),
+            "injectedSpikes": .string(model.injectedSpikes.description),
         ]
-        let body = (try? JSONSerialization.data(withJSONObject: info, options: [.sortedKeys])) ?? Data()
-        return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [[UInt8](body)[...]])
+        return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [Array(info.serialized().utf8)[...]])
     }
 }

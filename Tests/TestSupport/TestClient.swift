@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -114,7 +115,7 @@ public final class TestClient {
     private func readLine() throws -> String {
         while true {
             if let index = buffer.firstIndex(of: 10) {
-                let line = String(decoding: buffer[..<index], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let line = String(decoding: buffer[..<index], as: UTF8.self).trimmingWhitespace()
                 buffer.removeFirst(index + 1)
                 return line
             }

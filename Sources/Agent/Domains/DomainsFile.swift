@@ -17,7 +17,7 @@ public enum DomainsFile {
             var line = Substring(rawLine)
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             if line.hasSuffix("\r") { line = line.dropLast() }
-            let name = line.trimmingBlanks()
+            let name = line.trimmingWhitespace()
             if name.isEmpty { continue }
             guard DomainName.isValid(name) else {
                 throw ParseError(line: index + 1, problem: "\"\(name.prefix(80))\" is not a domain name")

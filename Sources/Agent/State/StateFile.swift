@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Primitives
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +28,7 @@ public struct StateFile: Sendable {
 
     /// Loads the state, checking that it is ours and belongs to `endpoint` and `shard`.
     public func load(endpoint: String, shard: String, now: Int64) -> LoadResult {
-        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        guard access(path, F_OK) == 0 else { return .missing }
         let reason: String
         do {
             let text = try TextFile.read(path, maxBytes: Self.maxBytes)
@@ -54,7 +54,7 @@ public struct StateFile: Sendable {
             reason = "corrupt: not JSON"
         }
         let aside = "\(path).rejected-\(now)"
-        let moved = (try? FileManager.default.moveItem(atPath: path, toPath: aside)) != nil
+        let moved = rename(path, aside) == 0
         return .rejected(reason: reason, setAsideAt: moved ? aside : nil)
     }
 
@@ -98,8 +98,7 @@ public struct StateFile: Sendable {
             unlink(temporary)
             throw WriteError(description: "cannot replace \(path): \(problem)")
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folderFD = open(Directory.parent(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             _ = fsync(folderFD)
             close(folderFD)

@@ -22,7 +22,7 @@ struct QuotaCommand: OperatorCommand {
             table: TextTable.render(["KIND", "QUOTA", "REMAINING", "USED"], kinds.map { kind, allowance in
                 [kind, String(Int(allowance.quota)), String(Int(allowance.remaining)), String(Int(allowance.quota - allowance.remaining))]
             }),
-            json: ["quota": Dictionary(uniqueKeysWithValues: kinds.map { ($0.0, ["quota": Int($0.1.quota), "remaining": Int($0.1.remaining)]) })])
+            json: ["quota": .object(Dictionary(uniqueKeysWithValues: kinds.map { ($0.0, ["quota": JSONValue(Int($0.1.quota)), "remaining": JSONValue(Int($0.1.remaining))]) }))])
         return ExitStatus.success
     }
 }
@@ -58,7 +58,7 @@ struct DomainsCommand: OperatorCommand {
             table: TextTable.render(["DOMAIN", "CNAME", "STATUS", "HTTPS", "CREATED"], domains.map {
                 [$0.name, $0.cname, $0.status, $0.sslEnabled ? "on" : "off", $0.createdAt.map(UTCTimestamp.format) ?? ""]
             }),
-            json: ["domains": domains.map { ["domain": $0.name, "cname": $0.cname, "status": $0.status, "https": $0.sslEnabled] }])
+            json: ["domains": .array(domains.map { ["domain": .string($0.name), "cname": JSONValue($0.cname), "status": .string($0.status), "https": .bool($0.sslEnabled)] })])
         return ExitStatus.success
     }
 }

@@ -1,5 +1,5 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import Primitives
 import VODAPI
 
@@ -21,7 +21,7 @@ enum CacheSubmission {
         if let from = session.flags.string("from") {
             let text: String
             if from == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                text = StandardStreams.readInput()
             } else {
                 do {
                     text = try TextFile.read(from)
@@ -30,8 +30,8 @@ enum CacheSubmission {
                 }
             }
             entries += text.split(whereSeparator: \.isNewline).map(String.init)
-        } else if entries.isEmpty && isatty(0) == 0 {
-            entries = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+        } else if entries.isEmpty && !StandardStreams.isTerminal(0) {
+            entries = StandardStreams.readInput().split(whereSeparator: \.isNewline).map(String.init)
         }
         let urls: [String]
         do {
@@ -77,7 +77,7 @@ enum CacheSubmission {
             // At once, so an interrupted or failing run has already shown what was accepted.
             if !session.isJSON {
                 print("batch \(index + 1)/\(batches.count) accepted: \(batch.count) URL\(batch.count == 1 ? "" : "s"), task \(ids.joined(separator: ","))")
-                fflush(nil)
+                StandardStreams.flushOutput()
             }
         }
         var unsentWritten: String?
@@ -116,30 +116,32 @@ enum CacheSubmission {
             table: TextTable.render(["BATCH", "URLS", "FIRST URL"], batches.enumerated().map { ["\($0.offset + 1)", "\($0.element.count)", $0.element.first ?? ""] })
                 + "dry run: \(needed) \(quotaKind) paths in \(batches.count) request\(batches.count == 1 ? "" : "s"); today's \(quotaKind) quota: \(Int(allowance.remaining)) of \(Int(allowance.quota)) remain"
                 + (fits ? "; nothing was sent\n" : " (\(needed - Int(allowance.remaining)) short: the batches past it would fail); nothing was sent\n"),
-            json: ["dryRun": true, "batches": batches.enumerated().map { ["batch": $0.offset + 1, "urls": $0.element.count] },
-                   "quota": ["kind": quotaKind, "needed": needed, "remaining": Int(allowance.remaining), "total": Int(allowance.quota)]] as [String: Any])
+            json: ["dryRun": true, "batches": .array(batches.enumerated().map { ["batch": JSONValue($0.offset + 1), "urls": JSONValue($0.element.count)] }),
+                   "quota": ["kind": .string(quotaKind), "needed": JSONValue(needed), "remaining": JSONValue(Int(allowance.remaining)), "total": JSONValue(Int(allowance.quota))]])
         return ExitStatus.success
     }
 
     static func report(_ session: OperatorSession, outcome: BatchSubmission.Outcome, urls: Int, batches: Int, unsentFile: String?) {
-        var json: [String: Any] = [
-            "taskIds": outcome.taskIds, "urls": urls, "requests": batches, "acceptedURLs": outcome.acceptedURLs,
-            "accepted": outcome.accepted.enumerated().map { ["batch": $0.offset + 1, "urls": $0.element.urls, "taskIds": $0.element.taskIds] as [String: Any] },
+        var json: [String: JSONValue] = [
+            "taskIds": JSONValue(outcome.taskIds), "urls": JSONValue(urls), "requests": JSONValue(batches), "acceptedURLs": JSONValue(outcome.acceptedURLs),
+            "accepted": .array(outcome.accepted.enumerated().map {
+                ["batch": JSONValue($0.offset + 1), "urls": JSONValue($0.element.urls), "taskIds": JSONValue($0.element.taskIds)]
+            }),
         ]
         if let failure = outcome.failure {
-            var failed: [String: Any] = ["batch": outcome.accepted.count + 1, "urls": failure.urls, "message": failure.error.message]
+            var failed: [String: JSONValue] = ["batch": JSONValue(outcome.accepted.count + 1), "urls": JSONValue(failure.urls), "message": .string(failure.error.message)]
             if case .api(let error) = failure.error, let api = error.apiError {
-                failed["code"] = api.code
-                failed["requestId"] = api.requestId ?? ""
+                failed["code"] = .string(api.code)
+                failed["requestId"] = .string(api.requestId ?? "")
             }
-            json["failed"] = failed
-            json["unsent"] = outcome.unsent
-            if let unsentFile { json["unsentFile"] = unsentFile }
+            json["failed"] = .object(failed)
+            json["unsent"] = JSONValue(outcome.unsent)
+            if let unsentFile { json["unsentFile"] = .string(unsentFile) }
         }
         let summary = outcome.failure == nil
             ? "\(urls) URL\(urls == 1 ? "" : "s") in \(batches) request\(batches == 1 ? "" : "s"); follow with: \(ProductVersion.name) tasks --task-id \(outcome.taskIds.joined(separator: ",")) --wait\n"
             : ""
-        session.emit(table: summary, json: json)
+        session.emit(table: summary, json: .object(json))
     }
 }
 

@@ -1,5 +1,5 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import Primitives
 import VODAPI
 
@@ -114,7 +114,7 @@ struct CheckCommand: OperatorCommand {
         }
         session.emit(
             table: TextTable.render(["CHECK", "VERDICT", "DETAIL", "FIX"], findings.map { [$0.name, $0.verdict, $0.detail, $0.fix] }),
-            json: ["checks": findings.map { ["name": $0.name, "verdict": $0.verdict, "detail": $0.detail, "fix": $0.fix] }])
+            json: ["checks": .array(findings.map { ["name": .string($0.name), "verdict": .string($0.verdict), "detail": .string($0.detail), "fix": .string($0.fix)] })])
         return findings.contains { $0.verdict == "fail" } ? ExitStatus.failure : ExitStatus.success
     }
 }

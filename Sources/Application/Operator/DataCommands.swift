@@ -1,5 +1,5 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import Primitives
 import VODAPI
 
@@ -45,7 +45,7 @@ enum DataSeriesCommand {
     /// The table or JSON of `results`; `unit` formats a value, `summary` sums or peaks.
     static func emit(_ session: OperatorSession, _ results: [Result], valueName: String, unit: (Double) -> String, isPeak: Bool) {
         var table = ""
-        var json: [[String: Any]] = []
+        var json: [JSONValue] = []
         for result in results {
             let slots = result.series.slots
             let values = slots.map { $0.value ?? 0 }
@@ -61,15 +61,15 @@ enum DataSeriesCommand {
                 ? "peak: \(unit(summaryValue))" + (peakSlot.map { " at \(UTCTimestamp.format($0.timestamp))" } ?? "") + "\n"
                 : "total: \(unit(summaryValue)) over \(slots.count) slots\n"
             json.append([
-                "domains": result.label.split(separator: "+").map(String.init), "interval": result.series.dataInterval ?? NSNull(),
-                "points": slots.map { slot -> [String: Any] in
-                    ["time": UTCTimestamp.format(slot.timestamp), "value": slot.value ?? NSNull(), "domestic": slot.domesticValue ?? NSNull(),
-                     "overseas": slot.overseasValue ?? NSNull(), "https": slot.httpsValue ?? NSNull()]
-                },
-                isPeak ? "peak" : "total": summaryValue,
+                "domains": JSONValue(result.label.split(separator: "+").map(String.init)), "interval": JSONValue(result.series.dataInterval),
+                "points": .array(slots.map { slot -> JSONValue in
+                    ["time": .string(UTCTimestamp.format(slot.timestamp)), "value": JSONValue(slot.value), "domestic": JSONValue(slot.domesticValue),
+                     "overseas": JSONValue(slot.overseasValue), "https": JSONValue(slot.httpsValue)]
+                }),
+                isPeak ? "peak" : "total": .number(summaryValue),
             ])
         }
-        session.emit(table: table, json: ["series": json])
+        session.emit(table: table, json: ["series": .array(json)])
     }
 }
 

@@ -1,5 +1,5 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import Primitives
 import VODAPI
 
@@ -51,10 +51,10 @@ struct LogsCommand: OperatorCommand {
             table: TextTable.render(["NAME", "SIZE", "START", "END"], files.map { file in
                 [file.name, Quantity.bytes(Double(file.size)), file.startTime.map(UTCTimestamp.format) ?? "", file.endTime.map(UTCTimestamp.format) ?? ""]
             }) + "\(files.count) file\(files.count == 1 ? "" : "s"), \(Quantity.bytes(Double(files.reduce(0) { $0 + $1.size })))\n",
-            json: ["files": files.map { file -> [String: Any] in
-                ["name": file.name, "size": file.size, "url": file.url, "start": file.startTime.map(UTCTimestamp.format) ?? NSNull(),
-                 "end": file.endTime.map(UTCTimestamp.format) ?? NSNull()]
-            }])
+            json: ["files": .array(files.map { file -> JSONValue in
+                ["name": .string(file.name), "size": JSONValue(file.size), "url": .string(file.url), "start": JSONValue(file.startTime.map(UTCTimestamp.format)),
+                 "end": JSONValue(file.endTime.map(UTCTimestamp.format))]
+            })])
         return ExitStatus.success
     }
 
@@ -76,30 +76,30 @@ struct LogsCommand: OperatorCommand {
         var results: [(name: String, outcome: String)] = []
         var failures = 0
         for (index, file) in files.enumerated() {
-            let target = (folder as NSString).appendingPathComponent(file.name)
+            let target = FileSystem.join(folder, file.name)
             let part = target + ".part"
-            let existing = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? nil
+            let existing = FileSystem.size(of: target).map(Int.init)
             if existing == file.size {
                 results.append((file.name, "skipped (complete)"))
                 continue
             }
-            if existing != nil { try? FileManager.default.removeItem(atPath: target) }  // a wrong size: fetch again
-            guard HTTPRequest.isAbsoluteHTTPURL(file.url), file.name == (file.name as NSString).lastPathComponent, !file.name.hasPrefix(".") else {
+            if existing != nil { try? FileSystem.remove(target) }  // a wrong size: fetch again
+            guard HTTPRequest.isAbsoluteHTTPURL(file.url), !file.name.contains("/"), !file.name.hasPrefix(".") else {
                 results.append((file.name, "failed: not a usable link or name"))
                 failures += 1
                 continue
             }
-            let resumedFrom = (try? FileManager.default.attributesOfItem(atPath: part)[.size] as? Int64) ?? 0
+            let resumedFrom = FileSystem.size(of: part) ?? 0
             do {
                 let label = "[\(index + 1)/\(files.count)] \(file.name)"
                 let length = try await downloader.download(file.url, to: part) { written in
                     progress.update("\(label) \(Quantity.bytes(Double(written)))/\(Quantity.bytes(Double(file.size)))")
                 }
                 guard length == Int64(file.size) else {
-                    if length > Int64(file.size) { try? FileManager.default.removeItem(atPath: part) }
+                    if length > Int64(file.size) { try? FileSystem.remove(part) }
                     throw LogDownloader.Failure(description: "size \(length) bytes, listed as \(file.size)")
                 }
-                try FileManager.default.moveItem(atPath: part, toPath: target)
+                try FileSystem.move(part, to: target)
                 results.append((file.name, resumedFrom > 0 ? "downloaded (resumed at \(resumedFrom) bytes)" : "downloaded"))
             } catch {
                 results.append((file.name, "failed: \(error)"))
@@ -109,7 +109,7 @@ struct LogsCommand: OperatorCommand {
         progress.finish()
         session.emit(
             table: TextTable.render(["NAME", "RESULT"], results.map { [$0.name, $0.outcome] }),
-            json: ["folder": folder, "files": results.map { ["name": $0.name, "result": $0.outcome] }])
+            json: ["folder": .string(folder), "files": .array(results.map { ["name": .string($0.name), "result": .string($0.outcome)] })])
         if failures > 0 {
             ExporterMain.writeError("\(ProductVersion.name) logs: \(failures) of \(files.count) downloads failed; run the same command again to resume\n")
             return ExitStatus.failure

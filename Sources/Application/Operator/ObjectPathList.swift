@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Primitives
 
 /// The URLs given to `refresh` and `preload`: checked, de-duplicated and batched before any
 /// call is made. Pure.
@@ -16,7 +17,7 @@ enum ObjectPathList {
     static func parse(_ entries: [String]) throws(Problem) -> [String] {
         var seen = Set<String>(), urls: [String] = [], bad: [String] = []
         for raw in entries {
-            let entry = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let entry = raw.trimmingWhitespace()
             if entry.isEmpty || entry.hasPrefix("#") { continue }
             // A space or a control character (a line break inside an argument) is never part of
             // a URL the API takes.

@@ -1,5 +1,6 @@
 import Flags
-import Foundation
+import FoundationEssentials
+import Primitives
 import VODAPI
 
 /// One operator subcommand (`refresh`, `tasks`, …).
@@ -65,12 +66,9 @@ struct OperatorSession: Sendable {
     }
 
     /// Prints the table, or the JSON value when `--output json`.
-    func emit(table: @autoclosure () -> String, json: @autoclosure () -> Any) {
+    func emit(table: @autoclosure () -> String, json: @autoclosure () -> JSONValue) {
         if isJSON {
-            // URLs stay as they are (`https://…`, not `https:\/\/…`).
-            let data = (try? JSONSerialization.data(withJSONObject: json(), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-                ?? Data("null".utf8)
-            print(String(decoding: data, as: UTF8.self))
+            print(json().serialized(indent: 2))
         } else {
             print(table(), terminator: "")
         }
@@ -116,7 +114,7 @@ enum OperatorCommands {
             guard output == "table" || output == "json" else { throw flags.invalid("output", output, expected: "table or json") }
             let api = try APIOptions(flags)
             // Retries are never silent: on a terminal, a line per retry on standard error.
-            let showRetries = isatty(2) != 0
+            let showRetries = StandardStreams.isTerminal(2)
             let (client, credentials) = api.makeClient(environment: environment, onRetry: { notice in
                 if showRetries { ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(notice.line)\n") }
             })

@@ -1,6 +1,7 @@
 import Flags
-import Foundation
+import FoundationEssentials
 import Primitives
+import Synchronization
 import VODAPI
 
 /// `tasks`: refresh and preload tasks of the last 3 days; `--wait` follows given tasks to the end.
@@ -85,11 +86,12 @@ struct TasksCommand: OperatorCommand {
             table: TextTable.render(["TASK ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "PATH", "REASON"], tasks.map { task in
                 [task.taskId, task.objectType, task.status.lowercased(), task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
             }),
-            json: ["tasks": tasks.map { task -> [String: Any] in
+            json: ["tasks": .array(tasks.map { task -> JSONValue in
                 // One vocabulary with --status: complete, refreshing, failed (and pending).
-                ["taskId": task.taskId, "type": task.objectType, "status": task.status.lowercased(), "progress": Self.percent(task.process) ?? NSNull(),
-                 "created": task.creationTime.map(UTCTimestamp.format) ?? NSNull(), "path": task.objectPath, "reason": task.description ?? NSNull()]
-            }])
+                ["taskId": .string(task.taskId), "type": .string(task.objectType), "status": .string(task.status.lowercased()),
+                 "progress": JSONValue(Self.percent(task.process)), "created": JSONValue(task.creationTime.map(UTCTimestamp.format)),
+                 "path": .string(task.objectPath), "reason": JSONValue(task.description)]
+            })])
         let failed = tasks.filter { $0.status == "Failed" }
         if wait && !failed.isEmpty {
             ExporterMain.writeError("\(ProductVersion.name) tasks: \(failed.count) of \(tasks.count) tasks failed\n")
@@ -128,21 +130,20 @@ struct TasksCommand: OperatorCommand {
 
 /// A status line on standard error: rewritten in place on a terminal, one line per change
 /// otherwise (logs and CI).
-final class ProgressLine: @unchecked Sendable {
-    // Used from one task at a time.
-    private let isTerminal = isatty(2) != 0
-    private var shown = false
+final class ProgressLine: Sendable {
+    private let isTerminal = StandardStreams.isTerminal(2)
+    private let shown = Mutex(false)
 
     func update(_ text: String) {
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            StandardStreams.writeError("\r\u{1B}[K" + text)
         } else {
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            StandardStreams.writeError(text + "\n")
         }
-        shown = true
+        shown.withLock { $0 = true }
     }
 
     func finish() {
-        if isTerminal && shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && shown.withLock({ $0 }) { StandardStreams.writeError("\n") }
     }
 }

@@ -22,14 +22,14 @@ public struct WeightedHeaderList: Equatable, Sendable {
     public init(_ header: String?) {
         var entries: [Entry] = []
         for rawEntry in (header ?? "").split(separator: ",") {
-            var parts = rawEntry.split(separator: ";").map { $0.trimmingBlanks() }
+            var parts = rawEntry.split(separator: ";").map { $0.trimmingWhitespace() }
             guard let value = parts.first?.lowercased(), !value.isEmpty, !value.contains(" ") else { continue }
             parts.removeFirst()
             var parameters: [String: String] = [:]
             var quality = 1.0
             var isValid = true
             for part in parts {
-                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingBlanks() }
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
                 guard pair.count == 2 else { continue }
                 let key = pair[0].lowercased()
                 var parameterValue = pair[1]

@@ -58,7 +58,7 @@ public enum ProcessStatistics {
     /// The boot time in seconds since the epoch, from the `btime` line of `/proc/stat`.
     public static func parseBootTime(_ text: String) throws(ParseError) -> UInt64 {
         for line in text.split(separator: "\n") where line.hasPrefix("btime ") {
-            if let value = UInt64(line.dropFirst(6).trimmingBlanks()) { return value }
+            if let value = UInt64(line.dropFirst(6).trimmingWhitespace()) { return value }
         }
         throw ParseError(file: "stat", problem: "no readable btime line")
     }

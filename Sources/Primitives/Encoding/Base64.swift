@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Base64 (RFC 4648, with padding) for V2 signatures and basic-auth headers.
 public enum Base64 {

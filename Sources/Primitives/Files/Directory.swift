@@ -20,4 +20,11 @@ public enum Directory {
             throw TextFile.FileError(.write, path: built, reason: String(cString: strerror(errno)))
         }
     }
+
+    /// The folder holding `path`: the part before its last `/` (`"."` when it has none, `"/"`
+    /// for a file at the root).
+    public static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }

@@ -1,5 +1,5 @@
 import Exposition
-import Foundation
+import FoundationEssentials
 import Primitives
 import Synchronization
 
@@ -16,7 +16,7 @@ final class LogFiles: Sendable {
     /// The file name for `domain`'s hour starting at `hour`.
     static func name(domain: String, hour: Int64) -> String {
         let stamp = UTCTimestamp.format(hour)
-        let compact = stamp.prefix(13).replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: "T", with: "_")
+        let compact = String(stamp.prefix(13).map { $0 == "-" || $0 == "T" ? "_" : $0 })
         return "\(domain)_\(compact)0000.gz"
     }
 

@@ -1,6 +1,8 @@
-import Foundation
 import Primitives
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The simulated account's data: deterministic per domain and 5-minute bucket, so every test
 /// and every replica sees the same numbers.

@@ -42,7 +42,7 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(ParseError) {
         self.init()
         for rawItem in text.split(separator: ",") {
-            let item = rawItem.trimmingBlanks()
+            let item = rawItem.trimmingWhitespace()
             let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
             let argument = parts.count > 1 ? parts[1] : nil
             func share() throws(ParseError) -> Double {

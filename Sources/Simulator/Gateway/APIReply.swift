@@ -1,14 +1,12 @@
-import Foundation
+import VODAPI
 
 /// An answer of the simulated API: status, JSON object, extra headers.
-public struct APIReply: @unchecked Sendable {
-    // `@unchecked`: `body` holds only JSON values (strings, numbers, arrays, dictionaries),
-    // built and read on one thread.
+public struct APIReply: Sendable {
     public var status: Int
-    public var body: [String: Any]
+    public var body: [String: JSONValue]
     public var headers: [(String, String)] = []
 
-    public init(status: Int = 200, body: [String: Any], headers: [(String, String)] = []) {
+    public init(status: Int = 200, body: [String: JSONValue], headers: [(String, String)] = []) {
         self.status = status
         self.body = body
         self.headers = headers
@@ -17,8 +15,8 @@ public struct APIReply: @unchecked Sendable {
     /// The error envelope the gateway sends: RequestId, HostId, Code, Message, Recommend.
     public static func error(_ status: Int, _ code: String, _ message: String, requestId: String, headers: [(String, String)] = []) -> APIReply {
         APIReply(status: status, body: [
-            "RequestId": requestId, "HostId": "vod.cn-shanghai.aliyuncs.com", "Code": code, "Message": message,
-            "Recommend": "https://api.aliyun.com/troubleshoot?q=\(code)&product=vod&requestId=\(requestId)",
+            "RequestId": .string(requestId), "HostId": "vod.cn-shanghai.aliyuncs.com", "Code": .string(code), "Message": .string(message),
+            "Recommend": .string("https://api.aliyun.com/troubleshoot?q=\(code)&product=vod&requestId=\(requestId)"),
         ], headers: headers)
     }
 
@@ -37,7 +35,6 @@ public struct APIReply: @unchecked Sendable {
 
     /// Compact JSON with sorted keys.
     public func encoded() -> [UInt8] {
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return [UInt8](data)
+        Array(JSONValue.object(body).serialized().utf8)
     }
 }

@@ -1,4 +1,5 @@
 import Primitives
+import VODAPI
 
 /// Domains, quota, tasks and log listings of the simulated account.
 struct AccountOperations: Sendable {
@@ -30,22 +31,22 @@ struct AccountOperations: Sendable {
             }
         }
         if let status = parameters["DomainStatus"], status != "online" { matching = [] }
-        let page = matching.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize).map { name -> [String: Any] in
+        let page = matching.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize).map { name -> JSONValue in
             [
-                "DomainName": name, "Cname": "\(name).w.kunlungr.com", "DomainStatus": "online", "SslProtocol": "on",
+                "DomainName": .string(name), "Cname": .string("\(name).w.kunlungr.com"), "DomainStatus": "online", "SslProtocol": "on",
                 "GmtCreated": "2024-03-01T08:00:00Z", "GmtModified": "2025-06-01T08:00:00Z", "Description": "", "Sandbox": "normal",
-                "Sources": ["Source": [["Content": "origin.\(name)", "Type": "domain", "Port": 443, "Priority": "20"]]],
+                "Sources": ["Source": [["Content": .string("origin.\(name)"), "Type": "domain", "Port": 443, "Priority": "20"]]],
             ]
         }
-        return APIReply(body: ["RequestId": requestId, "PageNumber": pageNumber, "PageSize": pageSize, "TotalCount": matching.count,
-                               "Domains": ["PageData": page]])
+        return APIReply(body: ["RequestId": .string(requestId), "PageNumber": JSONValue(pageNumber), "PageSize": JSONValue(pageSize),
+                               "TotalCount": JSONValue(matching.count), "Domains": ["PageData": .array(Array(page))]])
     }
 
     func quota(now: Int64, requestId: String) -> APIReply {
         let quota = tasks.quota(now: now)
-        func pair(_ kind: String) -> (String, String) { (String(quota[kind]!.quota), String(quota[kind]!.remaining)) }
+        func pair(_ kind: String) -> (JSONValue, JSONValue) { (.string(String(quota[kind]!.quota)), .string(String(quota[kind]!.remaining))) }
         return APIReply(body: [
-            "RequestId": requestId, "UrlQuota": pair("url").0, "UrlRemain": pair("url").1, "DirQuota": pair("directory").0,
+            "RequestId": .string(requestId), "UrlQuota": pair("url").0, "UrlRemain": pair("url").1, "DirQuota": pair("directory").0,
             "DirRemain": pair("directory").1, "PreloadQuota": pair("preload").0, "PreloadRemain": pair("preload").1,
             "BlockQuota": pair("block").0, "blockRemain": pair("block").1,
         ])
@@ -53,18 +54,18 @@ struct AccountOperations: Sendable {
 
     func refreshTasks(_ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
         let found = try tasks.describe(parameters, now: now)
-        let entries = found.page.map { task -> [String: Any] in
+        let entries = found.page.map { task -> JSONValue in
             let status = task.status(at: now)
-            var entry: [String: Any] = [
-                "TaskId": task.id, "ObjectPath": task.path, "ObjectType": task.type, "Status": status,
-                "Process": status == "Refreshing" ? "\(min(95, (now - task.created) * 5))%" : "100%",
-                "CreationTime": UTCTimestamp.format(task.created),
+            var entry: [String: JSONValue] = [
+                "TaskId": .string(task.id), "ObjectPath": .string(task.path), "ObjectType": .string(task.type), "Status": .string(status),
+                "Process": .string(status == "Refreshing" ? "\(min(95, (now - task.created) * 5))%" : "100%"),
+                "CreationTime": .string(UTCTimestamp.format(task.created)),
             ]
             if status == "Failed" { entry["Description"] = "Origin Timeout" }
-            return entry
+            return .object(entry)
         }
-        return APIReply(body: ["RequestId": requestId, "PageNumber": found.pageNumber, "PageSize": found.pageSize, "TotalCount": found.total,
-                               "Tasks": ["Task": entries]])
+        return APIReply(body: ["RequestId": .string(requestId), "PageNumber": JSONValue(found.pageNumber), "PageSize": JSONValue(found.pageSize),
+                               "TotalCount": JSONValue(found.total), "Tasks": ["Task": .array(entries)]])
     }
 
     /// DescribeVodDomainLog: one gzip file per hour, listed once the hour is over.
@@ -78,29 +79,29 @@ struct AccountOperations: Sendable {
             throw APIReply.Refusal(400, "InvalidTime.ValueNotSupported", "The time span cannot exceed one year.")
         }
         let domain = names[0]
-        var files: [[String: Any]] = []
+        var files: [JSONValue] = []
         if domains.contains(domain) {
             var hour = (start + 3599) / 3600 * 3600
             while hour + 3600 <= min(end, now - 600) {
                 let name = LogFiles.name(domain: domain, hour: hour)
                 files.append([
-                    "LogName": name,
+                    "LogName": .string(name),
                     // The real API gives a pre-signed OSS link without a scheme; these point back at the simulator.
-                    "LogPath": "http://\(host)/-/simulator/logs/\(name)?Expires=\(now + 3600)&OSSAccessKeyId=LTAI5tSimulator&Signature=sim",
-                    "LogSize": logs.content(domain: domain, hour: hour).count, "StartTime": UTCTimestamp.format(hour),
-                    "EndTime": UTCTimestamp.format(hour + 3600),
+                    "LogPath": .string("http://\(host)/-/simulator/logs/\(name)?Expires=\(now + 3600)&OSSAccessKeyId=LTAI5tSimulator&Signature=sim"),
+                    "LogSize": JSONValue(logs.content(domain: domain, hour: hour).count), "StartTime": .string(UTCTimestamp.format(hour)),
+                    "EndTime": .string(UTCTimestamp.format(hour + 3600)),
                 ])
                 hour += 3600
             }
         }
         let page = Array(files.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize))
         return APIReply(body: [
-            "RequestId": requestId,
+            "RequestId": .string(requestId),
             "DomainLogDetails": ["DomainLogDetail": [[
-                "DomainName": domain, "LogCount": page.count,
-                "PageInfos": ["PageNumber": pageNumber, "PageSize": pageSize, "Total": files.count],
-                "LogInfos": ["LogInfoDetail": page],
-            ] as [String: Any]]],
+                "DomainName": .string(domain), "LogCount": JSONValue(page.count),
+                "PageInfos": ["PageNumber": JSONValue(pageNumber), "PageSize": JSONValue(pageSize), "Total": JSONValue(files.count)],
+                "LogInfos": ["LogInfoDetail": .array(page)],
+            ]]],
         ])
     }
 }

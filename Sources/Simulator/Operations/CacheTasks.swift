@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Primitives
 import Synchronization
 
@@ -55,7 +55,7 @@ final class CacheTasks: Sendable {
         guard let pathText = parameters["ObjectPath"], !pathText.isEmpty else {
             throw APIReply.Refusal(400, "MissingParameter", "The input parameter ObjectPath that is mandatory for processing this request is not supplied.")
         }
-        let paths = pathText.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        let paths = pathText.split(whereSeparator: \.isNewline).map(String.init)  // "\n" or "\r\n" (one Character)
         guard paths.count <= 1000 else { throw APIReply.Refusal(400, "SingleRequest.OverLimit", "At most 1000 URLs per request.") }
         let objectType = preload ? "File" : (parameters["ObjectType"] ?? "File")
         guard ["File", "Directory", "Regex", "IgnoreParams"].contains(objectType) else {

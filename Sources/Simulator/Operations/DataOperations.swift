@@ -1,5 +1,5 @@
-import Foundation
 import Primitives
+import VODAPI
 
 /// The interval data operations: one series summed over the requested domains (the real API
 /// merges multi-domain requests), numbers as strings, `""` for splits it does not compute.
@@ -19,7 +19,7 @@ struct DataOperations: Sendable {
         let requested = try ParameterRules.domains(parameters, limit: 500, required: false)
         let filtered = parameters["IspNameEn"] != nil || parameters["LocationNameEn"] != nil
         let names = (requested.isEmpty ? domains : requested).filter { domains.contains($0) }
-        var slots: [[String: Any]] = []
+        var slots: [JSONValue] = []
         var total = 0.0
         var slotStart = range.start / range.interval * range.interval
         while slotStart < range.end {
@@ -39,14 +39,14 @@ struct DataOperations: Sendable {
             guard complete, !names.isEmpty else { continue }
             let slot = Self.slot(action, buckets: buckets, domainCount: names.count, interval: range.interval, filtered: filtered)
             total += buckets.reduce(0) { $0 + $1.bytes }
-            slots.append(["TimeStamp": UTCTimestamp.format(slotStart)].merging(slot) { first, _ in first })
+            slots.append(.object(slot.mapValues(JSONValue.string).merging(["TimeStamp": .string(UTCTimestamp.format(slotStart))]) { _, time in time }))
         }
-        var body: [String: Any] = [
-            "RequestId": requestId, "DomainName": names.joined(separator: ","), "StartTime": UTCTimestamp.format(range.start),
-            "EndTime": UTCTimestamp.format(range.end), "DataInterval": String(range.interval),
-            Self.containers[action]!: ["DataModule": slots],
+        var body: [String: JSONValue] = [
+            "RequestId": .string(requestId), "DomainName": .string(names.joined(separator: ",")), "StartTime": .string(UTCTimestamp.format(range.start)),
+            "EndTime": .string(UTCTimestamp.format(range.end)), "DataInterval": .string(String(range.interval)),
+            Self.containers[action]!: ["DataModule": .array(slots)],
         ]
-        if action == "DescribeVodDomainSrcTrafficData" { body["TotalTraffic"] = Self.text(total * 0.08) }
+        if action == "DescribeVodDomainSrcTrafficData" { body["TotalTraffic"] = .string(Self.text(total * 0.08)) }
         return APIReply(body: body)
     }
 
@@ -119,7 +119,7 @@ struct DataOperations: Sendable {
         }
         let fields = Set(fieldText.split(separator: ",").map(String.init))
         let merge = parameters["Merge"] == "true"
-        var records: [[String: Any]] = []
+        var records: [JSONValue] = []
         var minute = (start + 59) / 60 * 60
         while minute < end && minute + 60 <= now - 300 {
             var perDomain: [(String, Double, Double, [String: Double])] = []
@@ -132,17 +132,17 @@ struct DataOperations: Sendable {
             }
             let groups = merge ? [("", perDomain)] : perDomain.map { ($0.0, [$0]) }
             for (name, entries) in groups where !entries.isEmpty {
-                var record: [String: Any] = ["time_stp": UTCTimestamp.format(minute), "domain_name": name, "location": "", "isp": ""]
-                if fields.contains("bps") { record["bps"] = entries.reduce(0) { $0 + $1.1 }.rounded() }
-                if fields.contains("qps") { record["qps"] = (entries.reduce(0) { $0 + $1.2 } * 100).rounded() / 100 }
+                var record: [String: JSONValue] = ["time_stp": .string(UTCTimestamp.format(minute)), "domain_name": .string(name), "location": "", "isp": ""]
+                if fields.contains("bps") { record["bps"] = .number(entries.reduce(0) { $0 + $1.1 }.rounded()) }
+                if fields.contains("qps") { record["qps"] = .number((entries.reduce(0) { $0 + $1.2 } * 100).rounded() / 100) }
                 if fields.contains("http_code") {
-                    record["http_code"] = entries.reduce(into: [String: Double]()) { total, entry in total.merge(entry.3, uniquingKeysWith: +) }
+                    let codes = entries.reduce(into: [String: Double]()) { total, entry in total.merge(entry.3, uniquingKeysWith: +) }
+                    record["http_code"] = .object(codes.mapValues(JSONValue.number))
                 }
-                records.append(record)
+                records.append(.object(record))
             }
             minute += 60
         }
-        let data = (try? JSONSerialization.data(withJSONObject: records, options: [.sortedKeys])) ?? Data("[]".utf8)
-        return APIReply(body: ["RequestId": requestId, "Data": String(decoding: data, as: UTF8.self)])
+        return APIReply(body: ["RequestId": .string(requestId), "Data": .string(JSONValue.array(records).serialized())])
     }
 }

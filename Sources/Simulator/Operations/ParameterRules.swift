@@ -51,7 +51,7 @@ enum ParameterRules {
 
     /// The `DomainName` list: comma-separated, at most `limit`.
     static func domains(_ parameters: [String: String], limit: Int, required: Bool) throws(APIReply.Refusal) -> [String] {
-        let names = (parameters["DomainName"] ?? "").split(separator: ",").map { $0.trimmingBlanks().lowercased() }.filter { !$0.isEmpty }
+        let names = (parameters["DomainName"] ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty }
         if required && names.isEmpty {
             throw APIReply.Refusal(400, "MissingParameter", "The input parameter DomainName that is mandatory for processing this request is not supplied.")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The VOD API client: validates, rate-limits, signs, sends, retries and decodes.
 ///
@@ -190,9 +190,9 @@ public enum Redaction {
     public static func scrub(_ text: String, values: [String]) -> String {
         var result = text
         for secret in values where secret.count >= 4 {
-            result = result.replacingOccurrences(of: secret, with: "<redacted>")
+            result = result.replacing(secret, with: "<redacted>")
             let encoded = PercentEncoding.encode(secret)
-            if encoded != secret { result = result.replacingOccurrences(of: encoded, with: "<redacted>") }
+            if encoded != secret { result = result.replacing(encoded, with: "<redacted>") }
         }
         return result
     }

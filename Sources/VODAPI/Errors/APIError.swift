@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An error answer of the Alibaba Cloud API: HTTP status plus the envelope fields, classified
 /// so callers know whether to retry, slow down or tell the operator to fix credentials.
@@ -75,7 +75,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Drops the server's echo of its string to sign, which can include a security token.
     static func sanitize(_ message: String) -> String {
-        guard let range = message.range(of: "string to sign is", options: .caseInsensitive) else { return message }
+        guard let range = message.firstRange(of: #/string to sign is/#.ignoresCase()) else { return message }
         return String(message[..<range.lowerBound]).trimmingWhitespace() + " [string to sign omitted]"
     }
 }

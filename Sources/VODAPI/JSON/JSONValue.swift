@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A parsed JSON document, kept loose so that decoding can be tolerant where the API is loose
 /// (numbers as strings, `""` for absent values) and precise about where it is wrong.

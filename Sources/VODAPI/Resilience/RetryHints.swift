@@ -1,3 +1,4 @@
+import Primitives
 /// Server retry hints in response headers, as the official SDKs read them.
 public enum RetryHints {
     /// The longest a hint may make a caller wait, in seconds.
@@ -17,8 +18,8 @@ public enum RetryHints {
             guard let text = headers[name] else { continue }
             for part in text.split(separator: ",") {
                 let pair = part.split(separator: ":", maxSplits: 1)
-                if pair.count == 2, pair[0].trimmingCharacters() == "TimeLeft",
-                    let value = Int(pair[1].trimmingCharacters()), value > 0
+                if pair.count == 2, pair[0].trimmingWhitespace() == "TimeLeft",
+                    let value = Int(pair[1].trimmingWhitespace()), value > 0
                 {
                     milliseconds.append(value)
                 }
@@ -26,11 +27,5 @@ public enum RetryHints {
         }
         guard let longest = milliseconds.max() else { return nil }
         return min(Double(longest) / 1000, cap)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String {
-        String(self).trimmingWhitespace()
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Wall time, monotonic time and sleeping, injected so tests control them.
 public protocol TimeSource: Sendable {

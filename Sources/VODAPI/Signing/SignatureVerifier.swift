@@ -100,7 +100,7 @@ public enum SignatureVerifier {
         var fields: [String: String] = [:]
         for part in authorization.dropFirst(prefix.count).split(separator: ",") {
             let pair = part.split(separator: "=", maxSplits: 1)
-            if pair.count == 2 { fields[String(pair[0]).trimmingBlanks()] = String(pair[1]).trimmingBlanks() }
+            if pair.count == 2 { fields[String(pair[0]).trimmingWhitespace()] = String(pair[1]).trimmingWhitespace() }
         }
         guard let keyId = fields["Credential"], let signedNames = fields["SignedHeaders"], let signature = fields["Signature"] else {
             return .failure(.incomplete("Authorization needs Credential, SignedHeaders and Signature."))

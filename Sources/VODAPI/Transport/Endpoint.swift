@@ -72,7 +72,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// `text` with any user info of its authority (`user:secret@`) replaced by `<user info>@`.
     static func withoutUserInfo(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://") else {
+        guard let schemeEnd = text.firstRange(of: "://") else {
             return text.contains("@") ? "<user info>@" + text[text.index(after: text.lastIndex(of: "@")!)...] : text
         }
         let authorityStart = schemeEnd.upperBound
@@ -94,14 +94,5 @@ public struct EndpointError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String {
         "endpoint '\(text)' \(problem)"
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var view = Substring(self)
-        while let first = view.first, first.isWhitespace { view = view.dropFirst() }
-        while let last = view.last, last.isWhitespace { view = view.dropLast() }
-        return String(view)
     }
 }

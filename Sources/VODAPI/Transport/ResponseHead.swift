@@ -14,9 +14,9 @@ enum ResponseHead {
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingBlanks()
+            let name = line[..<colon].trimmingWhitespace()
             guard !name.isEmpty, !line.hasPrefix(" "), !line.hasPrefix("\t") else { continue }  // no obsolete line folding
-            fields.append((name, line[line.index(after: colon)...].trimmingBlanks()))
+            fields.append((name, line[line.index(after: colon)...].trimmingWhitespace()))
         }
         return HTTPHeaders(fields)
     }

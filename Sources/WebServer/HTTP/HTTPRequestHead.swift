@@ -48,7 +48,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     public var shouldKeepAlive: Bool {
         let tokens = headers.filter { $0.name == "connection" }
-            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingBlanks() } }
+            .flatMap { $0.value.lowercased().split(separator: ",").map { $0.trimmingWhitespace() } }
         switch version {
         case .http11: return !tokens.contains("close")
         case .http10: return tokens.contains("keep-alive") && !tokens.contains("close")

@@ -17,7 +17,7 @@ public struct BasicAuthenticator: Sendable {
     /// Whether `authorization` (the header value, or nil) carries the right credentials.
     public func isAuthorized(_ authorization: String?) -> Bool {
         guard let authorization, authorization.count > 6, authorization.prefix(6).lowercased() == "basic " else { return false }
-        guard let decoded = Base64.decode(String(authorization.dropFirst(6)).trimmingBlanks()),
+        guard let decoded = Base64.decode(String(authorization.dropFirst(6)).trimmingWhitespace()),
               let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else { return false }
         let usernameMatches = ConstantTime.equals(SHA256.hash(decoded[..<colon]), usernameDigest)
         let passwordMatches = ConstantTime.equals(SHA256.hash(decoded[(colon + 1)...]), passwordDigest)
