@@ -1,3 +1,5 @@
+import Primitives
+
 /// Writing JSON: the simulator's replies and the CLI's `--output json` go through the same value
 /// type the client decodes with.
 extension JSONValue {
@@ -47,26 +49,12 @@ extension JSONValue {
 
     static func numberText(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if value == value.rounded(), abs(value) < 9e18 { return String(Int64(value)) }  // within Int64
         return value.description  // the shortest text that reads back as the same Double
     }
 
     private static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        output += JSONStringLiteral.quoted(text)
     }
 }
 
