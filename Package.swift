@@ -57,7 +57,7 @@ let package = Package(
         // against the simulator. Not part of the product.
         .executableTarget(
             name: "vodcdn-bench",
-            dependencies: ["Agent", "Simulator", "Exposition", "WebServer", "VODAPI", "Logging"],
+            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "VODAPI", "Logging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -70,7 +70,6 @@ public enum ExporterMain {
             writeError("\(ProductVersion.name): \(error.message)\nRun '\(ProductVersion.name) --help' for the flags.\n")
             return ExitStatus.usage
         }
-        AllocatorTuning.configure(environment: environment)
         let signals = SignalWatcher()
         let assembly = AgentAssembly(options: options, environment: environment, logger: logger)
         do {

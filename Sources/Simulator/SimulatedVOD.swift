@@ -42,7 +42,7 @@ public final class SimulatedVOD: HTTPHandler {
         isStopping.store(true, ordering: .relaxed)
     }
 
-    public func respond(to request: IncomingRequest) -> WebServer.HTTPResponse {
+    public func respond(to request: IncomingRequest) -> HTTPResponse {
         let path = request.head.path
         if path == "/-/healthy" { return .text(.ok, "Healthy.\n") }
         if path.hasPrefix("/-/simulator/logs/") { return logFile(request) }
@@ -122,7 +122,7 @@ public final class SimulatedVOD: HTTPHandler {
     }
 
     /// The reply as HTTP, with the body faults applied.
-    private func render(_ reply: APIReply) -> WebServer.HTTPResponse {
+    private func render(_ reply: APIReply) -> HTTPResponse {
         let faults = faults.withLock { $0 }
         var reply = reply
         if faults.wrongTypes { reply.body = Self.breakTypes(reply.body) }
@@ -131,7 +131,7 @@ public final class SimulatedVOD: HTTPHandler {
         if faults.malformed { body = Array("{not json".utf8) }
         if faults.truncate { body = Array(body.prefix(max(1, body.count / 2))) }
         let status = HTTPStatus(rawValue: reply.status) ?? (reply.status >= 500 ? .serviceUnavailable : .badRequest)
-        return WebServer.HTTPResponse(status: status, headers: [("Content-Type", "application/json;charset=utf-8")] + reply.headers, body: [body[...]])
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json;charset=utf-8")] + reply.headers, body: [body[...]])
     }
 
     /// Numbers-as-strings become objects: a type the client must refuse with a clear error.
@@ -172,29 +172,29 @@ public final class SimulatedVOD: HTTPHandler {
     // MARK: Log files
 
     /// A log file, whole or from a `Range: bytes=N-` offset (206), as OSS serves them.
-    private func logFile(_ request: IncomingRequest) -> WebServer.HTTPResponse {
+    private func logFile(_ request: IncomingRequest) -> HTTPResponse {
         let name = String(request.head.path.dropFirst("/-/simulator/logs/".count))
         guard let (domain, hour) = LogFiles.parse(name), configuration.domains.contains(domain) else {
             return .text(.notFound, "NoSuchKey\n")
         }
         let content = account.logs.content(domain: domain, hour: hour)
         guard let range = request.head.header("range") else {
-            return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/gzip")], body: [content[...]])
+            return HTTPResponse(status: .ok, headers: [("Content-Type", "application/gzip")], body: [content[...]])
         }
         guard range.hasPrefix("bytes="), range.hasSuffix("-"), let start = Int(range.dropFirst(6).dropLast()), start >= 0 else {
             return .text(.badRequest, "only Range: bytes=N- is supported\n")
         }
         guard start < content.count else {
-            return WebServer.HTTPResponse(status: .rangeNotSatisfiable, headers: [("Content-Range", "bytes */\(content.count)")])
+            return HTTPResponse(status: .rangeNotSatisfiable, headers: [("Content-Range", "bytes */\(content.count)")])
         }
-        return WebServer.HTTPResponse(status: .partialContent, headers: [
+        return HTTPResponse(status: .partialContent, headers: [
             ("Content-Type", "application/gzip"), ("Content-Range", "bytes \(start)-\(content.count - 1)/\(content.count)"),
         ], body: [content[start...]])
     }
 
     // MARK: Control
 
-    private func control(_ request: IncomingRequest) -> WebServer.HTTPResponse {
+    private func control(_ request: IncomingRequest) -> HTTPResponse {
         let query = Dictionary((PercentEncoding.parsePairs(request.head.query, plusAsSpace: true) ?? []).map { ($0.key, $0.value) },
                                uniquingKeysWith: { _, last in last })
         if request.head.path == "/-/simulator/spike" && request.head.method == "POST" {
@@ -228,6 +228,6 @@ public final class SimulatedVOD: HTTPHandler {
             "spikingDomains": JSONValue(configuration.spikingDomains.sorted()), "faults": .string(currentFaults.description),
             "injectedSpikes": .string(model.injectedSpikes.description),
         ]
-        return WebServer.HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [Array(info.serialized().utf8)[...]])
+        return HTTPResponse(status: .ok, headers: [("Content-Type", "application/json")], body: [Array(info.serialized().utf8)[...]])
     }
 }

@@ -7,7 +7,7 @@ import WebServer
 struct InProcessTransport: HTTPTransport {
     let api: SimulatedVOD
 
-    func send(_ request: VODAPI.HTTPRequest, timeout: Double) async throws(TransportError) -> VODAPI.HTTPResponse {
+    func send(_ request: VODAPI.HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         let afterScheme = request.url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         let target = afterScheme.count > 3 ? "/" + afterScheme[3] : "/"
         var headers = request.headers.fields.map { (name: $0.name.lowercased(), value: $0.value) }
@@ -17,6 +17,6 @@ struct InProcessTransport: HTTPTransport {
         let response = api.respond(to: IncomingRequest(head: head, body: request.body))
         var responseHeaders = HTTPHeaders()
         for (name, value) in response.headers { responseHeaders.set(name, value) }
-        return VODAPI.HTTPResponse(status: response.status.rawValue, headers: responseHeaders, body: response.body.flatMap { Array($0) })
+        return TransportResponse(status: response.status.rawValue, headers: responseHeaders, body: response.body.flatMap { Array($0) })
     }
 }

@@ -1,4 +1,5 @@
 import Agent
+import Application
 import Dispatch
 import Exposition
 import Foundation

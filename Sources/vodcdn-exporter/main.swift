@@ -4,6 +4,8 @@ import FoundationEssentials
 import Glibc
 #endif
 
-/// Entry point: everything happens in `ExporterMain`, which tests also call.
+/// Entry point: the process's own settings once, then everything happens in `ExporterMain`,
+/// which tests also call.
+ProcessSettings.apply(environment: ProcessInfo.processInfo.environment)
 let status = await ExporterMain.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 exit(status)

@@ -161,7 +161,7 @@ struct ClientTests {
     func paging() async throws {
         let transport = FakeTransport { request, _ in
             let page = request.url.contains("PageNumber=2") ? "user_domains_page2" : "user_domains_page1"
-            return HTTPResponse(status: 200, body: (try? Fixture.bytes(page)) ?? [])
+            return TransportResponse(status: 200, body: (try? Fixture.bytes(page)) ?? [])
         }
         let client = Self.makeClient(transport)
         let domains = try await client.allUserDomains()

@@ -204,7 +204,7 @@ struct CredentialsTests {
             if request.url.hasPrefix("http://127.0.0.1:9/") {
                 return FakeTransport.json(#"{"Code":"Success","AccessKeyId":"STS.uri","AccessKeySecret":"urisecret","SecurityToken":"uritoken","Expiration":"2024-05-01T18:00:00Z"}"#)
             }
-            return HTTPResponse(status: 404)
+            return TransportResponse(status: 404)
         }
         let steps = Self.plan(["ALIBABA_CLOUD_CREDENTIALS_URI": "http://127.0.0.1:9/creds"])
         let factory = CredentialsProviderFactory(

@@ -312,7 +312,7 @@ extension LoopbackIntegrationTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        func download(_ path: String, over existing: String, stallTimeout: Double = 5) async throws -> (HTTPResponse, [UInt8]) {
+        func download(_ path: String, over existing: String, stallTimeout: Double = 5) async throws -> (TransportResponse, [UInt8]) {
             let file = folder.appendingPathComponent(UUID().uuidString).path
             try Data(existing.utf8).write(to: URL(fileURLWithPath: file))
             let descriptor = open(file, O_WRONLY | O_APPEND)

@@ -34,13 +34,13 @@ struct NoSecretTests {
     @Test("client errors on every path, for both signature versions")
     func clientErrors() async {
         let echo = "echo \(Self.secret) and \(Self.token) and \(PercentEncoding.encode(Self.token))"
-        let bodies: [HTTPResponse?] = [
+        let bodies: [TransportResponse?] = [
             FakeTransport.json(#"{"Code":"SignatureDoesNotMatch","Message":"mismatch. server string to sign is:GET&%2F&SecurityToken%3D\#(PercentEncoding.encode(Self.token))"}"#, status: 400),
             FakeTransport.json(#"{"Code":"InvalidSecurityToken.Malformed","Message":"\#(echo)"}"#, status: 400),
-            HTTPResponse(status: 500, body: Array("<Error><Code>InternalError</Code><Message>\(echo)</Message></Error>".utf8)),
+            TransportResponse(status: 500, body: Array("<Error><Code>InternalError</Code><Message>\(echo)</Message></Error>".utf8)),
             nil,  // a timeout
             FakeTransport.json(#"{"RequestId":"x","UrlQuota":"\#(Self.secret)"}"#),
-            HTTPResponse(status: 200, body: Array("not json \(Self.secret)".utf8)),
+            TransportResponse(status: 200, body: Array("not json \(Self.secret)".utf8)),
         ]
         for version in SignatureVersion.allCases {
             for (index, body) in bodies.enumerated() {

@@ -43,7 +43,7 @@ struct ResilienceTests {
         let xml = APIErrorParser.parse(FakeTransport.json(
             "<?xml version='1.0'?><Error><RequestId>X1</RequestId><Code>InvalidVersion</Code><Message>bad</Message></Error>", status: 400))
         #expect(xml.code == "InvalidVersion" && xml.requestId == "X1")
-        let bare = APIErrorParser.parse(HTTPResponse(status: 502, body: Array("<html>bad gateway</html>".utf8)))
+        let bare = APIErrorParser.parse(TransportResponse(status: 502, body: Array("<html>bad gateway</html>".utf8)))
         #expect(bare.code == "HTTP502" && bare.category == .serverError)
     }
 

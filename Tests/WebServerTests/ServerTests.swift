@@ -1,6 +1,7 @@
 import Dispatch
 import Exposition
 import Foundation
+import Primitives
 import Synchronization
 import Testing
 import TestSupport
@@ -23,6 +24,8 @@ import TestSupport
         }
 
         init(seriesCount: Int = 50, configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
+            // What the binary does at start-up (ProcessSettings): the listener only reads the limit.
+            OpenFilesLimit.raiseToHard()
             publisher = MetricsPublisher(freshFamilies: { [MetricFamily.single(name: "process_fresh", type: .gauge, help: "Fresh.", value: 1)] })
             let family = try MetricFamily(name: "demo_bytes_total", type: .counter, help: "Demo.", series: (0..<seriesCount).map {
                 Series(["domain": "d\($0).example.com"], Double($0))

@@ -30,7 +30,7 @@ struct LogDownloader {
                 try? await Task.sleep(nanoseconds: 250_000_000)
             }
         }
-        let answer: Result<HTTPResponse, TransportError>
+        let answer: Result<TransportResponse, TransportError>
         do {
             answer = .success(try await transport.download(HTTPRequest(method: .get, url: url, headers: headers), into: descriptor,
                                                            stallTimeout: stallTimeout))

@@ -109,7 +109,7 @@ public final class VODClient: Sendable {
         let transport = self.transport
         let time = self.time
         let nonce = self.nonce
-        let sent: (Result<HTTPResponse, TransportError>, Double)
+        let sent: (Result<TransportResponse, TransportError>, Double)
         do {
             sent = try await gate.withPermit { @Sendable in
                 let signed = signer.sign(request, credentials: current, epochSeconds: Int64(time.now()), nonce: nonce())
@@ -137,20 +137,20 @@ public final class VODClient: Sendable {
     /// code) is an API error too: some gateways answer errors with status 200, and decoding
     /// such a body as data would read every missing bucket as zero.
     static func interpret<Response>(
-        _ sent: Result<HTTPResponse, TransportError>, action: String,
+        _ sent: Result<TransportResponse, TransportError>, action: String,
         decode: (JSONCursor) throws(ResponseDecodingError) -> Response, secrets: Credentials
     ) -> (outcome: Result<Response, VODClientError>, label: String, requestId: String?) {
         func failed(_ error: VODClientError, requestId: String? = nil) -> (Result<Response, VODClientError>, String, String?) {
             (.failure(error), error.resultLabel, error.apiError?.requestId ?? requestId)
         }
-        func apiError(_ response: HTTPResponse) -> VODClientError {
+        func apiError(_ response: TransportResponse) -> VODClientError {
             let parsed = APIErrorParser.parse(response)
             let scrubbed = APIError(
                 status: parsed.status, code: parsed.code, message: Redaction.scrub(parsed.message, secrets: secrets),
                 requestId: parsed.requestId, hostId: parsed.hostId, recommend: parsed.recommend, retryAfter: parsed.retryAfter)
             return .api(action: action, scrubbed)
         }
-        let response: HTTPResponse
+        let response: TransportResponse
         switch sent {
         case .failure(let error): return failed(.transport(action: action, error))
         case .success(let value): response = value

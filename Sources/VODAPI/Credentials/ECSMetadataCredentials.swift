@@ -60,7 +60,7 @@ public struct ECSMetadataCredentials: Sendable {
 
     private func get(_ path: String, headers: HTTPHeaders) async throws -> [UInt8] {
         let request = HTTPRequest(method: .get, url: endpoint.url(path: path, encodedQuery: ""), headers: headers)
-        let response: HTTPResponse
+        let response: TransportResponse
         do {
             response = try await transport.send(request, timeout: timeout)
         } catch {
@@ -89,7 +89,7 @@ public struct CredentialsURIFetcher: Sendable {
     /// Fresh credentials.
     public func fetch() async throws -> Credentials {
         let source = "credentials URI"
-        let response: HTTPResponse
+        let response: TransportResponse
         do {
             response = try await transport.send(HTTPRequest(method: .get, url: uri), timeout: timeout)
         } catch {

@@ -82,7 +82,7 @@ public struct STSClient: Sendable {
     }
 
     private func exchange(_ request: HTTPRequest, source: String, sentSecrets: [String]) async throws -> Credentials {
-        let response: HTTPResponse
+        let response: TransportResponse
         do {
             response = try await transport.send(request, timeout: timeout)
         } catch {

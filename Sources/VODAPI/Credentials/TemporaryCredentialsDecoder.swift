@@ -30,7 +30,7 @@ enum TemporaryCredentialsDecoder {
     /// Parses a JSON body; failures name the source and never echo the body.
     /// `sentSecrets` are values the request carried (a key secret, an OIDC token); a server
     /// that echoes them in its message gets them scrubbed.
-    static func parseBody(_ response: HTTPResponse, source: String, sentSecrets: [String] = []) throws(CredentialsError) -> JSONCursor {
+    static func parseBody(_ response: TransportResponse, source: String, sentSecrets: [String] = []) throws(CredentialsError) -> JSONCursor {
         guard (200..<300).contains(response.status) else {
             let apiError = APIErrorParser.parse(response)
             let message = Redaction.scrub(apiError.message, values: sentSecrets)

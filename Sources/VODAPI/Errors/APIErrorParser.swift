@@ -2,7 +2,7 @@
 /// document some gateways send, or nothing usable (then the status alone is reported).
 public enum APIErrorParser {
     /// The ``APIError`` for `response`.
-    public static func parse(_ response: HTTPResponse) -> APIError {
+    public static func parse(_ response: TransportResponse) -> APIError {
         let retryAfter = RetryHints.delay(from: response.headers)
         if let value = try? JSONValue.parse(response.body), case .object = value {
             let body = JSONCursor(value)

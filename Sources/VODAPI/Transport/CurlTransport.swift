@@ -37,7 +37,7 @@ public final class CurlTransport: HTTPTransport {
         return vodcurl_load(&reason, reason.count) == 0 ? nil : String(decoding: reason.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
     }()
 
-    public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+    public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         let deadline = CurlRequest.Deadline.total(timeout)
         let exchange = Exchange(bodyLimit: maxResponseBytes)
         let code = await perform(try CurlRequest(request, deadline: deadline), exchange: exchange)
@@ -52,7 +52,7 @@ public final class CurlTransport: HTTPTransport {
     /// - Parameter stallTimeout: the transfer fails after this many seconds without progress;
     ///   there is no overall deadline, so a large file may take as long as it needs.
     /// - Returns: the answer; its body is empty when it went to the file.
-    public func download(_ request: HTTPRequest, into descriptor: Int32, stallTimeout: Double) async throws(TransportError) -> HTTPResponse {
+    public func download(_ request: HTTPRequest, into descriptor: Int32, stallTimeout: Double) async throws(TransportError) -> TransportResponse {
         precondition(descriptor >= 0, "an open file")
         let deadline = CurlRequest.Deadline.stall(stallTimeout)
         let exchange = Exchange(bodyLimit: maxResponseBytes)
@@ -131,7 +131,7 @@ private final class Exchange: @unchecked Sendable {
     }
 
     /// The response, or the error that `code` (libcurl's result) stands for.
-    func response(code: Int32, deadline: CurlRequest.Deadline) -> Result<HTTPResponse, TransportError> {
+    func response(code: Int32, deadline: CurlRequest.Deadline) -> Result<TransportResponse, TransportError> {
         let exchange = raw.pointee
         let failureText = withUnsafeBytes(of: raw.pointee.error) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
@@ -145,6 +145,6 @@ private final class Exchange: @unchecked Sendable {
         guard exchange.status > 0 else { return .failure(TransportError(kind: .other, detail: "no HTTP response")) }
         let head = exchange.head.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: exchange.head_length), as: UTF8.self) } ?? ""
         let body = exchange.body.map { Array(UnsafeBufferPointer(start: $0, count: exchange.body_length)) } ?? []
-        return .success(HTTPResponse(status: Int(exchange.status), headers: ResponseHead.headers(of: head), body: body))
+        return .success(TransportResponse(status: Int(exchange.status), headers: ResponseHead.headers(of: head), body: body))
     }
 }

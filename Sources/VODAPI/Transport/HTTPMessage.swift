@@ -61,7 +61,7 @@ public struct HTTPRequest: Sendable, Equatable {
 }
 
 /// A response as the transport received it.
-public struct HTTPResponse: Sendable, Equatable {
+public struct TransportResponse: Sendable, Equatable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]

@@ -3,5 +3,5 @@
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and waits at most `timeout` seconds for the whole answer.
     /// - Throws: ``TransportError`` when no complete HTTP answer arrives.
-    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse
 }

@@ -16,7 +16,7 @@ public enum StandardTransport {
 struct UnavailableTransport: HTTPTransport {
     let error: TransportError
 
-    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         throw error
     }
 }

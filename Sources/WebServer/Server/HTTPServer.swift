@@ -53,8 +53,9 @@ public final class HTTPServer: Sendable {
     /// - Throws: `SocketError` when the address cannot be bound (in use, no permission…).
     @discardableResult
     public func start() throws(SocketError) -> UInt16 {
-        signal(SIGPIPE, SIG_IGN)  // belt and braces: every send already uses MSG_NOSIGNAL
-        let fileLimit = SocketIO.raiseOpenFileLimit()
+        // The process's limits are the application's (ProcessSettings raises the open-files
+        // limit at start-up); the listener only fits its connections into them.
+        let fileLimit = OpenFilesLimit.current()
         let (fd, port) = try ListeningSocket.open(configuration.listenAddress, backlog: configuration.backlog)
         let allowed = max(1, Int(min(fileLimit, UInt64(Int.max))) - 64)
         if configuration.maxConnections > allowed {

@@ -48,7 +48,7 @@ final class FakeVODAPI: HTTPTransport {
         Double((domain.utf8.reduce(0) { $0 + Int($1) } % 97 + 1) * 1_000 + Int(start / 300 % 50))
     }
 
-    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         var parameters: [String: String] = [:]
         if let question = request.url.firstIndex(of: "?") {
             for pair in PercentEncoding.parsePairs(String(request.url[request.url.index(after: question)...]), plusAsSpace: false) ?? [] {
@@ -112,7 +112,7 @@ final class FakeVODAPI: HTTPTransport {
         }
     }
 
-    private func series(_ action: String, _ parameters: [String: String], _ settings: Settings) -> HTTPResponse {
+    private func series(_ action: String, _ parameters: [String: String], _ settings: Settings) -> TransportResponse {
         guard let start = parameters["StartTime"].flatMap(UTCTimestamp.parse), let end = parameters["EndTime"].flatMap(UTCTimestamp.parse),
               let domain = parameters["DomainName"] else {
             return Self.json(#"{"RequestId":"r","Code":"MissingTimeParameter","Message":"missing"}"#, status: 400)
@@ -144,8 +144,8 @@ final class FakeVODAPI: HTTPTransport {
         return Self.json(#"{"RequestId":"r","DomainName":"\#(domain)","DataInterval":"300","\#(container)":{"DataModule":[\#(slots.joined(separator: ","))]}}"#)
     }
 
-    static func json(_ text: String, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: HTTPHeaders([(name: "Content-Type", value: "application/json")]), body: Array(text.utf8))
+    static func json(_ text: String, status: Int = 200) -> TransportResponse {
+        TransportResponse(status: status, headers: HTTPHeaders([(name: "Content-Type", value: "application/json")]), body: Array(text.utf8))
     }
 }
 

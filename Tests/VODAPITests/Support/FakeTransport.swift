@@ -3,7 +3,7 @@ import Synchronization
 
 /// A transport that answers from a script and records every request it was given.
 final class FakeTransport: HTTPTransport {
-    typealias Handler = @Sendable (HTTPRequest, Int) throws(TransportError) -> HTTPResponse
+    typealias Handler = @Sendable (HTTPRequest, Int) throws(TransportError) -> TransportResponse
 
     private let handler: Handler
     private let log = Mutex<[HTTPRequest]>([])
@@ -15,7 +15,7 @@ final class FakeTransport: HTTPTransport {
 
     var requests: [HTTPRequest] { log.withLock { $0 } }
 
-    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+    func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         let index = log.withLock { log in
             log.append(request)
             return log.count - 1
@@ -23,8 +23,8 @@ final class FakeTransport: HTTPTransport {
         return try handler(request, index)
     }
 
-    static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), body: Array(text.utf8))
+    static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> TransportResponse {
+        TransportResponse(status: status, headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), body: Array(text.utf8))
     }
 }
 
