@@ -27,13 +27,19 @@ let package = Package(
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
-        .target(name: "Exposition", dependencies: ["CZlib", "Primitives"], swiftSettings: swiftSettings),
+        // Gzip with the system zlib: members built from independently deflated segments, and a
+        // decoder (the listener's responses, the simulator's log files).
+        .target(name: "Gzip", dependencies: ["CZlib", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "Exposition", dependencies: ["Gzip", "Primitives"], swiftSettings: swiftSettings),
         // Command-line flags in Prometheus style, each also settable from the environment.
         .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
-        .target(name: "WebServer", dependencies: ["Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "WebServer", dependencies: ["Logging", "Primitives"], swiftSettings: swiftSettings),
+        // The exporter's routes on the listener: /metrics with negotiation and gzip, the health
+        // endpoints, the landing page.
+        .target(name: "MetricsServing", dependencies: ["WebServer", "Exposition", "Primitives"], swiftSettings: swiftSettings),
         // The agent: the settled-bucket ledger, domain selection, collectors, scheduling, state.
         .target(
             name: "Agent",
@@ -41,11 +47,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
-        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Gzip", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "Flags", "Primitives", "CBuildInfo"],
+            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "CBuildInfo"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -57,7 +63,7 @@ let package = Package(
         // against the simulator. Not part of the product.
         .executableTarget(
             name: "vodcdn-bench",
-            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "VODAPI", "Logging"],
+            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "MetricsServing", "VODAPI", "Logging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -73,13 +79,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ExpositionTests",
-            dependencies: ["Exposition", "TestSupport"],
+            dependencies: ["Exposition", "Gzip", "TestSupport"],
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebServerTests",
-            dependencies: ["WebServer", "Exposition", "Logging", "Primitives", "TestSupport"],
+            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Exposition
+import MetricsServing
 import Logging
 import VODAPI
 import WebServer

@@ -2,6 +2,7 @@ import Agent
 import Application
 import Dispatch
 import Exposition
+import MetricsServing
 import Foundation
 import Logging
 import Simulator

@@ -1,3 +1,4 @@
+import Gzip
 import Exposition
 import Testing
 import TestSupport

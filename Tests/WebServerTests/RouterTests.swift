@@ -1,4 +1,6 @@
 import Exposition
+import Gzip
+@testable import MetricsServing
 import Foundation
 import Primitives
 import Synchronization

@@ -1,5 +1,7 @@
 import Dispatch
 import Exposition
+import Gzip
+import MetricsServing
 import Foundation
 import Primitives
 import Synchronization

@@ -1,3 +1,5 @@
+import Gzip
+import Primitives
 import Synchronization
 
 /// The families of one data update, rendered once into bytes.

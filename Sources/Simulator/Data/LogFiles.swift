@@ -1,4 +1,4 @@
-import Exposition
+import Gzip
 import FoundationEssentials
 import Primitives
 import Synchronization

@@ -1,5 +1,5 @@
 import Testing
-@testable import Exposition
+import Primitives
 
 /// Buffers a snapshot keeps for a whole poll interval hold their bytes, not their growth room.
 struct ByteCompactionTests {
@@ -17,12 +17,5 @@ struct ByteCompactionTests {
         bytes.reserveCapacity(11_000)
         let capacity = bytes.capacity
         #expect(bytes.compacted().capacity == capacity)
-    }
-
-    @Test func compressedSegmentsKeepOnlyWhatTheyProduced() {
-        let text = Array(String(repeating: "aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"d.example.com\"} 1\n", count: 5_000).utf8)
-        let segment = DeflatedSegment(compressing: text[...])
-        #expect(segment.deflated.count < text.count / 20, "repetitive text compresses well")
-        #expect(segment.deflated.capacity <= segment.deflated.count + 4096 + segment.deflated.count / 8)
     }
 }

@@ -1,3 +1,5 @@
+import WebServer
+
 /// The small HTML page served at `/`: name, version and links.
 public enum LandingPage {
     /// The page for a product `name`/`version` whose metrics are at `telemetryPath`.

@@ -1,3 +1,4 @@
+import Primitives
 import CZlib
 
 /// A piece of a gzip body compressed on its own: raw deflate blocks that end on a byte boundary

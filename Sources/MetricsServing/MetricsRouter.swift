@@ -1,4 +1,5 @@
 import Exposition
+import WebServer
 
 /// The exporter's routes: the telemetry path, `/`, `/-/healthy`, `/-/ready`; 404 otherwise,
 /// 405 for methods other than GET and HEAD, 401 without valid credentials when basic auth is on
