@@ -1,20 +1,18 @@
 import CCurl
 import Glibc
 
-/// A request turned into the C strings libcurl reads, checked on the way: libcurl would
-/// otherwise send a header with a line break in it as two headers.
-///
-/// - Important: `@unchecked Sendable`: the strings are immutable after `init` and freed in
-///   `deinit`; `perform` only reads them.
-final class CurlRequest: @unchecked Sendable {
-    private let url: UnsafeMutablePointer<CChar>
-    private let method: UnsafeMutablePointer<CChar>
-    private let headerLines: [UnsafeMutablePointer<CChar>]
+/// A request checked for what libcurl would send wrongly (a header with a line break in it
+/// would go out as two headers), kept as Swift values until `perform` makes the C strings on the
+/// thread that sends it.
+struct CurlRequest: Sendable {
+    private let url: String
+    private let method: String
+    private let headerLines: [String]
     private let body: [UInt8]
     private let deadline: Deadline
 
     /// How long the exchange may take.
-    enum Deadline {
+    enum Deadline: Sendable {
         /// The whole exchange, in seconds (API calls).
         case total(Double)
         /// Fails only after this many seconds of (almost) no progress (downloads of any size).
@@ -33,31 +31,32 @@ final class CurlRequest: @unchecked Sendable {
             // "Name;" is libcurl's way of sending a header with an empty value.
             lines.append(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
-        url = strdup(request.url)
-        method = strdup(request.method.rawValue)
-        headerLines = lines.map { strdup($0) }
+        url = request.url
+        method = request.method.rawValue
+        headerLines = lines
         body = request.body
         self.deadline = deadline
     }
 
-    deinit {
-        free(url)
-        free(method)
-        headerLines.forEach { free($0) }
-    }
-
-    /// Blocks until the exchange is over; returns libcurl's result code.
+    /// Blocks until the exchange is over; returns libcurl's result code. The C strings live for
+    /// the call only.
     func perform(on handle: UnsafeMutableRawPointer?, exchange: UnsafeMutablePointer<vodcurl_exchange>) -> Int32 {
-        headerLines.map { UnsafePointer($0) as UnsafePointer<CChar>? }.withUnsafeBufferPointer { headers in
-            body.withUnsafeBufferPointer { body in
-                var request = vodcurl_request(
-                    url: url, method: method, headers: headers.baseAddress, header_count: headers.count,
-                    body: body.baseAddress, body_length: body.count, timeout_ms: 0, stall_seconds: 0)
-                switch deadline {
-                case .total(let seconds): request.timeout_ms = max(1, Int((seconds * 1000).rounded(.up)))
-                case .stall(let seconds): request.stall_seconds = max(1, Int(seconds.rounded(.up)))
+        let headers = headerLines.map { strdup($0) }
+        defer { headers.forEach { free($0) } }
+        return url.withCString { url in
+            method.withCString { method in
+                headers.map { UnsafePointer($0) as UnsafePointer<CChar>? }.withUnsafeBufferPointer { headers in
+                    body.withUnsafeBufferPointer { body in
+                        var request = vodcurl_request(
+                            url: url, method: method, headers: headers.baseAddress, header_count: headers.count,
+                            body: body.baseAddress, body_length: body.count, timeout_ms: 0, stall_seconds: 0)
+                        switch deadline {
+                        case .total(let seconds): request.timeout_ms = max(1, Int((seconds * 1000).rounded(.up)))
+                        case .stall(let seconds): request.stall_seconds = max(1, Int(seconds.rounded(.up)))
+                        }
+                        return vodcurl_perform(handle, &request, exchange)
+                    }
                 }
-                return vodcurl_perform(handle, &request, exchange)
             }
         }
     }
