@@ -1,6 +1,6 @@
 import FoundationEssentials
-import Primitives
 import Logging
+import Primitives
 import Simulator
 import VODAPI
 import WebServer

@@ -2,8 +2,8 @@ import Agent
 import Exposition
 import Flags
 import FoundationEssentials
-import Primitives
 import Logging
+import Primitives
 import VODAPI
 #if canImport(Glibc)
 import Glibc

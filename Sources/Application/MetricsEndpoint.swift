@@ -1,6 +1,6 @@
 import Exposition
-import MetricsServing
 import Logging
+import MetricsServing
 import VODAPI
 import WebServer
 

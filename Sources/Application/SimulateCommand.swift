@@ -1,7 +1,7 @@
 import Flags
 import FoundationEssentials
-import Primitives
 import Logging
+import Primitives
 import Simulator
 import VODAPI
 import WebServer

@@ -1,5 +1,5 @@
-import Primitives
 import CZlib
+import Primitives
 
 /// A piece of a gzip body compressed on its own: raw deflate blocks that end on a byte boundary
 /// (a full flush) without a final block, plus the CRC-32 and length of the input.

@@ -2,9 +2,9 @@ import Agent
 import Application
 import Dispatch
 import Exposition
-import MetricsServing
 import Foundation
 import Logging
+import MetricsServing
 import Simulator
 import VODAPI
 import WebServer

@@ -1,5 +1,5 @@
-import Gzip
 import Exposition
+import Gzip
 import Testing
 import TestSupport
 

@@ -1,5 +1,5 @@
-import Testing
 import Primitives
+import Testing
 
 /// Buffers a snapshot keeps for a whole poll interval hold their bytes, not their growth room.
 struct ByteCompactionTests {

@@ -1,5 +1,5 @@
-import Primitives
 import Foundation
+import Primitives
 import Synchronization
 import Testing
 @testable import VODAPI

@@ -1,7 +1,7 @@
 import Exposition
+import Foundation
 import Gzip
 @testable import MetricsServing
-import Foundation
 import Primitives
 import Synchronization
 import Testing

@@ -1,8 +1,8 @@
 import Dispatch
 import Exposition
+import Foundation
 import Gzip
 import MetricsServing
-import Foundation
 import Primitives
 import Synchronization
 import Testing

@@ -1,5 +1,5 @@
-import Gzip
 import FoundationEssentials
+import Gzip
 import Primitives
 import Synchronization
 
