@@ -18,6 +18,8 @@ import TestSupport
         let port: UInt16
         let publisher: MetricsPublisher
         let ready = Flag()
+        /// Set when a /metrics body has been made: the answer is on its way to the client.
+        let bodyMade = Flag()
 
         final class Flag: Sendable {
             private let value = Mutex(false)
@@ -35,11 +37,14 @@ import TestSupport
             publisher.publish(try ExpositionSnapshot(families: [family]))
             var configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"))
             configure(&configuration)
-            let publisher = publisher, ready = ready
+            let publisher = publisher, ready = ready, bodyMade = bodyMade
             let router = MetricsRouter(
                 telemetryPath: "/metrics", landingPage: Array("landing".utf8),
                 readiness: { (ready.isSet, "not ready: starting") }, authenticator: { nil },
-                metrics: { publisher.body(format: $0, gzip: $1) })
+                metrics: { format, gzip in
+                    defer { bodyMade.set() }
+                    return publisher.body(format: format, gzip: gzip)
+                })
             server = HTTPServer(configuration: configuration, handler: router)
             port = try server.start()
         }
@@ -280,9 +285,11 @@ import TestSupport
     @Test func gracefulStopFinishesAResponseInFlight() throws {
         let harness = try Harness(seriesCount: 50_000)
         let client = try TestClient(port: harness.port)
-        // Ask for a large body and do not read it yet: the server is mid-write when stop begins.
+        // Ask for a large body and do not read it yet: once it is made, the answer (megabytes
+        // against a client that does not read) is being written when stop begins.
         try client.send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
+        Self.waitUntil { harness.bodyMade.isSet }
+        #expect(harness.bodyMade.isSet)
         let idle = try TestClient(port: harness.port)
         let stopped = DispatchSemaphore(value: 0)
         let server = harness.server
