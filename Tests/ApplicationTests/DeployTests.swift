@@ -28,10 +28,16 @@ import TestSupport
     @Test func kubernetesManifestsValidate() throws {
         let folder = Self.path("deploy/kubernetes")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(folder)/\($0)" }
-        #expect(files.count >= 6)
+        #expect(files.count >= 7)
         let outcome = try ExternalTool.outcome("kubernetes-validate", ["--strict"] + files)
         #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("passed for resource statefulset/vodcdn-exporter"))
+        // Each workload applies on its own (its ServiceAccount with it), and the namespace carries
+        // the label without which ACK's webhook injects no RRSA credentials.
+        for workload in ["deployment.yaml", "statefulset.yaml"] {
+            #expect(try String(contentsOfFile: "\(folder)/\(workload)", encoding: .utf8).contains("kind: ServiceAccount"), "\(workload)")
+        }
+        #expect(try String(contentsOfFile: "\(folder)/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
         // The validator does catch mistakes.
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: broken) }
