@@ -136,23 +136,26 @@ public final class SimulatedVOD: HTTPHandler {
 
     /// Numbers-as-strings become objects: a type the client must refuse with a clear error.
     private static func breakTypes(_ value: [String: JSONValue]) -> [String: JSONValue] {
-        value.reduce(into: [:]) { result, entry in
-            switch entry.value {
-            case .string(let text) where entry.key.hasSuffix("Value") || entry.key == "DataInterval": result[entry.key] = ["unexpected": .string(text)]
-            case .object(let object): result[entry.key] = .object(breakTypes(object))
-            case .array(let list): result[entry.key] = .array(list.map { item in if case .object(let object) = item { .object(breakTypes(object)) } else { item } })
-            default: result[entry.key] = entry.value
-            }
-        }
+        replacingStrings(in: value) { key, text in key.hasSuffix("Value") || key == "DataInterval" ? ["unexpected": .string(text)] : nil }
     }
 
     /// Every data value becomes one no domain can produce, still well-formed.
     private static func absurd(_ value: [String: JSONValue]) -> [String: JSONValue] {
+        replacingStrings(in: value) { key, text in key.hasSuffix("Value") && !text.isEmpty ? "1e308" : nil }
+    }
+
+    /// `value` with every string member for which `replacement(key, text)` gives a value
+    /// replaced by it, in nested objects and in objects inside arrays too.
+    private static func replacingStrings(in value: [String: JSONValue],
+                                         _ replacement: (String, String) -> JSONValue?) -> [String: JSONValue] {
         value.reduce(into: [:]) { result, entry in
             switch entry.value {
-            case .string(let text) where entry.key.hasSuffix("Value") && !text.isEmpty: result[entry.key] = "1e308"
-            case .object(let object): result[entry.key] = .object(absurd(object))
-            case .array(let list): result[entry.key] = .array(list.map { item in if case .object(let object) = item { .object(absurd(object)) } else { item } })
+            case .string(let text): result[entry.key] = replacement(entry.key, text) ?? entry.value
+            case .object(let object): result[entry.key] = .object(replacingStrings(in: object, replacement))
+            case .array(let list):
+                result[entry.key] = .array(list.map { item in
+                    if case .object(let object) = item { .object(replacingStrings(in: object, replacement)) } else { item }
+                })
             default: result[entry.key] = entry.value
             }
         }

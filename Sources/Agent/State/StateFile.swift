@@ -28,7 +28,7 @@ public struct StateFile: Sendable {
 
     /// Loads the state, checking that it is ours and belongs to `endpoint` and `shard`.
     public func load(endpoint: String, shard: String, now: Int64) -> LoadResult {
-        guard access(path, F_OK) == 0 else { return .missing }
+        guard FileSystem.exists(path) else { return .missing }
         let reason: String
         do {
             let text = try TextFile.read(path, maxBytes: Self.maxBytes)
@@ -54,7 +54,7 @@ public struct StateFile: Sendable {
             reason = "corrupt: not JSON"
         }
         let aside = "\(path).rejected-\(now)"
-        let moved = rename(path, aside) == 0
+        let moved = (try? FileSystem.move(path, to: aside)) != nil
         return .rejected(reason: reason, setAsideAt: moved ? aside : nil)
     }
 
@@ -76,18 +76,10 @@ public struct StateFile: Sendable {
         let temporary = "\(path).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw WriteError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var written = 0
-        let bytes = [UInt8](data)
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if result < 0 && errno == EINTR { continue }
-            guard result > 0 else {
-                let problem = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw WriteError(description: "cannot write \(temporary): \(problem)")
-            }
-            written += result
+        if let code = DescriptorIO.writeAll([UInt8](data), to: fd) {
+            close(fd)
+            unlink(temporary)
+            throw WriteError(description: "cannot write \(temporary): \(String(cString: strerror(code)))")
         }
         guard fsync(fd) == 0, close(fd) == 0 else {
             unlink(temporary)

@@ -33,41 +33,25 @@ public enum TextFile {
         guard fstat(descriptor, &status) == 0 else { throw FileError(.read, path: path, reason: errnoText()) }
         if (status.st_mode & S_IFMT) == S_IFDIR { throw FileError(.read, path: path, reason: "it is a directory") }
         if Int(status.st_size) > maxBytes { throw FileError(.read, path: path, reason: "larger than \(maxBytes) bytes") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileError(.read, path: path, reason: errnoText())
-            }
-            if count == 0 { break }
-            bytes += chunk[..<count]
-            if bytes.count > maxBytes { throw FileError(.read, path: path, reason: "larger than \(maxBytes) bytes") }
+        switch DescriptorIO.readAll(descriptor, maxBytes: maxBytes) {
+        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .failure(.system(let code)): throw FileError(.read, path: path, reason: errnoText(code))
+        case .failure(.tooLarge): throw FileError(.read, path: path, reason: "larger than \(maxBytes) bytes")
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes `text` to `path`, replacing what was there (created with mode 0644).
     public static func write(_ text: String, to path: String) throws(FileError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileError(.write, path: path, reason: errnoText()) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let reason = errnoText()
-                close(descriptor)
-                throw FileError(.write, path: path, reason: reason)
-            }
-            written += count
+        if let code = DescriptorIO.writeAll(Array(text.utf8), to: descriptor) {
+            close(descriptor)
+            throw FileError(.write, path: path, reason: errnoText(code))
         }
         guard close(descriptor) == 0 else { throw FileError(.write, path: path, reason: errnoText()) }
     }
 
-    private static func errnoText() -> String {
-        String(cString: strerror(errno))
+    private static func errnoText(_ code: Int32 = errno) -> String {
+        String(cString: strerror(code))
     }
 }
