@@ -17,33 +17,15 @@ import re
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 
-CREDENTIALS = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction",
-               "PATH": "/usr/bin:/bin"}
+from processes import SIMULATOR_ENVIRONMENT, stop, wait_until_answers
 
 
 def get(url, headers=None, data=None, method=None):
     request = urllib.request.Request(url, headers=headers or {}, data=data, method=method)
     with urllib.request.urlopen(request, timeout=30) as answer:
         return answer.status, answer.read()
-
-
-def wait(url, timeout=60, status=None):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            code, _ = get(url)
-            if status is None or code == status:
-                return True
-        except urllib.error.HTTPError as error:
-            if status is None:
-                return True
-        except Exception:
-            pass
-        time.sleep(0.002)
-    return False
 
 
 def resident(pid):
@@ -68,8 +50,8 @@ def main():
         port = 19700 + attempt
         begin = time.perf_counter()
         demo = subprocess.Popen([exporter, "demo", "--web.listen-address", "127.0.0.1:%d" % port],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CREDENTIALS)
-        ready = wait("http://127.0.0.1:%d/-/ready" % port, timeout=30, status=200)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=SIMULATOR_ENVIRONMENT)
+        ready = wait_until_answers("http://127.0.0.1:%d/-/ready" % port, timeout=30, status=200, every=0.002)
         starts.append((time.perf_counter() - begin) * 1000 if ready else float("nan"))
         demo.terminate()
         demo.wait()
@@ -80,11 +62,11 @@ def main():
         simulator = subprocess.Popen([exporter, "simulate", "--web.listen-address", "127.0.0.1:19720", "--domain-count", "1000"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(simulator)
-        wait("http://127.0.0.1:19720/")
+        wait_until_answers("http://127.0.0.1:19720/")
         agent = subprocess.Popen([exporter, "--web.listen-address", "127.0.0.1:19721", "--aliyun.endpoint", "http://127.0.0.1:19720",
-                                  "--api.max-qps", "100", "--log.level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CREDENTIALS)
+                                  "--api.max-qps", "100", "--log.level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=SIMULATOR_ENVIRONMENT)
         processes.append(agent)
-        wait("http://127.0.0.1:19721/-/ready", timeout=120, status=200)
+        wait_until_answers("http://127.0.0.1:19721/-/ready", timeout=120, status=200)
 
         def runs():
             _, body = get("http://127.0.0.1:19721/metrics")
@@ -110,7 +92,7 @@ def main():
         gateway = subprocess.Popen(["prometheus-pushgateway", "--web.listen-address=127.0.0.1:19722", "--persistence.file=", "--log.level=warn"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(gateway)
-        wait("http://127.0.0.1:19722/")
+        wait_until_answers("http://127.0.0.1:19722/")
         # The exporter's own exposition, pushed as it is (without its HELP/TYPE lines, which the
         # Pushgateway regroups): the same series, names and label values.
         _, body = get("http://127.0.0.1:19721/metrics")
@@ -125,10 +107,7 @@ def main():
         print("pushgateway (fresh) holding the same %d series, after two scrapes: %.1f MB (%.1f anonymous + %.1f from files); exporter / pushgateway = %.2f"
               % (len(lines), total, anonymous, files, mine / total))
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait()
+        stop(processes)
 
 
 if __name__ == "__main__":

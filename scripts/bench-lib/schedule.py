@@ -13,8 +13,9 @@ import re
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
+
+from processes import SIMULATOR_ENVIRONMENT, stop, wait_until_answers
 
 LATENCY_MS = 20
 RUNS = 3            # scheduled runs (grid points) measured per size
@@ -42,18 +43,6 @@ def values(text, family, label=None):
     return found
 
 
-def wait_port(port):
-    for _ in range(300):
-        try:
-            urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=1)
-            return
-        except urllib.error.HTTPError:
-            return  # an answer, even a 404, means the port is up
-        except Exception:
-            time.sleep(0.1)
-    raise SystemExit("port %d never answered" % port)
-
-
 def main():
     exporter, out = sys.argv[1], sys.argv[2]
     sizes = [tuple(int(x) for x in arg.split(":")) for arg in sys.argv[3:]]
@@ -63,15 +52,14 @@ def main():
         processes.append(subprocess.Popen(
             [exporter, "simulate", "--web.listen-address", "127.0.0.1:%d" % sim_port, "--domain-count", str(domains),
              "--faults", "slow:%dms" % LATENCY_MS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_port(sim_port)
+        wait_until_answers("http://127.0.0.1:%d/" % sim_port) or sys.exit("the simulator never answered")
         log = open("%s/schedule-%d.log" % (out, domains), "w")
         processes.append(subprocess.Popen(
             [exporter, "--web.listen-address", "127.0.0.1:%d" % port, "--aliyun.endpoint", "http://127.0.0.1:%d" % sim_port,
              "--api.max-qps", str(qps), "--no-collector.quota", "--no-collector.tasks", "--log.format", "json"],
-            env={"ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction",
-                 "PATH": "/usr/bin:/bin"},
+            env=SIMULATOR_ENVIRONMENT,
             stdout=subprocess.DEVNULL, stderr=log))
-        wait_port(port)
+        wait_until_answers("http://127.0.0.1:%d/" % port) or sys.exit("the exporter never answered")
         # Traffic and bandwidth make 2 calls a domain at each grid point; realtime takes 1 call per
         # 20 domains every minute out of the same --api.max-qps.
         calls = 2 * domains
@@ -127,10 +115,7 @@ def main():
                   % (case["domains"], case["qps"], len(scheduled), worst, case["bound"], "met" if within else "MISSED", skipped,
                      oldest, SETTLE + 120, int(scheduled[-1]["failures"]) if scheduled else -1), flush=True)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait()
+        stop(processes)
 
 
 if __name__ == "__main__":
