@@ -4,19 +4,27 @@ import VODAPI
 
 /// How to reach and sign for the VOD API: flags shared by the agent and the operator commands.
 public struct APIOptions: Sendable {
-    public static let definitions: [FlagDefinition] = [
-        FlagDefinition("aliyun.endpoint", default: "https://vod.cn-shanghai.aliyuncs.com", placeholder: "URL",
-                       help: "VOD API endpoint; plain http:// only for loopback test endpoints."),
-        FlagDefinition("aliyun.signature-version", default: "v3", placeholder: "v3|v2", help: "Request signature: v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1)."),
-        FlagDefinition("aliyun.sts-endpoint", placeholder: "URL", help: "STS endpoint for role credentials (default: the region's public one)."),
-        FlagDefinition("aliyun.metadata-endpoint", default: "http://100.100.100.200", placeholder: "URL", help: "ECS instance metadata service."),
-        FlagDefinition("profile", placeholder: "NAME",
-                       help: "The profile of ~/.aliyun/config.json (and the section of the credentials file) to use, as ALIBABA_CLOUD_PROFILE does; default: the file's current one."),
-        FlagDefinition("api.max-qps", .number, default: "10", help: "Most API calls per second, for the whole process (the account's limits are shared)."),
-        FlagDefinition("api.max-concurrency", .integer, default: "8", help: "Most API calls in flight."),
-        FlagDefinition("api.timeout", .duration, default: "10s", help: "Deadline of one attempt of an API request (each retry gets its own)."),
-        FlagDefinition("api.retries", .integer, default: "3",
-                       help: "Retries of a failed read call (throttling, 5xx, timeouts), with backoff: a call may take (retries + 1) × timeout plus the waits."),
+    static let endpoint = Flag.string("aliyun.endpoint", default: Endpoint.vodDefault.description, placeholder: "URL",
+        help: "VOD API endpoint; plain http:// only for loopback test endpoints.")
+    static let signatureVersion = Flag.choice("aliyun.signature-version", default: "v3", placeholder: "v3|v2", expected: "v3 or v2",
+        help: "Request signature: v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1).", parse: { SignatureVersion(rawValue: $0) })
+    static let stsEndpoint = Flag.optionalString("aliyun.sts-endpoint", placeholder: "URL",
+        help: "STS endpoint for role credentials (default: the region's public one).")
+    static let metadataEndpoint = Flag.string("aliyun.metadata-endpoint", default: ECSMetadataCredentials.defaultEndpoint.description, placeholder: "URL",
+        help: "ECS instance metadata service.")
+    static let profile = Flag.optionalString("profile", placeholder: "NAME",
+        help: "The profile of ~/.aliyun/config.json (and the section of the credentials file) to use, as ALIBABA_CLOUD_PROFILE does; default: the file's current one.")
+    static let maxQPS = Flag.number("api.max-qps", default: 10, in: 0.1...1000,
+        help: "Most API calls per second, for the whole process (the account's limits are shared).")
+    static let maxConcurrency = Flag.integer("api.max-concurrency", default: 8, in: 1...256, help: "Most API calls in flight.")
+    static let timeout = Flag.duration("api.timeout", default: 10, atLeast: 0.1,
+        help: "Deadline of one attempt of an API request (each retry gets its own).")
+    static let retries = Flag.integer("api.retries", default: 3, in: 0...10,
+        help: "Retries of a failed read call (throttling, 5xx, timeouts), with backoff: a call may take (retries + 1) × timeout plus the waits.")
+
+    /// The flags of the API client, shared by the agent and the operator commands.
+    public static let flags: [any FlagDeclaration] = [
+        endpoint, signatureVersion, stsEndpoint, metadataEndpoint, profile, maxQPS, maxConcurrency, timeout, retries,
     ]
 
     public var client: VODClientConfiguration
@@ -28,30 +36,27 @@ public struct APIOptions: Sendable {
     public var profile: String?
 
     public init(_ flags: FlagValues) throws(UsageError) {
-        func endpoint(_ name: String) throws(UsageError) -> Endpoint? {
-            guard let text = flags.string(name) else { return nil }
+        func endpoint(_ flag: some FlagDeclaration, _ text: String, allowInsecureHTTP: Bool = false) throws(UsageError) -> Endpoint {
             do {
-                return try Endpoint(parsing: text, allowInsecureHTTP: name == "aliyun.metadata-endpoint")
+                return try Endpoint(parsing: text, allowInsecureHTTP: allowInsecureHTTP)
             } catch {
-                throw UsageError("--\(name): \(error)")
+                throw UsageError("--\(flag.definition.name): \(error)")
             }
         }
-        let versionText = flags.string("aliyun.signature-version") ?? "v3"
-        guard let version = SignatureVersion(rawValue: versionText) else {
-            throw flags.invalid("aliyun.signature-version", versionText, expected: "v3 or v2")
-        }
         client = VODClientConfiguration(
-            endpoint: try endpoint("aliyun.endpoint") ?? .vodDefault, signatureVersion: version,
-            requestTimeout: try flags.duration("api.timeout", atLeast: 0.1) ?? 10,
-            retryPolicy: RetryPolicy(maxAttempts: 1 + (try flags.integer("api.retries", in: 0...10) ?? 3)),
+            endpoint: try endpoint(Self.endpoint, try flags.value(Self.endpoint)), signatureVersion: try flags.value(Self.signatureVersion),
+            requestTimeout: try flags.value(Self.timeout),
+            retryPolicy: RetryPolicy(maxAttempts: 1 + (try flags.value(Self.retries))),
             userAgent: ProductVersion.userAgent)
-        maxQPS = try flags.number("api.max-qps", in: 0.1...1000) ?? 10
-        maxConcurrency = try flags.integer("api.max-concurrency", in: 1...256) ?? 8
-        stsEndpoint = try endpoint("aliyun.sts-endpoint")
-        metadataEndpoint = try endpoint("aliyun.metadata-endpoint") ?? ECSMetadataCredentials.defaultEndpoint
-        profile = flags.string("profile")
+        maxQPS = try flags.value(Self.maxQPS)
+        maxConcurrency = try flags.value(Self.maxConcurrency)
+        if let text = try flags.value(Self.stsEndpoint) {
+            stsEndpoint = try endpoint(Self.stsEndpoint, text)
+        }
+        metadataEndpoint = try endpoint(Self.metadataEndpoint, try flags.value(Self.metadataEndpoint), allowInsecureHTTP: true)
+        profile = try flags.value(Self.profile)
         if let profile, profile.isEmpty || profile.contains(where: { $0.isWhitespace || $0.isNewline }) {
-            throw flags.invalid("profile", profile, expected: "a profile name")
+            throw flags.invalid(Self.profile, profile, expected: "a profile name")
         }
     }
 

@@ -4,82 +4,81 @@ import VODAPI
 
 /// The agent's own flags: domains, data semantics, state, collectors, the API.
 public struct AgentOptions: Sendable {
-    public static let definitions: [FlagDefinition] = [
-        FlagDefinition("domain", repeatable: true, placeholder: "NAME",
-                       help: "A domain to poll. Without --domain or --domains.file, domains are discovered with DescribeVodUserDomains."),
-        FlagDefinition("domains.file", placeholder: "PATH",
-                       help: "File listing domains, one per line, # for comments; must be readable at start; re-read on SIGHUP (a bad file then keeps the previous list)."),
-        FlagDefinition("domains.include", placeholder: "REGEX", help: "Poll only domains matching this regular expression (whole name)."),
-        FlagDefinition("domains.exclude", placeholder: "REGEX", help: "Skip domains matching this regular expression (whole name)."),
-        FlagDefinition("discovery.interval", .duration, default: "10m", help: "How often discovery refreshes the domain list."),
-        FlagDefinition("shard", default: "0/1", placeholder: "I/N",
-                       help: "Poll only the domains whose stable hash modulo N is I; account-wide collectors run on shard 0."),
-        FlagDefinition("data.lookback", .duration, default: "1h", help: "Trailing window re-read on every run (revisions inside it are seen)."),
-        FlagDefinition("data.settle-delay", .duration, default: "15m", help: "A 5-minute bucket counts once this long after its end."),
-        FlagDefinition("data.max-backfill", .duration, default: "24h", help: "With --state.file: how far back a gap since the last counted bucket is filled."),
-        FlagDefinition("state.file", placeholder: "PATH", help: "Keep counters and cursors here across restarts (written atomically after each run of a per-domain collector)."),
-        FlagDefinition("collector.traffic", .boolean, default: "true", help: "Traffic per domain (DescribeVodDomainTrafficData)."),
-        FlagDefinition("collector.bandwidth", .boolean, default: "true", help: "Bandwidth per domain (DescribeVodDomainBpsData)."),
-        FlagDefinition("collector.quota", .boolean, default: "true", help: "Refresh and preload quota (DescribeVodRefreshQuota)."),
-        FlagDefinition("collector.tasks", .boolean, default: "true", help: "Refresh and preload task counts (DescribeVodRefreshTasks)."),
-        FlagDefinition("collector.origin", .boolean, default: "false", help: "Back-to-origin traffic and bandwidth per domain (DescribeVodDomainSrcTrafficData, …SrcBpsData)."),
-        FlagDefinition("collector.hitratio", .boolean, default: "false", help: "Byte and request hit ratios per domain (DescribeVodDomainHitRateData, …ReqHitRateData)."),
-        FlagDefinition("collector.requests", .boolean, default: "false", help: "Request counts and rates per domain (DescribeVodDomainQpsData)."),
-        FlagDefinition("collector.realtime", .boolean, default: "true",
-                       help: "1-minute bandwidth, requests and status codes per domain, 20 domains a call (DescribeVodDomainRealTimeDetailData), about 6 minutes old instead of 20: what the spike alerts page on. Costs 1 call per 20 domains per --collector.realtime.interval (1,000 domains: 50 calls a minute)."),
-        FlagDefinition("collector.realtime.interval", .duration, default: "1m",
-                       help: "How often the realtime collector runs: one call per 20 domains each time (1,000 domains at 1m: 50 calls a minute)."),
-    ] + APIOptions.definitions
+    static let domain = Flag.list("domain", placeholder: "NAME",
+        help: "A domain to poll (repeat or comma-separate for several). Without --domain or --domains.file, domains are discovered with DescribeVodUserDomains.")
+    static let domainsFile = Flag.optionalString("domains.file", placeholder: "PATH",
+        help: "File listing domains, one per line, # for comments; must be readable at start; re-read on SIGHUP (a bad file then keeps the previous list).")
+    static let include = Flag.optionalString("domains.include", placeholder: "REGEX", help: "Poll only domains matching this regular expression (whole name).")
+    static let exclude = Flag.optionalString("domains.exclude", placeholder: "REGEX", help: "Skip domains matching this regular expression (whole name).")
+    static let discoveryInterval = Flag.duration("discovery.interval", default: 600, atLeast: 60, help: "How often discovery refreshes the domain list.")
+    static let shard = Flag.choice("shard", default: "0/1", placeholder: "I/N", expected: "I/N with 0 ≤ I < N ≤ 1024, such as 0/3",
+        help: "Poll only the domains whose stable hash modulo N is I; account-wide collectors run on shard 0.", parse: { ShardSpec(parsing: $0) })
+    static let lookback = Flag.duration("data.lookback", default: 3600, atLeast: 300, atMost: 2 * 86_400,
+        help: "Trailing window re-read on every run (revisions inside it are seen).")
+    static let settleDelay = Flag.duration("data.settle-delay", default: 900, help: "A 5-minute bucket counts once this long after its end.")
+    static let maxBackfill = Flag.duration("data.max-backfill", default: 86_400, atLeast: 300, atMost: 30 * 86_400,
+        help: "With --state.file: how far back a gap since the last counted bucket is filled.")
+    static let stateFile = Flag.optionalString("state.file", placeholder: "PATH",
+        help: "Keep counters and cursors here across restarts (written atomically after each run of a per-domain collector).")
+    /// One switch per collector, on when the collector is one of the defaults.
+    static let collectorSwitches: [(AgentConfiguration.Collector, Flag<Bool>)] = [
+        (.traffic, "Traffic per domain (DescribeVodDomainTrafficData)."),
+        (.bandwidth, "Bandwidth per domain (DescribeVodDomainBpsData)."),
+        (.quota, "Refresh and preload quota (DescribeVodRefreshQuota)."),
+        (.tasks, "Refresh and preload task counts (DescribeVodRefreshTasks)."),
+        (.origin, "Back-to-origin traffic and bandwidth per domain (DescribeVodDomainSrcTrafficData, …SrcBpsData)."),
+        (.hitratio, "Byte and request hit ratios per domain (DescribeVodDomainHitRateData, …ReqHitRateData)."),
+        (.requests, "Request counts and rates per domain (DescribeVodDomainQpsData)."),
+        (.realtime, "1-minute bandwidth, requests and status codes per domain, 20 domains a call (DescribeVodDomainRealTimeDetailData), about 6 minutes old instead of 20: what the spike alerts page on. Costs 1 call per 20 domains per --collector.realtime.interval (1,000 domains: 50 calls a minute)."),
+    ].map { collector, help in
+        (collector, Flag.boolean("collector.\(collector.rawValue)", default: AgentConfiguration.Collector.defaults.contains(collector), help: help))
+    }
+    static let realtimeInterval = Flag.duration("collector.realtime.interval", default: 60, atLeast: 30, atMost: 600,
+        help: "How often the realtime collector runs: one call per 20 domains each time (1,000 domains at 1m: 50 calls a minute).")
+
+    /// The agent's flags, in `--help` order, with the API's.
+    public static let flags: [any FlagDeclaration] = [
+        domain, domainsFile, include, exclude, discoveryInterval, shard, lookback, settleDelay, maxBackfill, stateFile,
+    ] + collectorSwitches.map(\.1) + [realtimeInterval] + APIOptions.flags
 
     public var agent: AgentConfiguration
     public var api: APIOptions
     public var stateFile: String?
 
     public init(_ flags: FlagValues) throws(UsageError) {
-        let domains = flags.strings("domain").map { $0.lowercased() }
+        let domains = try flags.value(Self.domain).map { $0.lowercased() }
         for domain in domains where !DomainName.isValid(domain) {
-            throw flags.invalid("domain", domain, expected: "a domain name")
+            throw flags.invalid(Self.domain, domain, expected: "a domain name")
         }
-        let file = flags.string("domains.file")
         let source: AgentConfiguration.DomainSource
-        switch (domains.isEmpty, file) {
+        switch (domains.isEmpty, try flags.value(Self.domainsFile)) {
         case (true, nil): source = .discovery
         case (false, nil): source = .list(domains)
         case (true, let path?): source = .file(path)
         case (false, .some): throw UsageError("--domain and --domains.file cannot be used together")
         }
-        let shardText = flags.string("shard") ?? "0/1"
-        guard let shard = ShardSpec(parsing: shardText) else {
-            throw flags.invalid("shard", shardText, expected: "I/N with 0 ≤ I < N ≤ 1024, such as 0/3")
-        }
+        let (include, exclude, shard) = (try flags.value(Self.include), try flags.value(Self.exclude), try flags.value(Self.shard))
         let selection: DomainSelection
         do {
-            selection = try DomainSelection(include: flags.string("domains.include"), exclude: flags.string("domains.exclude"), shard: shard)
+            selection = try DomainSelection(include: include, exclude: exclude, shard: shard)
         } catch {
             throw UsageError("--domains.include/--domains.exclude: \(error.description)")
         }
-        let lookback = Int64(try flags.duration("data.lookback", atLeast: 300) ?? 3600)
-        guard lookback <= 2 * 86_400 else { throw flags.invalid("data.lookback", flags.string("data.lookback") ?? "", expected: "at most 2d") }
-        let settle = Int64(try flags.duration("data.settle-delay") ?? 900)
-        stateFile = flags.string("state.file")
-        var backfill = Int64(try flags.duration("data.max-backfill", atLeast: 300) ?? 86_400)
-        guard backfill <= 30 * 86_400 else { throw flags.invalid("data.max-backfill", flags.string("data.max-backfill") ?? "", expected: "at most 30d") }
+        let lookback = Int64(try flags.value(Self.lookback))
+        stateFile = try flags.value(Self.stateFile)
         // Without state, a gap can only be filled from the lookback.
-        backfill = stateFile == nil ? lookback : max(backfill, lookback)
+        let backfill = stateFile == nil ? lookback : max(Int64(try flags.value(Self.maxBackfill)), lookback)
         var collectors: Set<AgentConfiguration.Collector> = []
-        for collector in AgentConfiguration.Collector.allCases where try flags.boolean("collector.\(collector.rawValue)") {
+        for (collector, flag) in Self.collectorSwitches where try flags.value(flag) {
             collectors.insert(collector)
-        }
-        let realtimeInterval = Int64(try flags.duration("collector.realtime.interval", atLeast: 30) ?? 60)
-        guard realtimeInterval <= 600 else {
-            throw flags.invalid("collector.realtime.interval", flags.string("collector.realtime.interval") ?? "", expected: "at most 10m")
         }
         api = try APIOptions(flags)
         // As many domains in flight per run as API calls: more would only queue at the gate.
         agent = AgentConfiguration(
-            domainSource: source, selection: selection, collectors: collectors, lookback: lookback, settleDelay: settle,
-            maxBackfill: backfill, realtimeInterval: realtimeInterval,
-            discoveryInterval: Int64(try flags.duration("discovery.interval", atLeast: 60) ?? 600),
+            domainSource: source, selection: selection, collectors: collectors, lookback: lookback,
+            settleDelay: Int64(try flags.value(Self.settleDelay)), maxBackfill: backfill,
+            realtimeInterval: Int64(try flags.value(Self.realtimeInterval)),
+            discoveryInterval: Int64(try flags.value(Self.discoveryInterval)),
             maxConcurrentDomains: api.maxConcurrency, maxQPS: api.maxQPS)
     }
 }

@@ -24,7 +24,7 @@ public enum ExporterMain {
             return await DemoCommand.run(Array(arguments.dropFirst()), environment: environment)
         case "simulate":
             if arguments.contains("--help") {
-                print("\(ProductVersion.name) simulate [FLAGS]: the VOD API simulator.\n\nFlags:\n\(UsageText.flags(SimulateCommand.definitions))", terminator: "")
+                print("\(ProductVersion.name) simulate [FLAGS]: the VOD API simulator.\n\nFlags:\n\(UsageText.flags(SimulateCommand.flags))", terminator: "")
                 return ExitStatus.success
             }
             return await SimulateCommand.run(Array(arguments.dropFirst()), environment: environment)
@@ -36,7 +36,7 @@ public enum ExporterMain {
         }
     }
 
-    static let agentDefinitions = AgentOptions.definitions + WebOptions.definitions + LogOptions.definitions
+    static let agentFlags = AgentOptions.flags + WebOptions.flags + LogOptions.flags
 
     static var usage: String {
         """
@@ -53,7 +53,7 @@ public enum ExporterMain {
         Each command has --help with its flags and examples.
 
         Flags of the exporter (each can also be set through the environment variable shown):
-        \(UsageText.flags(agentDefinitions))
+        \(UsageText.flags(agentFlags))
         """
     }
 
@@ -62,7 +62,7 @@ public enum ExporterMain {
     static func runAgent(_ arguments: [String], environment: [String: String], announce: ((String) -> Void)? = nil) async -> Int32 {
         let web: WebOptions, options: AgentOptions, logger: Logger
         do {
-            let flags = try FlagParser.parse(arguments, environment: environment, definitions: agentDefinitions)
+            let flags = try FlagParser.parse(arguments, environment: environment, flags: agentFlags)
             web = try WebOptions(flags)
             options = try AgentOptions(flags)
             logger = try LogOptions.logger(flags, clock: { Date().timeIntervalSince1970 })

@@ -12,49 +12,54 @@ import Glibc
 /// `vodcdn-exporter simulate`: the VOD API simulator on its own, for trying the agent, the
 /// operator commands or the official SDKs without a cloud account.
 enum SimulateCommand {
-    static let definitions: [FlagDefinition] = [
-        FlagDefinition("web.listen-address", default: "127.0.0.1:10791", placeholder: "ADDRESS", help: "Address the simulated API listens on."),
-        FlagDefinition("domains", default: SimulatorConfiguration.defaultDomains.joined(separator: ","), placeholder: "LIST",
-                       help: "The account's domains, comma-separated."),
-        FlagDefinition("domain-count", .integer, placeholder: "N",
-                       help: "Instead of --domains: N generated domains d0.example.com … (for load tests; a long --domains list exceeds the argument size limit)."),
-        FlagDefinition("spike", default: "live.example.com", placeholder: "LIST", help: "Domains whose traffic spikes (×6 for 30 minutes every 3 hours)."),
-        FlagDefinition("faults", default: "", placeholder: "LIST",
-                       help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth (change at run time: POST /-/simulator/faults?set=…)."),
-        FlagDefinition("task-duration", .duration, default: "20s", help: "How long refresh and preload tasks stay Refreshing."),
-        FlagDefinition("access-key-id", default: "LTAI5tSimulatorKeyId", placeholder: "ID", help: "The AccessKeyId requests must be signed with."),
-        FlagDefinition("access-key-secret", default: "SimulatorSecretNotForProduction", placeholder: "SECRET", help: "Its secret."),
-    ] + LogOptions.definitions
+    static let listenAddress = Flag.string("web.listen-address", default: "127.0.0.1:10791", placeholder: "ADDRESS",
+        help: "Address the simulated API listens on.")
+    static let domains = Flag.list("domains", default: SimulatorConfiguration.defaultDomains, placeholder: "LIST",
+        help: "The account's domains, comma-separated.")
+    static let domainCount = Flag.optionalInteger("domain-count", in: 1...1_000_000, placeholder: "N",
+        help: "Instead of --domains: N generated domains d0.example.com … (for load tests; a long --domains list exceeds the argument size limit).")
+    static let spike = Flag.list("spike", default: ["live.example.com"], placeholder: "LIST", help: "Domains whose traffic spikes (×6 for 30 minutes every 3 hours).")
+    static let faults = Flag.string("faults", default: "", placeholder: "LIST",
+        help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth (change at run time: POST /-/simulator/faults?set=…).")
+    static let taskDuration = Flag.duration("task-duration", default: 20, help: "How long refresh and preload tasks stay Refreshing.")
+    static let accessKeyId = Flag.string("access-key-id", default: "LTAI5tSimulatorKeyId", placeholder: "ID", help: "The AccessKeyId requests must be signed with.")
+    static let accessKeySecret = Flag.string("access-key-secret", default: "SimulatorSecretNotForProduction", placeholder: "SECRET", help: "Its secret.")
+
+    /// The simulator's flags, in `--help` order.
+    static let flags: [any FlagDeclaration] = [
+        listenAddress, domains, domainCount, spike, faults, taskDuration, accessKeyId, accessKeySecret,
+    ] + LogOptions.flags
 
     static func configuration(_ flags: FlagValues) throws(UsageError) -> (SimulatorConfiguration, ListenAddress) {
-        var domains = (flags.string("domains") ?? "").split(separator: ",").map { String($0).lowercased() }.filter { !$0.isEmpty }
-        if let count = try flags.integer("domain-count", in: 1...1_000_000) {
+        var domains = try flags.value(Self.domains).map { $0.lowercased() }
+        if let count = try flags.value(Self.domainCount) {
             domains = (0..<count).map { "d\($0).example.com" }
         }
         guard !domains.isEmpty else { throw UsageError("--domains: give at least one domain") }
+        let (faultsText, addressText) = (try flags.value(Self.faults), try flags.value(Self.listenAddress))
         let faults: FaultSet
         do {
-            faults = try FaultSet(parsing: flags.string("faults") ?? "")
+            faults = try FaultSet(parsing: faultsText)
         } catch {
             throw UsageError("--faults: \(error.description)")
         }
         let address: ListenAddress
         do {
-            address = try ListenAddress(parsing: flags.string("web.listen-address") ?? "")
+            address = try ListenAddress(parsing: addressText)
         } catch {
             throw UsageError("--web.listen-address: \(error.description)")
         }
         let configuration = SimulatorConfiguration(
-            domains: domains, spikingDomains: Set((flags.string("spike") ?? "").split(separator: ",").map(String.init)),
-            accessKeyId: flags.string("access-key-id") ?? "", accessKeySecret: flags.string("access-key-secret") ?? "", faults: faults,
-            taskSeconds: Int64(try flags.duration("task-duration") ?? 20))
+            domains: domains, spikingDomains: Set(try flags.value(Self.spike)),
+            accessKeyId: try flags.value(Self.accessKeyId), accessKeySecret: try flags.value(Self.accessKeySecret), faults: faults,
+            taskSeconds: Int64(try flags.value(Self.taskDuration)))
         return (configuration, address)
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
         let configuration: SimulatorConfiguration, address: ListenAddress, logger: Logger
         do {
-            let flags = try FlagParser.parse(arguments, environment: environment, definitions: definitions)
+            let flags = try FlagParser.parse(arguments, environment: environment, flags: Self.flags)
             (configuration, address) = try Self.configuration(flags)
             logger = try LogOptions.logger(flags, clock: { Date().timeIntervalSince1970 })
         } catch {

@@ -1,8 +1,9 @@
-/// One command-line flag: `--name value`, `--name=value`, or for booleans `--name` / `--no-name`;
-/// also settable through an environment variable, unless it is command-line only. Flags on the
-/// command line win over the environment, which wins over the default.
-public struct FlagDefinition: Sendable, Equatable {
-    /// The kind of value, checked when the flag is read.
+/// What the parser and `--help` know of one flag (``Flag`` adds its type): `--name value`,
+/// `--name=value`, or for booleans `--name` / `--no-name`; also settable through an environment
+/// variable, unless it is command-line only. Flags on the command line win over the environment,
+/// which wins over the default.
+public struct FlagDefinition: FlagDeclaration, Equatable {
+    /// The kind of value: booleans take no argument; the others name their placeholder.
     public enum Kind: Sendable, Equatable {
         case string, integer, number, duration, boolean
     }
@@ -34,6 +35,8 @@ public struct FlagDefinition: Sendable, Equatable {
         self.placeholder = placeholder ?? Self.defaultPlaceholder(kind)
         self.isCommandLineOnly = commandLineOnly
     }
+
+    public var definition: FlagDefinition { self }
 
     /// The environment variable that sets this flag: `VODCDN_` + the name upper-cased with
     /// `.` and `-` as `_` (`--web.listen-address` → `VODCDN_WEB_LISTEN_ADDRESS`).

@@ -1,6 +1,6 @@
 import Primitives
 
-/// Parses arguments and environment variables against a list of flag definitions. Pure.
+/// Parses arguments and environment variables against a list of declared flags. Pure.
 public enum FlagParser {
     /// - Parameters:
     ///   - arguments: the arguments after the program name (and subcommand).
@@ -10,8 +10,9 @@ public enum FlagParser {
     ///   ``FlagValues/ignoredEnvironment``, for a warning.
     /// - Throws: `UsageError` for an unknown flag (with the nearest known one), a missing value,
     ///   a value given twice to a flag that takes one, or bare arguments where none belong.
-    public static func parse(_ arguments: [String], environment: [String: String], definitions: [FlagDefinition],
+    public static func parse(_ arguments: [String], environment: [String: String], flags: [any FlagDeclaration],
                              allowsPositionals: Bool = false) throws(UsageError) -> FlagValues {
+        let definitions = flags.map(\.definition)
         let byName = Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in
             preconditionFailure("flag --\(first.name) is defined twice")
         })
@@ -74,12 +75,10 @@ public enum FlagParser {
                 ignored.append(definition.environmentVariable)
                 continue
             }
-            given[definition.name] = definition.isRepeatable
-                ? FlagValues.items(text)
-                : [text]
+            given[definition.name] = [text]
             sources[definition.name] = "$\(definition.environmentVariable)"
         }
-        return FlagValues(given: given, sources: sources, definitions: byName, positionals: positionals, ignoredEnvironment: ignored)
+        return FlagValues(given: given, sources: sources, positionals: positionals, ignoredEnvironment: ignored)
     }
 
     /// The known name closest to `name` by edit distance, when it is close enough to be a typo.

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct AgentOptionsTests {
     private func options(_ arguments: [String]) throws(UsageError) -> AgentOptions {
-        try AgentOptions(try FlagParser.parse(arguments, environment: [:], definitions: AgentOptions.definitions))
+        try AgentOptions(try FlagParser.parse(arguments, environment: [:], flags: AgentOptions.flags))
     }
 
     /// One flag bounds both the API calls in flight and the domains polled at once.

@@ -5,7 +5,7 @@ import WebServer
 
 @Suite struct WebOptionsTests {
     private func options(_ arguments: [String]) throws(UsageError) -> WebOptions {
-        try WebOptions(try FlagParser.parse(arguments, environment: [:], definitions: WebOptions.definitions))
+        try WebOptions(try FlagParser.parse(arguments, environment: [:], flags: WebOptions.flags))
     }
 
     @Test func defaults() throws {

@@ -13,7 +13,7 @@ struct QuotaCommand: OperatorCommand {
           \(ProductVersion.name) quota --output json
         """
     static let takesArguments = false
-    static let definitions: [FlagDefinition] = []
+    static let flags: [any FlagDeclaration] = []
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
         let quota = try await session.call(DescribeVodRefreshQuota())
@@ -38,16 +38,13 @@ struct DomainsCommand: OperatorCommand {
           \(ProductVersion.name) domains --status online
         """
     static let takesArguments = false
-    static let definitions = [FlagDefinition("status", placeholder: "STATUS", help: "Only domains in this state.")]
+    static let status = Flag.optionalChoice("status", placeholder: "STATUS",
+        expected: DescribeVodUserDomains.DomainStatus.allCases.map(\.rawValue).joined(separator: ", "),
+        help: "Only domains in this state.") { DescribeVodUserDomains.DomainStatus(rawValue: $0) }
+    static let flags: [any FlagDeclaration] = [status]
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        var status: DescribeVodUserDomains.DomainStatus?
-        if let text = session.flags.string("status") {
-            guard let value = DescribeVodUserDomains.DomainStatus(rawValue: text) else {
-                throw .usage(session.flags.invalid("status", text, expected: DescribeVodUserDomains.DomainStatus.allCases.map(\.rawValue).joined(separator: ", ")))
-            }
-            status = value
-        }
+        let status = try session.value(Self.status)
         let domains: [DescribeVodUserDomains.Domain]
         do {
             domains = try await session.client.allUserDomains(status: status)

@@ -6,19 +6,19 @@ import VODAPI
 /// What `refresh` and `preload` share: reading, checking and batching URLs, the quota check,
 /// and sending batches so that a failure part-way never loses what was already accepted.
 enum CacheSubmission {
-    static let inputDefinitions = [
-        FlagDefinition("from", placeholder: "FILE", help: "Read URLs from this file, one per line (- for standard input)."),
-        FlagDefinition("force-quota", .boolean, default: "false", commandLineOnly: true,
-                       help: "Send even if today's remaining quota looks too small."),
-        FlagDefinition("dry-run", .boolean, default: "false", help: "Show the batches and the quota they need against what remains; send nothing."),
-        FlagDefinition("unsent", placeholder: "FILE",
-                       help: "If a batch fails, write the URLs that were not sent here (one per line), ready for --from FILE."),
-    ]
+    static let from = Flag.optionalString("from", placeholder: "FILE", help: "Read URLs from this file, one per line (- for standard input).")
+    static let forceQuota = Flag.boolean("force-quota", default: false, commandLineOnly: true,
+        help: "Send even if today's remaining quota looks too small.")
+    static let dryRun = Flag.boolean("dry-run", default: false, help: "Show the batches and the quota they need against what remains; send nothing.")
+    static let unsent = Flag.optionalString("unsent", placeholder: "FILE",
+        help: "If a batch fails, write the URLs that were not sent here (one per line), ready for --from FILE.")
+    /// The flags of reading URLs and sending them, shared by refresh and preload.
+    static let inputFlags: [any FlagDeclaration] = [from, forceQuota, dryRun, unsent]
 
     /// The URLs from the arguments, `--from`, or standard input when it is not a terminal.
     static func urls(_ session: OperatorSession) throws(CommandFailure) -> [String] {
         var entries = session.flags.positionals
-        if let from = session.flags.string("from") {
+        if let from = try session.value(Self.from) {
             let text: String
             if from == "-" {
                 text = StandardStreams.readInput()
@@ -55,7 +55,7 @@ enum CacheSubmission {
 
     /// Refuses up front when today's remaining quota cannot cover `count` paths.
     static func checkQuota(_ session: OperatorSession, kind: String, count: Int) async throws(CommandFailure) {
-        guard !(try session.usage { try session.flags.boolean("force-quota") }) else { return }
+        guard !(try session.value(Self.forceQuota)) else { return }
         let allowance = try await allowance(session, kind: kind)
         if Double(count) > allowance.remaining {
             throw .failed("\(count) \(kind) paths need more than today's remaining \(kind) quota (\(Int(allowance.remaining)) of \(Int(allowance.quota))); nothing was sent. Use --force-quota to send anyway.")
@@ -68,8 +68,8 @@ enum CacheSubmission {
                        send: ([String]) async throws(CommandFailure) -> [String]) async throws(CommandFailure) -> Int32 {
         let urls = try urls(session)
         let batches = ObjectPathList.batches(urls)
-        let unsentPath = session.flags.string("unsent")
-        if try session.usage({ try session.flags.boolean("dry-run") }) {
+        let unsentPath = try session.value(Self.unsent)
+        if try session.value(Self.dryRun) {
             return try await dryRun(session, quotaKind: quotaKind, batches: batches)
         }
         try await checkQuota(session, kind: quotaKind, count: urls.count)
@@ -166,20 +166,18 @@ struct RefreshCommand: OperatorCommand {
           \(ProductVersion.name) refresh --from urls.txt --dry-run
         """
     static let takesArguments = true
-    static let definitions = [
-        FlagDefinition("directory", .boolean, default: "false", commandLineOnly: true, help: "The URLs are directories (ObjectType=Directory)."),
-        FlagDefinition("regex", .boolean, default: "false", commandLineOnly: true, help: "The URLs are regular expressions (ObjectType=Regex)."),
-        FlagDefinition("ignore-params", .boolean, default: "false", commandLineOnly: true,
-                       help: "Match cached URLs without their query string (ObjectType=IgnoreParams)."),
-        FlagDefinition("force", .boolean, default: "false", commandLineOnly: true, help: "Purge everything under a directory, not only changed files."),
-    ] + CacheSubmission.inputDefinitions
+    static let directory = Flag.boolean("directory", default: false, commandLineOnly: true, help: "The URLs are directories (ObjectType=Directory).")
+    static let regex = Flag.boolean("regex", default: false, commandLineOnly: true, help: "The URLs are regular expressions (ObjectType=Regex).")
+    static let ignoreParams = Flag.boolean("ignore-params", default: false, commandLineOnly: true,
+        help: "Match cached URLs without their query string (ObjectType=IgnoreParams).")
+    static let force = Flag.boolean("force", default: false, commandLineOnly: true, help: "Purge everything under a directory, not only changed files.")
+    static let flags: [any FlagDeclaration] = [directory, regex, ignoreParams, force] + CacheSubmission.inputFlags
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        let flags = session.flags
-        let kinds = try session.usage { [try flags.boolean("directory"), try flags.boolean("regex"), try flags.boolean("ignore-params")] }
+        let kinds = [try session.value(Self.directory), try session.value(Self.regex), try session.value(Self.ignoreParams)]
         guard kinds.filter({ $0 }).count <= 1 else { throw .usage(UsageError("--directory, --regex and --ignore-params exclude each other")) }
         let objectType: RefreshVodObjectCaches.ObjectType = kinds[0] ? .directory : kinds[1] ? .regex : kinds[2] ? .ignoreParams : .file
-        let force = try session.usage { try flags.boolean("force") }
+        let force = try session.value(Self.force)
         return try await CacheSubmission.submit(session, quotaKind: objectType == .directory ? "directory" : "url") { (batch) throws(CommandFailure) in
             try await session.call(RefreshVodObjectCaches(objectPaths: batch, objectType: objectType, force: force ? true : nil)).taskIds
         }
@@ -200,20 +198,14 @@ struct PreloadCommand: OperatorCommand {
           \(ProductVersion.name) preload --area overseas --from new-videos.txt
         """
     static let takesArguments = true
-    static let definitions = [
-        FlagDefinition("area", placeholder: "domestic|overseas", help: "Prefetch only to nodes in this area."),
-        FlagDefinition("l2", .boolean, default: "false", help: "Prefetch to the L2 layer as well."),
-    ] + CacheSubmission.inputDefinitions
+    static let area = Flag.optionalChoice("area", placeholder: "domestic|overseas", expected: "domestic or overseas",
+        help: "Prefetch only to nodes in this area.") { PreloadVodObjectCaches.Area(rawValue: $0) }
+    static let l2 = Flag.boolean("l2", default: false, help: "Prefetch to the L2 layer as well.")
+    static let flags: [any FlagDeclaration] = [area, l2] + CacheSubmission.inputFlags
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        var area: PreloadVodObjectCaches.Area?
-        if let text = session.flags.string("area") {
-            guard let value = PreloadVodObjectCaches.Area(rawValue: text) else {
-                throw .usage(session.flags.invalid("area", text, expected: "domestic or overseas"))
-            }
-            area = value
-        }
-        let l2 = try session.usage { try session.flags.boolean("l2") }
+        let area = try session.value(Self.area)
+        let l2 = try session.value(Self.l2)
         return try await CacheSubmission.submit(session, quotaKind: "preload") { [area] (batch) throws(CommandFailure) in
             try await session.call(PreloadVodObjectCaches(objectPaths: batch, area: area, l2Preload: l2 ? true : nil)).taskIds
         }

@@ -19,7 +19,8 @@ struct CheckCommand: OperatorCommand {
           \(ProductVersion.name) check --domain video.example.com
         """
     static let takesArguments = false
-    static let definitions = [FlagDefinition("domain", placeholder: "D", help: "A domain for the per-domain checks (default: the first one found).")]
+    static let domain = Flag.optionalString("domain", placeholder: "D", help: "A domain for the per-domain checks (default: the first one found).")
+    static let flags: [any FlagDeclaration] = [domain]
 
     struct Finding {
         let name: String
@@ -79,7 +80,7 @@ struct CheckCommand: OperatorCommand {
         }
         // 5. Permissions, one read call per operation.
         if haveCredentials {
-            var domain = session.flags.string("domain")
+            var domain = try? session.flags.value(Self.domain)
             let end = session.now() / 300 * 300
             func probe(_ name: String, _ call: () async throws(VODClientError) -> Void) async {
                 do {

@@ -5,14 +5,16 @@ import VODAPI
 
 /// What `traffic` and `bandwidth` share: flags, the query, one summed series or one per domain.
 enum DataSeriesCommand {
-    static let definitions = [
-        FlagDefinition("domain", repeatable: true, placeholder: "D", help: "A domain (repeat or comma-separate for several; summed unless --per-domain)."),
-        FlagDefinition("start", placeholder: "TIME", help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -6h."),
-        FlagDefinition("end", placeholder: "TIME", help: "End (default now), same forms."),
-        FlagDefinition("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 6h)."),
-        FlagDefinition("interval", .integer, placeholder: "300|3600|86400", help: "Slot width; the API coerces it to what the span allows."),
-        FlagDefinition("per-domain", .boolean, default: "false", help: "One series per domain (one call each) instead of their sum."),
-    ]
+    static let domain = Flag.list("domain", placeholder: "D", help: "A domain (repeat or comma-separate for several; summed unless --per-domain).")
+    static let start = Flag.optionalString("start", placeholder: "TIME",
+        help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -6h.")
+    static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now), same forms.")
+    static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 6h).")
+    static let interval = Flag.optionalChoice("interval", placeholder: "300|3600|86400", expected: "300, 3600 or 86400",
+        help: "Slot width; the API coerces it to what the span allows.") { Int($0).flatMap(DataInterval.init(rawValue:)) }
+    static let perDomain = Flag.boolean("per-domain", default: false, help: "One series per domain (one call each) instead of their sum.")
+
+    static let flags: [any FlagDeclaration] = [domain, start, end, since, interval, perDomain]
 
     /// One series to print: a label and the answer.
     struct Result {
@@ -21,19 +23,14 @@ enum DataSeriesCommand {
     }
 
     static func fetch<Operation: DomainDataOperation>(_ session: OperatorSession, _ make: (DomainDataQuery) -> Operation) async throws(CommandFailure) -> [Result] {
-        let flags = session.flags
-        let domains = flags.list("domain").map { $0.lowercased() }
+        let domains = try session.value(Self.domain).map { $0.lowercased() }
         guard !domains.isEmpty else { throw .usage(UsageError("give at least one --domain")) }
-        var interval: DataInterval?
-        if let value = try session.usage({ try flags.integer("interval") }) {
-            guard let known = DataInterval(rawValue: value) else { throw .usage(flags.invalid("interval", String(value), expected: "300, 3600 or 86400")) }
-            interval = known
+        let interval = try session.value(Self.interval)
+        let (start, end, since) = (try session.value(Self.start), try session.value(Self.end), try session.value(Self.since))
+        let range = try session.usage { () throws(UsageError) in
+            try TimeArguments.range(start: start, end: end, since: since, now: session.now(), interval: Int64(interval?.rawValue ?? 300))
         }
-        let range = try session.usage {
-            try TimeArguments.range(start: flags.string("start"), end: flags.string("end"), since: flags.string("since"), now: session.now(),
-                                    interval: Int64(interval?.rawValue ?? 300))
-        }
-        let perDomain = try session.usage { try flags.boolean("per-domain") }
+        let perDomain = try session.value(Self.perDomain)
         var results: [Result] = []
         for group in perDomain ? domains.map({ [$0] }) : [domains] {
             let query = DomainDataQuery(domainNames: group, startTime: range.lowerBound, endTime: range.upperBound, interval: interval)
@@ -85,7 +82,7 @@ struct TrafficCommand: OperatorCommand {
           \(ProductVersion.name) traffic --domain a.example.com,b.example.com --start 2026-11-01 --end 2026-11-08 --per-domain
         """
     static let takesArguments = false
-    static let definitions = DataSeriesCommand.definitions
+    static let flags = DataSeriesCommand.flags
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
         let results = try await DataSeriesCommand.fetch(session) { DescribeVodDomainTrafficData(query: $0) }
@@ -105,7 +102,7 @@ struct BandwidthCommand: OperatorCommand {
           \(ProductVersion.name) bandwidth --domain video.example.com --since 2h
         """
     static let takesArguments = false
-    static let definitions = DataSeriesCommand.definitions
+    static let flags = DataSeriesCommand.flags
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
         let results = try await DataSeriesCommand.fetch(session) { DescribeVodDomainBpsData(query: $0) }

@@ -20,20 +20,19 @@ struct LogsCommand: OperatorCommand {
           \(ProductVersion.name) logs --domain video.example.com --start 2026-11-24 --end 2026-11-25 --download ./logs
         """
     static let takesArguments = false
-    static let definitions = [
-        FlagDefinition("domain", placeholder: "D", help: "The domain (one)."),
-        FlagDefinition("start", placeholder: "TIME", help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -24h."),
-        FlagDefinition("end", placeholder: "TIME", help: "End (default now)."),
-        FlagDefinition("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 24h)."),
-        FlagDefinition("download", placeholder: "DIR", help: "Fetch the files into this folder (created if needed)."),
-    ]
+    static let domain = Flag.optionalString("domain", placeholder: "D", help: "The domain (one).")
+    static let start = Flag.optionalString("start", placeholder: "TIME",
+        help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -24h.")
+    static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now).")
+    static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 24h).")
+    static let download = Flag.optionalString("download", placeholder: "DIR", help: "Fetch the files into this folder (created if needed).")
+    static let flags: [any FlagDeclaration] = [domain, start, end, since, download]
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        let flags = session.flags
-        guard let domain = flags.string("domain"), !domain.isEmpty else { throw .usage(UsageError("give --domain")) }
-        let range = try session.usage {
-            try TimeArguments.range(start: flags.string("start"), end: flags.string("end"), since: flags.string("since"), now: session.now(),
-                                    interval: 3600, defaultSince: 86_400)
+        guard let domain = try session.value(Self.domain), !domain.isEmpty else { throw .usage(UsageError("give --domain")) }
+        let (start, end, since) = (try session.value(Self.start), try session.value(Self.end), try session.value(Self.since))
+        let range = try session.usage { () throws(UsageError) in
+            try TimeArguments.range(start: start, end: end, since: since, now: session.now(), interval: 3600, defaultSince: 86_400)
         }
         var files: [DescribeVodDomainLog.LogFile] = []
         var page = 1
@@ -44,7 +43,7 @@ struct LogsCommand: OperatorCommand {
             if answer.files.isEmpty || files.count >= answer.total { break }
             page += 1
         }
-        if let folder = flags.string("download") {
+        if let folder = try session.value(Self.download) {
             return try await download(files, into: folder, session: session)
         }
         session.emit(

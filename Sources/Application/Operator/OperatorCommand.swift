@@ -12,7 +12,7 @@ protocol OperatorCommand: Sendable {
     /// Usage line and examples for `--help`.
     static var usage: String { get }
     /// The command's own flags (the API and output flags are added).
-    static var definitions: [FlagDefinition] { get }
+    static var flags: [any FlagDeclaration] { get }
     /// Whether bare arguments are accepted (URLs for refresh/preload).
     static var takesArguments: Bool { get }
 
@@ -74,14 +74,17 @@ struct OperatorSession: Sendable {
         }
     }
 
-    /// A flag's parsed value, or its `UsageError` as a usage failure.
-    func usage<T>(_ body: () throws -> T) throws(CommandFailure) -> T {
+    /// A flag's value, or its `UsageError` as a usage failure.
+    func value<Value>(_ flag: Flag<Value>) throws(CommandFailure) -> Value {
+        try usage { () throws(UsageError) in try flags.value(flag) }
+    }
+
+    /// The result of a step that checks what the user gave, its `UsageError` as a usage failure.
+    func usage<T>(_ body: () throws(UsageError) -> T) throws(CommandFailure) -> T {
         do {
             return try body()
-        } catch let error as UsageError {
-            throw .usage(error)
         } catch {
-            throw .failed("\(error)")
+            throw .usage(error)
         }
     }
 }
@@ -93,25 +96,26 @@ enum OperatorCommands {
         LogsCommand.self, DomainsCommand.self, CheckCommand.self,
     ]
 
-    static let sharedDefinitions = [
-        FlagDefinition("output", default: "table", placeholder: "table|json", help: "Human tables, or stable JSON for scripts."),
-    ] + APIOptions.definitions
+    static let output = Flag.choice("output", default: "table", placeholder: "table|json", expected: "table or json",
+                                    help: "Human tables, or stable JSON for scripts.") { ["table", "json"].contains($0) ? $0 : nil }
+
+    /// The flags every operator command takes after its own.
+    static let sharedFlags: [any FlagDeclaration] = [output] + APIOptions.flags
 
     static func command(named name: String) -> (any OperatorCommand.Type)? {
         all.first { $0.name == name }
     }
 
     static func run(_ command: any OperatorCommand.Type, _ arguments: [String], environment: [String: String]) async -> Int32 {
-        let definitions = command.definitions + sharedDefinitions
+        let declared = command.flags + sharedFlags
         if arguments.contains("--help") || arguments.contains("-h") {
-            print("\(command.usage)\n\nFlags (each can also be set through the environment variable shown):\n\(UsageText.flags(definitions))", terminator: "")
+            print("\(command.usage)\n\nFlags (each can also be set through the environment variable shown):\n\(UsageText.flags(declared))", terminator: "")
             return ExitStatus.success
         }
         let session: OperatorSession
         do {
-            let flags = try FlagParser.parse(arguments, environment: environment, definitions: definitions, allowsPositionals: command.takesArguments)
-            let output = flags.string("output") ?? "table"
-            guard output == "table" || output == "json" else { throw flags.invalid("output", output, expected: "table or json") }
+            let flags = try FlagParser.parse(arguments, environment: environment, flags: declared, allowsPositionals: command.takesArguments)
+            let output = try flags.value(Self.output)
             let api = try APIOptions(flags)
             // Retries are never silent: on a terminal, a line per retry on standard error.
             let showRetries = StandardStreams.isTerminal(2)
@@ -123,12 +127,9 @@ enum OperatorCommands {
             for variable in flags.ignoredEnvironment {
                 ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(variable) is ignored: that choice is taken from the command line only.\n")
             }
-        } catch let error as UsageError {
+        } catch {
             ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error.message)\nRun '\(ProductVersion.name) \(command.name) --help' for usage.\n")
             return ExitStatus.usage
-        } catch {
-            ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(error)\n")
-            return ExitStatus.failure
         }
         do {
             return try await command.run(session)

@@ -19,36 +19,29 @@ struct TasksCommand: OperatorCommand {
           \(ProductVersion.name) tasks --task-id 70422001,70422002 --wait
         """
     static let takesArguments = false
-    static let definitions = [
-        FlagDefinition("task-id", repeatable: true, placeholder: "ID", help: "Only these tasks (comma-separated or repeated)."),
-        FlagDefinition("domain", placeholder: "D", help: "Only tasks of this domain (without --type, every type is asked)."),
-        FlagDefinition("type", placeholder: "TYPE", help: "file, directory or preload."),
-        FlagDefinition("status", placeholder: "STATUS", help: "complete, refreshing or failed, as the output shows them (without --type, every type is asked)."),
-        FlagDefinition("wait", .boolean, default: "false", help: "Poll the --task-id tasks until they finish; exit 1 if any failed."),
-        FlagDefinition("poll-interval", .duration, default: "5s", help: "Time between polls with --wait."),
-    ]
+    static let taskId = Flag.list("task-id", placeholder: "ID", help: "Only these tasks (comma-separated or repeated).")
+    static let domain = Flag.optionalString("domain", placeholder: "D", help: "Only tasks of this domain (without --type, every type is asked).")
+    static let type = Flag.optionalChoice("type", placeholder: "TYPE", expected: "file, directory or preload",
+        help: "file, directory or preload.") { DescribeVodRefreshTasks.ObjectType(rawValue: $0) }
+    static let status = Flag.optionalChoice("status", placeholder: "STATUS", expected: "complete, refreshing or failed",
+        help: "complete, refreshing or failed, as the output shows them (without --type, every type is asked).") { text in
+        DescribeVodRefreshTasks.Status.allCases.first { $0.rawValue.lowercased() == text.lowercased() }
+    }
+    static let wait = Flag.boolean("wait", default: false, help: "Poll the --task-id tasks until they finish; exit 1 if any failed.")
+    static let pollInterval = Flag.duration("poll-interval", default: 5, atLeast: 0.1, help: "Time between polls with --wait.")
+    static let flags: [any FlagDeclaration] = [taskId, domain, type, status, wait, pollInterval]
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        let flags = session.flags
-        let ids = flags.list("task-id")
-        var type: DescribeVodRefreshTasks.ObjectType?
-        if let text = flags.string("type") {
-            guard let value = DescribeVodRefreshTasks.ObjectType(rawValue: text) else { throw .usage(flags.invalid("type", text, expected: "file, directory or preload")) }
-            type = value
-        }
-        var status: DescribeVodRefreshTasks.Status?
-        if let text = flags.string("status") {
-            guard let value = DescribeVodRefreshTasks.Status.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
-                throw .usage(flags.invalid("status", text, expected: "complete, refreshing or failed"))
-            }
-            status = value
-        }
+        let ids = try session.value(Self.taskId)
+        let type = try session.value(Self.type)
+        let status = try session.value(Self.status)
+        let domain = try session.value(Self.domain)
         // The API wants ObjectType with DomainName or Status; without --type, every type is asked.
-        let types: [DescribeVodRefreshTasks.ObjectType?] = (flags.string("domain") != nil || status != nil) && type == nil
+        let types: [DescribeVodRefreshTasks.ObjectType?] = (domain != nil || status != nil) && type == nil
             ? DescribeVodRefreshTasks.ObjectType.allCases : [type]
-        let wait = try session.usage { try flags.boolean("wait") }
+        let wait = try session.value(Self.wait)
         if wait && ids.isEmpty { throw .usage(UsageError("--wait needs --task-id (the ids refresh and preload print)")) }
-        let interval = try session.usage { try flags.duration("poll-interval", atLeast: 0.1) } ?? 5
+        let interval = try session.value(Self.pollInterval)
 
         func fetch() async throws(CommandFailure) -> [DescribeVodRefreshTasks.Task] {
             if !ids.isEmpty {
@@ -58,7 +51,7 @@ struct TasksCommand: OperatorCommand {
             }
             var tasks: [DescribeVodRefreshTasks.Task] = []
             for type in types {
-                tasks += try await allPages(session, DescribeVodRefreshTasks(objectType: type, domainName: flags.string("domain"), status: status))
+                tasks += try await allPages(session, DescribeVodRefreshTasks(objectType: type, domainName: domain, status: status))
             }
             return tasks
         }
