@@ -12,3 +12,15 @@ public func waitUntil(timeout: Double, every interval: Double, _ condition: () -
     }
     return true
 }
+
+/// The same for async tests: suspends between polls instead of blocking a thread of the
+/// cooperative pool (which has few threads).
+@discardableResult
+public func waitUntil(timeout: Double, every interval: Double, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+        if Date() >= deadline { return false }
+        try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+    }
+    return true
+}

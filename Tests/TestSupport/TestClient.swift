@@ -25,8 +25,7 @@ public final class TestClient {
     public init(port: UInt16, timeout: Double = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        Self.setReadTimeout(fd, timeout)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -41,8 +40,34 @@ public final class TestClient {
         }
     }
 
+    /// The client end of a connected pair of Unix sockets; the other end (non-blocking, for a
+    /// server's connection to own and close) is returned beside it. No port is involved.
+    public static func socketPair(timeout: Double = 10) throws -> (client: TestClient, serverEnd: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw Failure(description: "socketpair: errno \(errno)")
+        }
+        _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+        setReadTimeout(ends[0], timeout)
+        return (TestClient(connected: ends[0]), ends[1])
+    }
+
+    private init(connected fd: Int32) {
+        self.fd = fd
+    }
+
+    private static func setReadTimeout(_ fd: Int32, _ timeout: Double) {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     deinit {
         Glibc.close(fd)
+    }
+
+    /// Closes the sending side: the server reads end of file, the client can still read.
+    public func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
     }
 
     public func send(_ text: String) throws {

@@ -2,6 +2,7 @@ import Foundation
 import Primitives
 import Synchronization
 import Testing
+import TestSupport
 @testable import VODAPI
 
 /// Files whose contents a test can change (a rotating OIDC token).
@@ -263,11 +264,16 @@ struct LoopbackIntegrationTests {
 
     @Test("curl transport: a cancelled request ends as cancelled, and bad requests never reach libcurl")
     func curlCancellationAndRefusals() async throws {
-        let server = try LoopbackServer { _ in LoopbackServer.Response(status: 200, body: Array("late".utf8), delay: 5) }
+        let arrived = Mutex(false)
+        let server = try LoopbackServer { _ in
+            arrived.withLock { $0 = true }
+            return LoopbackServer.Response(status: 200, body: Array("late".utf8), delay: 5)
+        }
         defer { server.stop() }
         let transport = try CurlTransport()
         let task = Task { try await transport.send(HTTPRequest(method: .get, url: "\(server.baseURL)/"), timeout: 30) }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        // Cancelled while the server holds the request.
+        #expect(await waitUntil(timeout: 10, every: 0.01) { arrived.withLock { $0 } })
         task.cancel()
         let cancelled = await #expect(throws: TransportError.self) { _ = try await task.value }
         #expect(cancelled?.kind == .cancelled)
