@@ -22,6 +22,8 @@ let package = Package(
         // The revision, branch, date, user and Swift version the release build stamps in
         // (scripts/build-release passes them as -D defines; "unknown" otherwise).
         .target(name: "CBuildInfo"),
+        // The command line as the C library got it (argc, argv), which needs no /proc.
+        .target(name: "CProcessArguments"),
         // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
         .target(name: "Primitives", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
@@ -51,7 +53,7 @@ let package = Package(
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "CBuildInfo"],
+            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "CBuildInfo", "CProcessArguments"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

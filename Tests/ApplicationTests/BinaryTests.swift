@@ -31,6 +31,17 @@ import TestSupport
         }
     }
 
+    /// Where /proc is not mounted (a chroot, a minimal container), the Swift runtime's copy of
+    /// the command line is empty; the binary reads it from the C library instead, so its flags
+    /// still count (it once ran the agent with defaults there). Run with /proc unmounted in a
+    /// private mount namespace, and without a network, so nothing could leave the machine.
+    @Test func theCommandLineIsReadWithoutProc() throws {
+        let script = "umount -l /proc && exec timeout 20 \"$0\" \"$@\""
+        let outcome = try ExternalTool.outcome("unshare", ["--net", "--mount", "--propagation", "private", "sh", "-c", script,
+                                                         Self.binary.path, "--version"])
+        #expect(outcome.status == 0 && outcome.standardOutput.hasPrefix("vodcdn-exporter, version "), "\(outcome.standardOutput)\(outcome.standardError)")
+    }
+
     @Test func versionAndHelp() throws {
         let (status, output, _) = try Self.run(["--version"])
         // node_exporter's shape; a test build is not stamped, so revision and branch are unknown.

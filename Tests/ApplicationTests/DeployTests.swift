@@ -25,19 +25,52 @@ import TestSupport
         #expect(try ExternalTool.outcome("promtool", ["test", "rules", folder.appendingPathComponent("alerts.test.yml").path]).status != 0)
     }
 
+    /// Each variant (`kubectl apply -k deploy/kubernetes`, `… -k deploy/kubernetes/sharded`)
+    /// renders on its own into valid objects: the namespace, a ServiceAccount, a Service and its
+    /// workload, with the image its kustomization names, which is the one place to change it.
+    @Test(arguments: [("deploy/kubernetes", "Deployment"), ("deploy/kubernetes/sharded", "StatefulSet")])
+    func kustomizeVariantsRender(variant: String, workload: String) throws {
+        func render(_ folder: String) throws -> String {
+            let outcome = try ExternalTool.outcome("kubectl", ["kustomize", folder])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            return outcome.standardOutput
+        }
+        let rendered = try render(Self.path(variant))
+        let kinds = rendered.split(separator: "\n").filter { $0.hasPrefix("kind: ") }.map { String($0.dropFirst(6)) }.sorted()
+        #expect(kinds == ["Namespace", "Service", "ServiceAccount", workload].sorted(), "\(kinds)")
+        #expect(rendered.contains("image: registry.example.com/vodcdn-exporter:0.1.0"))
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kustomize-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.copyItem(atPath: Self.path("deploy/kubernetes"), toPath: scratch.path)
+        let copy = scratch.appendingPathComponent(String(variant.dropFirst("deploy/kubernetes".count))).path
+        let validated = scratch.appendingPathComponent("rendered.yaml")
+        try rendered.write(to: validated, atomically: true, encoding: .utf8)
+        let validation = try ExternalTool.outcome("kubernetes-validate", ["--strict", validated.path])
+        #expect(validation.status == 0, "\(validation.standardOutput)\(validation.standardError)")
+        // One edit of the kustomization changes the image of the workload.
+        let kustomization = "\(copy)/kustomization.yaml"
+        try String(contentsOfFile: kustomization, encoding: .utf8)
+            .replacingOccurrences(of: "newName: registry.example.com/vodcdn-exporter", with: "newName: registry.internal/vod/exporter")
+            .replacingOccurrences(of: "newTag: 0.1.0", with: "newTag: 9.9.9")
+            .write(toFile: kustomization, atomically: true, encoding: .utf8)
+        let edited = try render(copy)
+        #expect(edited.contains("image: registry.internal/vod/exporter:9.9.9") && !edited.contains("registry.example.com"))
+    }
+
     @Test func kubernetesManifestsValidate() throws {
         let folder = Self.path("deploy/kubernetes")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(folder)/\($0)" }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: folder)
+            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix("kustomization.yaml") }.sorted().map { "\(folder)/\($0)" }
         #expect(files.count >= 7)
         let outcome = try ExternalTool.outcome("kubernetes-validate", ["--strict"] + files)
         #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("passed for resource statefulset/vodcdn-exporter"))
         // Each workload applies on its own (its ServiceAccount with it), and the namespace carries
         // the label without which ACK's webhook injects no RRSA credentials.
-        for workload in ["deployment.yaml", "statefulset.yaml"] {
+        for workload in ["deployment.yaml", "sharded/statefulset.yaml"] {
             #expect(try String(contentsOfFile: "\(folder)/\(workload)", encoding: .utf8).contains("kind: ServiceAccount"), "\(workload)")
         }
-        #expect(try String(contentsOfFile: "\(folder)/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
+        #expect(try String(contentsOfFile: "\(folder)/common/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
         // The validator does catch mistakes.
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: broken) }
