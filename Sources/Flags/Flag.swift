@@ -1,3 +1,5 @@
+import Primitives
+
 /// Anything that declares a flag, for the lists a command parses and prints in `--help`.
 public protocol FlagDeclaration: Sendable {
     var definition: FlagDefinition { get }
@@ -106,9 +108,19 @@ extension Flag where Value == Double {
                                 help: String) -> Flag {
         precondition(seconds >= minimum && seconds <= (maximum ?? .infinity), "the default of --\(name) is outside its range")
         return Flag(definition: FlagDefinition(name, .duration, default: DurationText.format(seconds), help: help),
-                    expected: DurationText.expectation(atLeast: minimum, atMost: maximum)) { texts in
+                    expected: durationExpectation(atLeast: minimum, atMost: maximum)) { texts in
             guard let text = texts.last else { return seconds }
             return DurationText.seconds(text).flatMap { $0 >= minimum && $0 <= (maximum ?? .infinity) ? $0 : nil }
+        }
+    }
+
+    /// What a valid duration looks like, for an error message.
+    private static func durationExpectation(atLeast minimum: Double, atMost maximum: Double?) -> String {
+        switch (minimum > 0, maximum) {
+        case (false, nil): "a duration such as 30s, 15m or 1h"
+        case (true, nil): "a duration of at least \(DurationText.format(minimum)) such as 30s, 15m or 1h"
+        case (false, let maximum?): "a duration of at most \(DurationText.format(maximum)) such as 30s, 15m or 1h"
+        case (true, let maximum?): "a duration of at least \(DurationText.format(minimum)) and at most \(DurationText.format(maximum)) such as 30s, 15m or 1h"
         }
     }
 

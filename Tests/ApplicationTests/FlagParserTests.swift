@@ -1,4 +1,5 @@
 import Flags
+import Primitives
 import Testing
 
 @Suite struct FlagParserTests {

@@ -38,14 +38,4 @@ public enum DurationText {
         }
         return text
     }
-
-    /// What a valid duration looks like, for an error message.
-    static func expectation(atLeast minimum: Double, atMost maximum: Double?) -> String {
-        switch (minimum > 0, maximum) {
-        case (false, nil): "a duration such as 30s, 15m or 1h"
-        case (true, nil): "a duration of at least \(format(minimum)) such as 30s, 15m or 1h"
-        case (false, let maximum?): "a duration of at most \(format(maximum)) such as 30s, 15m or 1h"
-        case (true, let maximum?): "a duration of at least \(format(minimum)) and at most \(format(maximum)) such as 30s, 15m or 1h"
-        }
-    }
 }
