@@ -1,3 +1,4 @@
+import Dispatch
 import Exposition
 import Logging
 import MetricsServing
@@ -10,21 +11,51 @@ public struct MetricsEndpoint: Sendable {
     public let server: HTTPServer
     public let options: WebOptions
 
+    /// Why the listener cannot be set up as the flags ask.
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// - Parameters:
     ///   - readiness: answers `/-/ready` (ready, or why not).
-    /// - Throws: `PasswordFile.LoadError` when basic auth is on and its file cannot be read.
-    public init(options: WebOptions, publisher: MetricsPublisher, readiness: @escaping @Sendable () -> (ready: Bool, reason: String), logger: Logger) throws(PasswordFile.LoadError) {
-        var authenticator: @Sendable () -> BasicAuthenticator? = { nil }
-        if let auth = options.basicAuth {
-            let file = try PasswordFile(path: auth.passwordFile, username: auth.username, logger: logger)
-            authenticator = { file.authenticator() }
+    /// - Throws: `SetupError` when the web configuration file cannot be read or asks for
+    ///   what this build cannot do.
+    public init(options: WebOptions, publisher: MetricsPublisher, readiness: @escaping @Sendable () -> (ready: Bool, reason: String),
+                logger: Logger) throws(SetupError) {
+        var access = AccessControl.open
+        var webFamilies: @Sendable () -> [MetricFamily] = { [] }
+        if let path = options.configFile {
+            let file: WebConfigurationFile
+            do {
+                file = try WebConfigurationFile(path: path, logger: logger.with("component", "web"))
+            } catch {
+                throw SetupError(description: error.description)
+            }
+            if file.current().tls != nil {
+                throw SetupError(description: "web configuration file \(path): tls_server_config is not supported by this build yet; "
+                    + "terminate TLS in front of the exporter (a sidecar or reverse proxy) and keep basic_auth_users here")
+            }
+            access = AccessControl(configuration: { file.current() }, protectsProbes: options.protectsProbes,
+                                   clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
+            webFamilies = { Self.families(file.reloadStatus) }
         }
         let router = MetricsRouter(
             telemetryPath: options.telemetryPath,
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: ProductVersion.version, telemetryPath: options.telemetryPath),
-            readiness: readiness, authenticator: authenticator,
-            metrics: { publisher.body(format: $0, gzip: $1) })
+            readiness: readiness, access: access,
+            metrics: { [webFamilies] in publisher.body(format: $0, gzip: $1, extra: webFamilies()) })
         server = HTTPServer(configuration: options.server, handler: router, logger: logger.with("component", "web"))
         self.options = options
+    }
+
+    /// Whether the web configuration file's last read worked, and when the last good one was.
+    static func families(_ status: WebConfigurationFile.ReloadStatus) -> [MetricFamily] {
+        [
+            .single(name: "aliyun_vod_exporter_web_config_last_reload_successful", type: .gauge,
+                    help: "Whether the last read of --web.config.file succeeded (0: the previous settings stay in force).",
+                    value: status.successful ? 1 : 0),
+            .single(name: "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds", type: .gauge,
+                    help: "When --web.config.file was last read successfully.", value: status.lastSuccess),
+        ]
     }
 }

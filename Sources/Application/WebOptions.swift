@@ -10,10 +10,14 @@ public struct WebOptions: Sendable {
     static let listenAddress = Flag.string("web.listen-address", default: ":\(defaultPort)", placeholder: "ADDRESS",
         help: "Address to serve metrics on: :PORT (all interfaces, IPv6 and IPv4), HOST:PORT or [IPv6]:PORT.")
     static let telemetryPath = Flag.string("web.telemetry-path", default: "/metrics", placeholder: "PATH", help: "Path under which metrics are served.")
-    static let username = Flag.optionalString("web.basic-auth.username", placeholder: "NAME",
-        help: "Require HTTP basic auth with this username (with --web.basic-auth.password-file); /-/healthy stays open.")
-    static let passwordFile = Flag.optionalString("web.basic-auth.password-file", placeholder: "PATH",
-        help: "File holding the basic-auth password (one trailing newline ignored); re-read when it changes.")
+    static let configFile = Flag.optionalString("web.config.file", placeholder: "PATH",
+        help: "Web configuration file in the exporter-toolkit format shared by Prometheus exporters: basic_auth_users (bcrypt), http_server_config.headers, rate_limit, tls_server_config; re-read when it changes.")
+    static let protectProbes = Flag.boolean("web.config.protect-probes", default: false,
+        help: "Require the web configuration's basic auth on /-/healthy and /-/ready too (probes then need credentials).")
+    static let removedUsername = RemovedFlag("web.basic-auth.username",
+        instead: "use --web.config.file with basic_auth_users (a bcrypt hash: htpasswd -nBC 10 USER); see the README")
+    static let removedPasswordFile = RemovedFlag("web.basic-auth.password-file",
+        instead: "use --web.config.file with basic_auth_users (a bcrypt hash: htpasswd -nBC 10 USER); see the README")
     static let maxConnections = Flag.integer("web.max-connections", default: 2048, in: 1...1_000_000,
         help: "Open connections beyond which new ones get 503.")
     static let headTimeout = Flag.duration("web.read-header-timeout", default: 10, atLeast: 0.1, help: "Time a client has to send a request head.")
@@ -21,13 +25,15 @@ public struct WebOptions: Sendable {
 
     /// The listener's flags, in `--help` order.
     public static let flags: [any FlagDeclaration] = [
-        listenAddress, telemetryPath, username, passwordFile, maxConnections, headTimeout, idleTimeout,
+        listenAddress, telemetryPath, configFile, protectProbes, maxConnections, headTimeout, idleTimeout, removedUsername, removedPasswordFile,
     ]
 
     public var server: HTTPServerConfiguration
     public var telemetryPath: String
-    /// Username and password file, when basic auth is on.
-    public var basicAuth: (username: String, passwordFile: String)?
+    /// The web configuration file (TLS, basic auth, headers, rate limit), when one is given.
+    public var configFile: String?
+    /// Whether the health probes need the configured credentials too.
+    public var protectsProbes: Bool
 
     /// Reads and checks the web flags.
     public init(_ flags: FlagValues) throws(UsageError) {
@@ -47,14 +53,8 @@ public struct WebOptions: Sendable {
             throw flags.invalid(Self.telemetryPath, path, expected: "a path like /metrics (not /, /-/healthy or /-/ready)")
         }
         telemetryPath = path
-        switch (try flags.value(Self.username), try flags.value(Self.passwordFile)) {
-        case (nil, nil):
-            basicAuth = nil
-        case (let username?, let file?) where !username.isEmpty && !file.isEmpty:
-            guard !username.contains(":") else { throw flags.invalid(Self.username, username, expected: "a name without ':'") }
-            basicAuth = (username, file)
-        default:
-            throw UsageError("--web.basic-auth.username and --web.basic-auth.password-file go together")
-        }
+        configFile = try flags.value(Self.configFile)
+        if configFile == "" { throw flags.invalid(Self.configFile, "", expected: "a file name") }
+        protectsProbes = try flags.value(Self.protectProbes)
     }
 }

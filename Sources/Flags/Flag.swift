@@ -5,6 +5,16 @@ public protocol FlagDeclaration: Sendable {
     var definition: FlagDefinition { get }
 }
 
+/// A flag that was removed: declared so that giving it explains what replaced it, instead of
+/// "unknown flag".
+public struct RemovedFlag: FlagDeclaration {
+    public let definition: FlagDefinition
+
+    public init(_ name: String, instead: String) {
+        definition = FlagDefinition(name, removal: instead, help: "")
+    }
+}
+
 /// A flag declared once, with its type, default, checks, help and environment variable; read with
 /// ``FlagValues/value(_:)`` as a value of its type. Only a declared flag can be read, and reading
 /// cannot fail except on a value the user gave (a `UsageError` naming where it came from).

@@ -22,10 +22,13 @@ public struct FlagDefinition: FlagDeclaration, Equatable {
     /// Only the command line sets it: for choices that change what an operation destroys or
     /// that bypass a safety check, which a stale variable in a shell or CI job must never make.
     public let isCommandLineOnly: Bool
+    /// For a flag that no longer exists: what to use instead. Giving it is a usage error that
+    /// says so; `--help` does not list it.
+    public let removal: String?
 
     /// - Parameter commandLineOnly: the environment variable is ignored (with a warning).
     public init(_ name: String, _ kind: Kind = .string, default defaultValue: String? = nil, repeatable: Bool = false,
-                placeholder: String? = nil, commandLineOnly: Bool = false, help: String) {
+                placeholder: String? = nil, commandLineOnly: Bool = false, removal: String? = nil, help: String) {
         precondition(!name.hasPrefix("-") && !name.isEmpty, "flag names are given without dashes")
         self.name = name
         self.kind = kind
@@ -34,6 +37,7 @@ public struct FlagDefinition: FlagDeclaration, Equatable {
         self.help = help
         self.placeholder = placeholder ?? Self.defaultPlaceholder(kind)
         self.isCommandLineOnly = commandLineOnly
+        self.removal = removal
     }
 
     public var definition: FlagDefinition { self }

@@ -59,6 +59,9 @@ public enum FlagParser {
                     index += 1
                 }
             }
+            if let removal = definition.removal {
+                throw UsageError("--\(name) was removed: \(removal)")
+            }
             if given[name] != nil && !definition.isRepeatable {
                 throw UsageError("flag --\(name) is given more than once")
             }
@@ -71,6 +74,9 @@ public enum FlagParser {
         var ignored: [String] = []
         for definition in definitions where given[definition.name] == nil {
             guard let text = environment[definition.environmentVariable], !text.isEmpty else { continue }
+            if let removal = definition.removal {
+                throw UsageError("$\(definition.environmentVariable) (--\(definition.name)) was removed: \(removal)")
+            }
             if definition.isCommandLineOnly {
                 ignored.append(definition.environmentVariable)
                 continue

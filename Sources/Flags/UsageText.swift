@@ -1,7 +1,7 @@
 /// The flag list of `--help`: each flag with its placeholder, help, default and variable.
 public enum UsageText {
     public static func flags(_ flags: [any FlagDeclaration]) -> String {
-        flags.map(\.definition).map { definition in
+        flags.map(\.definition).filter { $0.removal == nil }.map { definition in
             var line = "  --\(definition.name)"
             if definition.kind != .boolean { line += " \(definition.placeholder)" }
             var details = definition.help

@@ -2,33 +2,33 @@ import Exposition
 import WebServer
 
 /// The exporter's routes: the telemetry path, `/`, `/-/healthy`, `/-/ready`; 404 otherwise,
-/// 405 for methods other than GET and HEAD, 401 without valid credentials when basic auth is on
-/// (`/-/healthy` stays open so liveness probes need no secret).
+/// 405 for methods other than GET and HEAD. What the web configuration asks (rate limit, basic
+/// auth, extra headers) is ``AccessControl``'s; the health probes pass without credentials unless
+/// it protects them.
 public struct MetricsRouter: HTTPHandler {
     /// Where the metrics are served (`--web.telemetry-path`).
     public let telemetryPath: String
     private let landingPage: [UInt8]
     private let readiness: @Sendable () -> (ready: Bool, reason: String)
-    private let authenticator: @Sendable () -> BasicAuthenticator?
+    private let access: AccessControl
     private let metrics: @Sendable (ExpositionFormat, Bool) -> ExpositionBody
 
     /// - Parameters:
     ///   - readiness: whether the exporter has data to serve, and why not (the 503 body).
-    ///   - authenticator: the current basic-auth check, or nil when auth is off; asked per
-    ///     request so a changed password file applies at once.
+    ///   - access: the web configuration's rate limit, basic auth and headers.
     ///   - metrics: the scrape body for a format and whether to gzip it.
     public init(
         telemetryPath: String,
         landingPage: [UInt8],
         readiness: @escaping @Sendable () -> (ready: Bool, reason: String),
-        authenticator: @escaping @Sendable () -> BasicAuthenticator?,
+        access: AccessControl = .open,
         metrics: @escaping @Sendable (ExpositionFormat, Bool) -> ExpositionBody
     ) {
         precondition(telemetryPath.hasPrefix("/"), "the telemetry path starts with /")
         self.telemetryPath = telemetryPath
         self.landingPage = landingPage
         self.readiness = readiness
-        self.authenticator = authenticator
+        self.access = access
         self.metrics = metrics
     }
 
@@ -36,19 +36,23 @@ public struct MetricsRouter: HTTPHandler {
         respond(to: request.head)
     }
 
-    /// The response to a request head (the metrics routes take no body).
+    /// The response to a request head (the metrics routes take no body), with the configured headers.
     public func respond(to request: HTTPRequestHead) -> HTTPResponse {
+        let (refusal, headers) = access.check(path: request.path, authorization: request.header("authorization"),
+                                               isProbe: request.path == "/-/healthy" || request.path == "/-/ready")
+        var response = refusal ?? route(request)
+        response.headers += headers
+        return response
+    }
+
+    private func route(_ request: HTTPRequestHead) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return .text(.methodNotAllowed, "Only GET and HEAD are supported.\n", headers: [("Allow", "GET, HEAD")])
         }
         let path = request.path
-        if path == "/-/healthy" {
-            return .text(.ok, "Healthy.\n")
-        }
-        if let authenticator = authenticator(), !authenticator.isAuthorized(request.header("authorization")) {
-            return .text(.unauthorized, "Unauthorized.\n", headers: [("WWW-Authenticate", BasicAuthenticator.challenge)])
-        }
         switch path {
+        case "/-/healthy":
+            return .text(.ok, "Healthy.\n")
         case telemetryPath:
             let body = metrics(ContentNegotiation.format(accept: request.header("accept")),
                                ContentNegotiation.shouldGzip(acceptEncoding: request.header("accept-encoding")))

@@ -57,7 +57,7 @@ case "serve":
     let publisher = MetricsPublisher()
     publisher.publish(try ExpositionSnapshot(families: try SyntheticFamilies.make(series: integer(1))))
     guard arguments.count > 2, let address = try? ListenAddress(parsing: arguments[2]) else { fail("serve N ADDRESS") }
-    let router = MetricsRouter(telemetryPath: "/metrics", landingPage: [], readiness: { (true, "ready") }, authenticator: { nil },
+    let router = MetricsRouter(telemetryPath: "/metrics", landingPage: [], readiness: { (true, "ready") },
                                metrics: { publisher.body(format: $0, gzip: $1) })
     let server = HTTPServer(configuration: HTTPServerConfiguration(listenAddress: address), handler: router)
     let port = try server.start()

@@ -17,6 +17,8 @@ import Testing
         var served = Set(try await harness.families().keys)
         served.formUnion(ProcessMetricsCollector().collect().map(\.name))
         served.insert("aliyun_vod_exporter_build_info")  // added by the application
+        // Added by the application with --web.config.file (WebConfigurationFileTests sees them served).
+        served.formUnion(["aliyun_vod_exporter_web_config_last_reload_successful", "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds"])
         let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/metrics.md")
         let text = try String(contentsOf: page, encoding: .utf8)

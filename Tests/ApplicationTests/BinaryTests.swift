@@ -102,6 +102,49 @@ import TestSupport
     }
 }
 
+/// `--web.config.file` on the running binary: basic auth on the metrics, probes open, extra
+/// headers, a file that breaks while running keeps the last good settings and says so.
+@Suite(.serialized) struct WebConfigurationFileTests {
+    @Test func basicAuthFromTheFileAndReloads() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("webconfig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("web.yml").path
+        // Written by Python's bcrypt, as an operator's tool would (cost 4 keeps the test quick).
+        let hash = try ExternalTool.run("python3", ["-c", "import bcrypt; print(bcrypt.hashpw(b'scrape-me', bcrypt.gensalt(4)).decode())"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try "basic_auth_users:\n  prometheus: \(hash)\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let demo = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", file])
+        defer { _ = try? demo.terminate() }
+        let authorization = "Authorization: Basic " + Data("prometheus:scrape-me".utf8).base64EncodedString()
+        BinaryTests.waitUntil { (try? TestClient(port: demo.port).request("/-/ready").status) == 200 }
+        #expect(try TestClient(port: demo.port).request("/-/ready").status == 200, "probes need no credentials")
+        let refused = try TestClient(port: demo.port).request("/metrics")
+        #expect(refused.status == 401 && refused.headers["x-frame-options"] == "deny")
+        let wrong = "Authorization: Basic " + Data("prometheus:nope".utf8).base64EncodedString()
+        #expect(try TestClient(port: demo.port).request("/metrics", headers: [wrong]).status == 401)
+        let scraped = try TestClient(port: demo.port).request("/metrics", headers: [authorization])
+        #expect(scraped.status == 200 && scraped.text.contains("aliyun_vod_exporter_web_config_last_reload_successful 1\n"))
+        // Broken while running: the previous settings stay, the metric and the log say so.
+        try "basic_auth_users:\n  prometheus: plaintext\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let after = try TestClient(port: demo.port).request("/metrics", headers: [authorization])
+        #expect(after.status == 200 && after.text.contains("aliyun_vod_exporter_web_config_last_reload_successful 0\n"))
+        #expect(try demo.terminate() == 0)
+        #expect(demo.standardError.contains("web configuration file cannot be used; keeping the previous settings"))
+        #expect(!demo.standardError.contains("plaintext") && !demo.standardError.contains(hash), "no secret in the log")
+    }
+
+    @Test func aBrokenFileAtStartIsAUsageError() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString).yml").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try "basic_auth_user:\n  prometheus: x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let (status, _, errors) = try BinaryTests.run(["--web.config.file", file, "--web.listen-address", "127.0.0.1:0", "--domain", "a.example.com"],
+                                                      environment: BinaryTests.credentials)
+        #expect(status == 64 && errors.contains("line 1: unknown key basic_auth_user in the file"), "\(errors)")
+    }
+}
+
 /// The binary running in the background, its port read from its "listening" log line.
 final class ServingProcess {
     let process = Process()

@@ -10,12 +10,12 @@ import Testing
 @Suite struct RouterTests {
     static let family = MetricFamily.single(name: "demo_up", type: .gauge, help: "Demo.", value: 1)
 
-    private func router(ready: Bool = true, auth: BasicAuthenticator? = nil) -> MetricsRouter {
+    private func router(ready: Bool = true, access: AccessControl = .open) -> MetricsRouter {
         let snapshot = try! ExpositionSnapshot(families: [Self.family])
         return MetricsRouter(
             telemetryPath: "/metrics",
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: "1.2.3", telemetryPath: "/metrics"),
-            readiness: { (ready, "not ready: traffic: first run in progress") }, authenticator: { auth },
+            readiness: { (ready, "not ready: traffic: first run in progress") }, access: access,
             metrics: { format, gzip in snapshot.body(format: format, fresh: [], gzip: gzip) })
     }
 
@@ -63,44 +63,101 @@ import Testing
         #expect(get("/metrics", method: "HEAD", on: router).bodyLength == get("/metrics", on: router).bodyLength)
     }
 
+    /// A cost-4 hash (fast in tests) of `password`, as the web configuration holds it.
+    static func hash(_ password: String) -> String {
+        BCrypt.hash(Array(password.utf8), salt: Array(0..<16), cost: 4)
+    }
+
+    static func configuration(_ text: String) -> WebConfiguration {
+        try! WebConfiguration(parsing: text, directory: "/")
+    }
+
     @Test func basicAuth() {
-        let router = router(auth: BasicAuthenticator(username: "prometheus", password: "s3cret:with:colons"))
+        let users = Self.configuration("basic_auth_users:\n  prometheus: \(Self.hash("s3cret:with:colons"))\n  grafana: \(Self.hash("other"))\n")
+        let router = router(ready: false, access: AccessControl(configuration: { users }, clock: { 0 }))
         let good = "Basic " + Base64.encode(Array("prometheus:s3cret:with:colons".utf8))
-        for target in ["/metrics", "/", "/-/ready", "/nope"] {
+        for target in ["/metrics", "/", "/nope"] {
             let refused = get(target, on: router)
-            #expect(refused.status == .unauthorized && refused.header("www-authenticate") == BasicAuthenticator.challenge)
+            #expect(refused.status == .unauthorized && refused.header("www-authenticate") == "Basic realm=\"vodcdn-exporter\", charset=\"UTF-8\"")
         }
+        // Probes need no credentials (and /-/ready still says why it is not ready).
         #expect(get("/-/healthy", on: router).status == .ok)
+        #expect(get("/-/ready", on: router).status == .serviceUnavailable)
         #expect(get("/metrics", headers: [("Authorization", good)], on: router).status == .ok)
+        #expect(get("/metrics", headers: [("Authorization", "Basic " + Base64.encode(Array("grafana:other".utf8)))], on: router).status == .ok)
         #expect(get("/nope", headers: [("Authorization", good)], on: router).status == .notFound)
         for bad in ["Basic " + Base64.encode(Array("prometheus:wrong".utf8)), "Basic " + Base64.encode(Array("other:s3cret:with:colons".utf8)),
+                    "Basic " + Base64.encode(Array("grafana:s3cret:with:colons".utf8)),
                     "Basic " + Base64.encode(Array("prometheus".utf8)), "Basic !!!", "Bearer x", "", "Basic "] {
             #expect(get("/metrics", headers: [("Authorization", bad)], on: router).status == .unauthorized, "\(bad)")
         }
         #expect(get("/metrics", headers: [("Authorization", "basic " + Base64.encode(Array("prometheus:s3cret:with:colons".utf8)))], on: router).status == .ok)
+        // Remembered successes do not outlive a changed password.
+        let changed = Mutex(users)
+        let rotating = self.router(access: AccessControl(configuration: { changed.withLock { $0 } }, clock: { 0 }))
+        #expect(get("/metrics", headers: [("Authorization", good)], on: rotating).status == .ok)
+        changed.withLock { $0 = Self.configuration("basic_auth_users:\n  prometheus: \(Self.hash("new"))\n") }
+        #expect(get("/metrics", headers: [("Authorization", good)], on: rotating).status == .unauthorized)
     }
 
-    @Test func passwordFileIsReloadedAndTheLastGoodPasswordKept() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("password-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        func header(_ password: String) -> String? { "Basic " + Base64.encode(Array("u:\(password)".utf8)) }
-        try "first\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let file = try PasswordFile(path: path, username: "u")
-        #expect(file.authenticator().isAuthorized(header("first")))
-        #expect(!file.authenticator().isAuthorized(header("first\n")))
+    @Test func protectedProbesAndExtraHeaders() {
+        let configuration = Self.configuration("""
+            http_server_config:
+              headers:
+                X-Frame-Options: deny
+                X-Content-Type-Options: nosniff
+            basic_auth_users:
+              prometheus: \(Self.hash("pw"))
+            """)
+        let router = router(access: AccessControl(configuration: { configuration }, protectsProbes: true, clock: { 0 }))
+        #expect(get("/-/ready", on: router).status == .unauthorized && get("/-/healthy", on: router).status == .unauthorized)
+        let authorized = [("Authorization", "Basic " + Base64.encode(Array("prometheus:pw".utf8)))]
+        #expect(get("/-/ready", headers: authorized, on: router).status == .ok)
+        // Every answer carries the headers, refusals and errors too.
+        for response in [get("/metrics", on: router), get("/metrics", headers: authorized, on: router), get("/nope", headers: authorized, on: router)] {
+            #expect(response.header("x-frame-options") == "deny" && response.header("x-content-type-options") == "nosniff")
+        }
+    }
 
-        try "second".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(file.authenticator().isAuthorized(header("second")))
-        #expect(!file.authenticator().isAuthorized(header("first")))
+    @Test func rateLimit() {
+        let now = Mutex(100.0)
+        let configuration = Self.configuration("rate_limit:\n  interval: 10s\n  burst: 2\n")
+        let router = router(access: AccessControl(configuration: { configuration }, clock: { now.withLock { $0 } }))
+        #expect(get("/metrics", on: router).status == .ok && get("/-/healthy", on: router).status == .ok)
+        #expect(get("/metrics", on: router).status == .tooManyRequests)
+        now.withLock { $0 += 10 }
+        #expect(get("/metrics", on: router).status == .ok)
+        #expect(get("/metrics", on: router).status == .tooManyRequests)
+    }
 
-        try "".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(file.authenticator().isAuthorized(header("second")))
+    @Test func theFileIsReloadedAndTheLastGoodConfigurationKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("web.yml").path
+        try "basic_auth_users:\n  u: \(Self.hash("first"))\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let now = Mutex(1000.0)
+        let file = try WebConfigurationFile(path: path, clock: { now.withLock { $0 } })
+        #expect(file.current().users.keys.sorted() == ["u"] && file.reloadStatus == .init(successful: true, lastSuccess: 1000))
+
+        now.withLock { $0 = 2000 }
+        try "basic_auth_users:\n  v: \(Self.hash("second"))\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(file.current().users.keys.sorted() == ["v"] && file.reloadStatus == .init(successful: true, lastSuccess: 2000))
+
+        // Broken, then gone: the last good settings stay, and the status says so.
+        now.withLock { $0 = 3000 }
+        try "basic_auth_users:\n  v: plaintext\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(file.current().users.keys.sorted() == ["v"] && file.reloadStatus == .init(successful: false, lastSuccess: 2000))
         try FileManager.default.removeItem(atPath: path)
-        #expect(file.authenticator().isAuthorized(header("second")))
-
-        #expect(throws: PasswordFile.LoadError.self) { try PasswordFile(path: path, username: "u") }
+        #expect(file.current().users.keys.sorted() == ["v"] && !file.reloadStatus.successful)
         try "".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: PasswordFile.LoadError(path: path, problem: "empty")) { try PasswordFile(path: path, username: "u") }
+        #expect(file.current().users.isEmpty && file.reloadStatus == .init(successful: true, lastSuccess: 3000))
+
+        #expect(throws: WebConfigurationFile.LoadError.self) { try WebConfigurationFile(path: folder.appendingPathComponent("missing.yml").path) }
+        try "tls_server_config:\n  cert_file: a\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: WebConfigurationFile.LoadError(path: path, problem: "line 2: tls_server_config needs key_file (or key)")) {
+            try WebConfigurationFile(path: path)
+        }
     }
 
     @Test func responseHeadEncoding() {

@@ -40,7 +40,7 @@ import TestSupport
             let publisher = publisher, ready = ready, bodyMade = bodyMade
             let router = MetricsRouter(
                 telemetryPath: "/metrics", landingPage: Array("landing".utf8),
-                readiness: { (ready.isSet, "not ready: starting") }, authenticator: { nil },
+                readiness: { (ready.isSet, "not ready: starting") },
                 metrics: { format, gzip in
                     defer { bodyMade.set() }
                     return publisher.body(format: format, gzip: gzip)

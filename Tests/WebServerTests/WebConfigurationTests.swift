@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("tls_server_cofig:\n  cert_file: a", "line 2: unknown key tls_server_cofig in the file (known: basic_auth_users, http_server_config, rate_limit, tls_server_config)"),
+        ("tls_server_cofig:\n  cert_file: a", "line 1: unknown key tls_server_cofig in the file (known: basic_auth_users, http_server_config, rate_limit, tls_server_config)"),
         ("tls_server_config:\n  cert_file: a\n", "line 2: tls_server_config needs key_file (or key)"),
         ("tls_server_config:\n  cert_file: a\n  cert: b\n  key_file: k", "line 3: give cert or cert_file, not both"),
         ("tls_server_config:\n  cert_file: a\n  key_file: k\n  client_auth_type: Maybe",

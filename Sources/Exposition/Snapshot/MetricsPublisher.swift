@@ -22,8 +22,8 @@ public final class MetricsPublisher: Sendable {
     /// The snapshot served now.
     public var snapshot: ExpositionSnapshot { current.withLock { $0 } }
 
-    /// The body of one scrape.
-    public func body(format: ExpositionFormat, gzip: Bool) -> ExpositionBody {
-        snapshot.body(format: format, fresh: freshFamilies(), gzip: gzip)
+    /// The body of one scrape; `extra` families are added as fresh ones (those of the listener).
+    public func body(format: ExpositionFormat, gzip: Bool, extra: [MetricFamily] = []) -> ExpositionBody {
+        snapshot.body(format: format, fresh: freshFamilies() + extra, gzip: gzip)
     }
 }

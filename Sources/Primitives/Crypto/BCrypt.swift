@@ -15,6 +15,10 @@ public enum BCrypt {
         let salt: [UInt8]
         let digest: [UInt8]
 
+        /// Bytes that differ between any two different hashes (variant, cost, salt, digest), for
+        /// keys of caches; hash them before keeping them.
+        public var identity: [UInt8] { Array(variant.utf8) + [UInt8(cost)] + salt + digest }
+
         public init(parsing text: String) throws(FormatError) {
             let bytes = Array(text.utf8)
             guard bytes.count == 60 else { throw FormatError(reason: "60 characters expected, found \(bytes.count)") }

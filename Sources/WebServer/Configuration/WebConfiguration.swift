@@ -196,7 +196,7 @@ public struct WebConfiguration: Sendable, Equatable {
             throw ConfigurationError(line: node.line, reason: "basic_auth_users is a mapping of usernames to bcrypt hashes")
         }
         var users: [String: BCrypt.Hash] = [:]
-        for (name, value) in entries {
+        for (name, value, _) in entries {
             guard !name.contains(":") else { throw ConfigurationError(line: value.line, reason: "a username cannot contain ':'") }
             do {
                 users[name] = try BCrypt.Hash(parsing: try string(value, name))
@@ -236,9 +236,9 @@ public struct WebConfiguration: Sendable, Equatable {
         if case .null = node { return [:] }
         guard case .mapping(let entries, _) = node else { throw ConfigurationError(line: node.line, reason: "\(name) must be a mapping") }
         var keys: [String: YAMLSubset.Node] = [:]
-        for (key, value) in entries {
+        for (key, value, keyLine) in entries {
             guard known.contains(key) else {
-                throw ConfigurationError(line: value.line, reason: "unknown key \(key) in \(name) (known: \(known.sorted().joined(separator: ", ")))")
+                throw ConfigurationError(line: keyLine, reason: "unknown key \(key) in \(name) (known: \(known.sorted().joined(separator: ", ")))")
             }
             keys[key] = value
         }

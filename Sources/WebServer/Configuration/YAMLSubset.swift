@@ -10,8 +10,8 @@ public enum YAMLSubset {
     public indirect enum Node: Equatable, Sendable {
         case scalar(String, line: Int)
         case sequence([Node], line: Int)
-        /// Keys in file order.
-        case mapping([(key: String, value: Node)], line: Int)
+        /// Keys in file order, each with the line it is on.
+        case mapping([(key: String, value: Node, keyLine: Int)], line: Int)
         /// A key with nothing after it, or an empty document.
         case null(line: Int)
 
@@ -130,7 +130,7 @@ public enum YAMLSubset {
 
         mutating func mapping(indent: Int) throws(ParseError) -> Node {
             let start = lines[position].number
-            var entries: [(key: String, value: Node)] = []
+            var entries: [(key: String, value: Node, keyLine: Int)] = []
             while position < lines.count, lines[position].indent == indent {
                 let line = lines[position]
                 guard let (key, rest) = Self.keyAndRest(line.text) else {
@@ -148,7 +148,7 @@ public enum YAMLSubset {
                 } else {
                     value = try scalar(rest, line: line.number)
                 }
-                entries.append((key, value))
+                entries.append((key, value, line.number))
             }
             if position < lines.count, lines[position].indent > indent {
                 throw ParseError(line: lines[position].number, reason: "unexpected indentation")

@@ -10,6 +10,7 @@ public enum HTTPStatus: Int, Sendable {
     case contentTooLarge = 413
     case uriTooLong = 414
     case rangeNotSatisfiable = 416
+    case tooManyRequests = 429
     case requestHeaderFieldsTooLarge = 431
     case internalServerError = 500
     case serviceUnavailable = 503
@@ -28,6 +29,7 @@ public enum HTTPStatus: Int, Sendable {
         case .contentTooLarge: "Content Too Large"
         case .uriTooLong: "URI Too Long"
         case .rangeNotSatisfiable: "Range Not Satisfiable"
+        case .tooManyRequests: "Too Many Requests"
         case .requestHeaderFieldsTooLarge: "Request Header Fields Too Large"
         case .internalServerError: "Internal Server Error"
         case .serviceUnavailable: "Service Unavailable"
