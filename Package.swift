@@ -19,6 +19,8 @@ let package = Package(
         // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
         // time through a small C face of our own: no development headers needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // The system OpenSSL 3 (libssl.so.3), loaded at run time the same way, for TLS on the listener.
+        .target(name: "CTLS", linkerSettings: [.linkedLibrary("dl")]),
         // The revision, branch, date, user and Swift version the release build stamps in
         // (scripts/build-release passes them as -D defines; "unknown" otherwise).
         .target(name: "CBuildInfo"),
@@ -38,7 +40,7 @@ let package = Package(
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
-        .target(name: "WebServer", dependencies: ["Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "WebServer", dependencies: ["CTLS", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The exporter's routes on the listener: /metrics with negotiation and gzip, the health
         // endpoints, the landing page.
         .target(name: "MetricsServing", dependencies: ["WebServer", "Exposition", "Primitives"], swiftSettings: swiftSettings),

@@ -23,6 +23,7 @@ public struct MetricsEndpoint: Sendable {
     public init(options: WebOptions, publisher: MetricsPublisher, readiness: @escaping @Sendable () -> (ready: Bool, reason: String),
                 logger: Logger) throws(SetupError) {
         var access = AccessControl.open
+        var configuration = options.server
         var webFamilies: @Sendable () -> [MetricFamily] = { [] }
         if let path = options.configFile {
             let file: WebConfigurationFile
@@ -32,8 +33,13 @@ public struct MetricsEndpoint: Sendable {
                 throw SetupError(description: error.description)
             }
             if file.current().tls != nil {
-                throw SetupError(description: "web configuration file \(path): tls_server_config is not supported by this build yet; "
-                    + "terminate TLS in front of the exporter (a sidecar or reverse proxy) and keep basic_auth_users here")
+                let source: TLSContextSource
+                do {
+                    source = try TLSContextSource(settings: { file.current().tls }, logger: logger.with("component", "web"))
+                } catch {
+                    throw SetupError(description: "web configuration file \(path): tls_server_config: \(error.description)")
+                }
+                configuration.tls = { source.current() }
             }
             access = AccessControl(configuration: { file.current() }, protectsProbes: options.protectsProbes,
                                    clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
@@ -44,7 +50,7 @@ public struct MetricsEndpoint: Sendable {
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: ProductVersion.version, telemetryPath: options.telemetryPath),
             readiness: readiness, access: access,
             metrics: { [webFamilies] in publisher.body(format: $0, gzip: $1, extra: webFamilies()) })
-        server = HTTPServer(configuration: options.server, handler: router, logger: logger.with("component", "web"))
+        server = HTTPServer(configuration: configuration, handler: router, logger: logger.with("component", "web"))
         self.options = options
     }
 

@@ -23,12 +23,8 @@ public final class WebConfigurationFile: Sendable {
         public var lastSuccess: Double
     }
 
-    private struct Version: Equatable {
-        let device: UInt64, inode: UInt64, size: Int64, modifiedSeconds: Int, modifiedNanoseconds: Int
-    }
-
     private struct Loaded {
-        var version: Version?
+        var version: FileVersion?
         var configuration: WebConfiguration
         var status: ReloadStatus
     }
@@ -53,7 +49,7 @@ public final class WebConfigurationFile: Sendable {
     /// The configuration in force now, re-reading the file if it changed.
     public func current() -> WebConfiguration {
         let (known, configuration) = loaded.withLock { ($0.version, $0.configuration) }
-        let now = Self.version(path)
+        let now = FileVersion.of(path)
         guard now != known else { return configuration }
         do {
             let (version, fresh) = try Self.load(path)
@@ -76,16 +72,9 @@ public final class WebConfigurationFile: Sendable {
         loaded.withLock { $0.status }
     }
 
-    private static func version(_ path: String) -> Version? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Version(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                       modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
-    }
-
-    private static func load(_ path: String) throws(LoadError) -> (Version, WebConfiguration) {
-        guard let version = version(path) else { throw LoadError(path: path, problem: String(cString: strerror(errno))) }
-        guard version.size <= maxBytes else { throw LoadError(path: path, problem: "larger than 1 MiB") }
+    private static func load(_ path: String) throws(LoadError) -> (FileVersion, WebConfiguration) {
+        guard let version = FileVersion.of(path) else { throw LoadError(path: path, problem: String(cString: strerror(errno))) }
+        guard version.byteCount <= maxBytes else { throw LoadError(path: path, problem: "larger than 1 MiB") }
         let text: String
         do {
             text = try TextFile.read(path)

@@ -1,3 +1,4 @@
+import CTLS
 import Dispatch
 import Logging
 import Primitives
@@ -14,10 +15,13 @@ struct ConnectionEnvironment: Sendable {
     let date: @Sendable () -> String
     /// Called once, on the connection's queue, after the descriptor is closed.
     let onClosed: @Sendable (ObjectIdentifier) -> Void
+    /// The TLS context for a new connection, or nil for plain HTTP.
+    var tls: @Sendable () -> TLSContext? = { nil }
 }
 
 /// One accepted socket, driven by Dispatch sources on its own serial queue. It only moves bytes
-/// and arms the timer: what they mean and what to answer is ``ConnectionMachine``'s.
+/// (through TLS when the listener has a context: handshake first, then records) and arms the
+/// timer: what the bytes mean and what to answer is ``ConnectionMachine``'s.
 ///
 /// - Important: `@unchecked Sendable` because all mutable state below is touched only on
 ///   `queue` (every entry point is a source handler on `queue` or an `async` onto it), which the
@@ -31,6 +35,16 @@ final class Connection: @unchecked Sendable {
     let isRejecting: Bool
     private let queue: DispatchQueue
     private let onClosed: @Sendable (ObjectIdentifier) -> Void
+    private let logger: Logger
+    private let peer: String
+    private let headTimeout: Double
+
+    /// The TLS context until the handshake starts; the session from then on.
+    private var tlsContext: TLSContext?
+    private var session: UnsafeMutableRawPointer?
+    private var isHandshaking = false
+    /// A 503 to send once the handshake is done (a connection over the limit).
+    private var pendingRejection: HTTPResponse?
 
     private var machine: ConnectionMachine
     /// Where each read lands before the machine takes its bytes.
@@ -53,8 +67,12 @@ final class Connection: @unchecked Sendable {
         self.isRejecting = isRejecting
         self.queue = DispatchQueue(label: "vodcdn.web.connection", target: targetQueue)
         self.onClosed = environment.onClosed
+        self.logger = environment.logger
+        self.peer = SocketIO.peerDescription(fd)
+        self.headTimeout = environment.configuration.headTimeout
+        self.tlsContext = environment.tls()
         self.machine = ConnectionMachine(configuration: environment.configuration, handler: environment.handler, logger: environment.logger,
-                                         peer: SocketIO.peerDescription(fd), date: environment.date)
+                                         peer: peer, date: environment.date)
     }
 
     /// Starts serving; `rejection` answers at once with that response and closes instead.
@@ -70,7 +88,14 @@ final class Connection: @unchecked Sendable {
             self.timer = timer
             timer.resume()
             read.resume()
-            perform(machine.start(rejection: rejection))
+            if tlsContext != nil {
+                // The handshake comes first, within the head deadline; the machine starts after it.
+                isHandshaking = true
+                pendingRejection = rejection
+                perform([.setDeadline(headTimeout)])
+            } else {
+                perform(machine.start(rejection: rejection))
+            }
         }
     }
 
@@ -85,6 +110,7 @@ final class Connection: @unchecked Sendable {
     }
 
     deinit {
+        vodtls_session_free(session)
         scratch.deallocate()
     }
 
@@ -105,6 +131,7 @@ final class Connection: @unchecked Sendable {
             case .resumeReading:
                 resumeReading()
             case .shutdownWrite:
+                if let session { vodtls_shutdown(session) }
                 shutdown(fd, Int32(SHUT_WR))
             case .setDeadline(let seconds):
                 deadline = .now() + seconds
@@ -118,8 +145,12 @@ final class Connection: @unchecked Sendable {
     // MARK: Reading
 
     private func readable() {
+        if isHandshaking {
+            advanceHandshake()
+            return
+        }
         while !isClosed && machine.isReading && machine.wantsMoreInput {
-            switch SocketIO.read(fd, into: scratch) {
+            switch read() {
             case .bytes(let count):
                 perform(machine.received(scratch[..<count]))
             case .endOfFile:
@@ -134,12 +165,76 @@ final class Connection: @unchecked Sendable {
         }
     }
 
+    /// The next bytes from the peer: decrypted under TLS, straight from the socket otherwise.
+    private func read() -> SocketIO.ReadResult {
+        guard let session else { return SocketIO.read(fd, into: scratch) }
+        let result = vodtls_read(session, scratch.baseAddress, scratch.count)
+        switch result {
+        case 1...: return .bytes(result)
+        case Int(VODTLS_WANT_READ), Int(VODTLS_WANT_WRITE): return .wouldBlock
+        case Int(VODTLS_CLOSED): return .endOfFile
+        default: return .failed(0)
+        }
+    }
+
+    // MARK: TLS
+
+    /// Moves the handshake on as far as the socket allows; when done, the machine starts.
+    private func advanceHandshake() {
+        guard !isClosed, let tlsContext else { return }
+        if session == nil {
+            // A plain HTTP request on the TLS port gets a plain answer instead of silence.
+            var first: UInt8 = 0
+            let peeked = recv(fd, &first, 1, Int32(MSG_PEEK))
+            if peeked == 0 { perform(machine.failed()); return }
+            if peeked < 0 {
+                if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR { perform(machine.failed()) }
+                return
+            }
+            if first != 0x16 {  // not a TLS handshake record
+                isHandshaking = false
+                self.tlsContext = nil
+                perform(machine.start(rejection: .text(.badRequest, "Client sent an HTTP request to an HTTPS server.\n")))
+                return
+            }
+            session = vodtls_session_create(tlsContext.pointer, fd)
+            if session == nil { perform(machine.failed()); return }
+        }
+        var error = [CChar](repeating: 0, count: 256)
+        switch vodtls_handshake(session, &error, error.count) {
+        case Int32(VODTLS_DONE):
+            if !tlsContext.allowedSANs.isEmpty, !Self.withCStrings(tlsContext.allowedSANs, { vodtls_peer_has_san(session, $0, $1) == 1 }) {
+                logger.debug("client certificate has none of the allowed SANs", ["peer": peer])
+                perform(machine.failed())
+                return
+            }
+            isHandshaking = false
+            self.tlsContext = nil
+            perform(machine.start(rejection: pendingRejection))
+            readable()  // the request may have come with the handshake's last flight
+        case Int32(VODTLS_WANT_READ):
+            return
+        case Int32(VODTLS_WANT_WRITE):
+            waitUntilWritable()
+        default:
+            logger.debug("TLS handshake failed", ["peer": peer, "reason": String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)])
+            perform(machine.failed())
+        }
+    }
+
+    private static func withCStrings<Result>(_ texts: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, Int) -> Result) -> Result {
+        let copies = texts.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer<CChar>($0) }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+    }
+
     // MARK: Writing
 
     /// Writes what the socket takes now; the machine's next actions once all is out.
     private func flush() -> [ConnectionMachine.Action] {
         while pendingIndex < pending.count {
-            switch SocketIO.write(fd, pending[pendingIndex...]) {
+            switch write(pending[pendingIndex...]) {
             case .wrote(var count):
                 while count > 0 {
                     let chunk = pending[pendingIndex]
@@ -165,11 +260,29 @@ final class Connection: @unchecked Sendable {
         return machine.responseWritten()
     }
 
+    /// Writes what the socket takes now: the chunks gathered in one call, or under TLS the first
+    /// chunk (OpenSSL has no gathered write; it may take part of it).
+    private func write(_ chunks: ArraySlice<ArraySlice<UInt8>>) -> SocketIO.WriteResult {
+        guard let session, let chunk = chunks.first else { return SocketIO.write(fd, chunks) }
+        let result = chunk.withUnsafeBytes { vodtls_write(session, $0.baseAddress, $0.count) }
+        switch result {
+        case 1...: return .wrote(result)
+        case Int(VODTLS_WANT_READ), Int(VODTLS_WANT_WRITE): return .wouldBlock
+        default: return .failed(0)
+        }
+    }
+
     private func waitUntilWritable() {
         guard writeSource == nil else { return }
         let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         source.setEventHandler { [self] in
-            if !pending.isEmpty { perform(flush()) }
+            if isHandshaking {
+                writeSource?.cancel()
+                writeSource = nil
+                advanceHandshake()
+            } else if !pending.isEmpty {
+                perform(flush())
+            }
         }
         source.setCancelHandler { [self] in sourceCancelled() }
         liveSources += 1
@@ -185,6 +298,11 @@ final class Connection: @unchecked Sendable {
             return
         }
         deadline = .distantFuture
+        if isHandshaking {
+            logger.debug("TLS handshake not finished in time", ["peer": peer])
+            perform(machine.failed())
+            return
+        }
         perform(machine.deadlinePassed())
     }
 

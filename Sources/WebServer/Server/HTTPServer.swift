@@ -79,7 +79,7 @@ public final class HTTPServer: Sendable {
             state.maxConnections = min(configuration.maxConnections, allowed)
             source.resume()
         }
-        logger.info("listening", ["address": configuration.listenAddress.description, "port": String(port)])
+        logger.info("listening", ["address": configuration.listenAddress.description, "port": String(port), "tls": configuration.tls == nil ? "off" : "on"])
         return port
     }
 
@@ -202,7 +202,8 @@ public final class HTTPServer: Sendable {
         let connection = Connection(fd: fd, isRejecting: admission == .reject, targetQueue: connectionQueue, environment: ConnectionEnvironment(
             configuration: configuration, handler: handler, logger: logger,
             date: { UTCTimestamp.formatHTTPDate(Int64(time(nil))) },
-            onClosed: { [weak self] id in self?.connectionClosed(id) }
+            onClosed: { [weak self] id in self?.connectionClosed(id) },
+            tls: configuration.tls ?? { nil }
         ))
         // Registered before it starts, so its close always finds it.
         state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }

@@ -18,6 +18,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxConnections: Int
     /// The kernel's queue of connections not yet accepted.
     public var backlog: Int32
+    /// The TLS context each new connection uses (asked per connection, so a renewed certificate
+    /// applies to the next one); nil serves plain HTTP.
+    public var tls: (@Sendable () -> TLSContext?)?
 
     public init(
         listenAddress: ListenAddress,

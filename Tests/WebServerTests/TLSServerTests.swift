@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import WebServer
+
+/// The listener over TLS with the system OpenSSL, against Python's `ssl` module as the client:
+/// handshakes, client certificates, versions, a plain request on the TLS port, renewed files.
+@Suite(.serialized) struct TLSServerTests {
+    /// Answers every path with its name.
+    struct Echo: HTTPHandler {
+        func respond(to request: IncomingRequest) -> HTTPResponse { .text(.ok, request.head.path) }
+    }
+
+    static func settings(_ certificates: TestCertificates, _ text: String = "") throws -> WebConfiguration.TLS {
+        let configuration = try WebConfiguration(parsing: "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n" + text,
+                                                 directory: certificates.folder.path)
+        return try #require(configuration.tls)
+    }
+
+    static func server(_ context: @escaping @Sendable () -> TLSContext?) throws -> (HTTPServer, UInt16) {
+        var configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), headTimeout: 5)
+        configuration.tls = context
+        let server = HTTPServer(configuration: configuration, handler: Echo())
+        return (server, try server.start())
+    }
+
+    /// One HTTPS request from Python: prints the status and body, or `error: …` when the TLS
+    /// connection fails.
+    static func fetch(port: UInt16, _ certificates: TestCertificates, path: String = "/hello", client: String? = nil,
+                      maximumVersion: String = "MAXIMUM_SUPPORTED", minimumVersion: String = "MINIMUM_SUPPORTED") throws -> String {
+        let script = """
+            import socket, ssl, sys
+            context = ssl.create_default_context(cafile=sys.argv[2])
+            context.minimum_version = getattr(ssl.TLSVersion, sys.argv[5])
+            context.maximum_version = getattr(ssl.TLSVersion, sys.argv[6])
+            if sys.argv[4] != "-":
+                context.load_cert_chain(sys.argv[4] + ".pem", sys.argv[4] + ".key")
+            try:
+                with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as raw:
+                    with context.wrap_socket(raw, server_hostname="localhost") as tls:
+                        tls.sendall(("GET %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n" % sys.argv[3]).encode())
+                        data = b""
+                        while True:
+                            chunk = tls.recv(65536)
+                            if not chunk: break
+                            data += chunk
+                head, _, body = data.partition(b"\\r\\n\\r\\n")
+                # In TLS 1.3 the client's handshake ends before the server checks its certificate:
+                # a refusal then shows as a connection closed without an answer.
+                print(head.split(b" ")[1].decode(), body.decode()) if data else print("error: closed without an answer")
+            except (ssl.SSLError, OSError) as error:
+                print("error:", error)
+            """
+        return try ExternalTool.run("python3", ["-c", script, String(port), certificates.path("ca.pem"), path,
+                                                client.map { certificates.path($0) } ?? "-", minimumVersion, maximumVersion])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func servesOverTLSAndAnswersPlainHTTPWith400() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let context = try TLSContext(try Self.settings(certificates))
+        let (server, port) = try Self.server { context }
+        defer { server.stop(gracePeriod: 1) }
+        #expect(try Self.fetch(port: port, certificates) == "200 /hello")
+        #expect(try Self.fetch(port: port, certificates, maximumVersion: "TLSv1_2") == "200 /hello")
+        // A plain request on the TLS port gets a plain answer, not a hang.
+        let plain = try TestClient(port: port)
+        let answer = try plain.request("/metrics")
+        #expect(answer.status == 400 && answer.text.contains("HTTP request to an HTTPS server"))
+        // TLS 1.1 and older are refused by default (min_version TLS12).
+        #expect(try Self.fetch(port: port, certificates, maximumVersion: "TLSv1_1").hasPrefix("error:"))
+    }
+
+    @Test func clientCertificates() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let context = try TLSContext(try Self.settings(certificates, "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ca.pem\n"))
+        let (server, port) = try Self.server { context }
+        defer { server.stop(gracePeriod: 1) }
+        #expect(try Self.fetch(port: port, certificates, client: "client") == "200 /hello")
+        #expect(try Self.fetch(port: port, certificates).hasPrefix("error:"), "no client certificate")
+        #expect(try Self.fetch(port: port, certificates, client: "stranger").hasPrefix("error:"), "a certificate from another CA")
+
+        let sans = try TLSContext(try Self.settings(certificates, """
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: ca.pem
+              client_allowed_sans: [prometheus.example.com]
+
+            """))
+        let (checked, checkedPort) = try Self.server { sans }
+        defer { checked.stop(gracePeriod: 1) }
+        #expect(try Self.fetch(port: checkedPort, certificates, client: "client") == "200 /hello")
+        #expect(!(try Self.fetch(port: checkedPort, certificates, client: "wrong-san")).hasPrefix("200"), "a SAN outside the list")
+    }
+
+    @Test func unusableSettingsAreRefusedWithTheReason() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let mismatched = try WebConfiguration(parsing: "tls_server_config:\n  cert_file: server.pem\n  key_file: client.key\n",
+                                              directory: certificates.folder.path).tls!
+        #expect(throws: TLSContext.SetupError.self) { try TLSContext(mismatched) }
+        do {
+            _ = try TLSContext(mismatched)
+        } catch {
+            #expect(error.description.contains("the private key cannot be used with the certificate") && error.description.contains("key values mismatch"), "\(error.description)")
+        }
+        let missing = try WebConfiguration(parsing: "tls_server_config:\n  cert_file: none.pem\n  key_file: server.key\n",
+                                           directory: certificates.folder.path).tls!
+        #expect(throws: TLSContext.SetupError.self) { try TLSContext(missing) }
+        let garbage = try WebConfiguration(parsing: "tls_server_config:\n  cert: not a certificate\n  key_file: server.key\n", directory: "/").tls!
+        #expect(throws: TLSContext.SetupError.self) { try TLSContext(garbage) }
+    }
+
+    /// A certificate replaced on disk is used by the next connection; a broken replacement keeps
+    /// the previous one.
+    @Test func renewedCertificatesApplyWithoutARestart() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let settings = try Self.settings(certificates)
+        let source = try TLSContextSource(settings: { settings })
+        let (server, port) = try Self.server { source.current() }
+        defer { server.stop(gracePeriod: 1) }
+        let first = source.current()
+        #expect(try Self.fetch(port: port, certificates) == "200 /hello")
+        // Renewed: the same names, a new certificate from the same CA.
+        let renewed = try TestCertificates()
+        defer { renewed.remove() }
+        for name in ["server.pem", "server.key", "ca.pem"] {
+            try FileManager.default.removeItem(atPath: certificates.path(name))
+            try FileManager.default.copyItem(atPath: renewed.path(name), toPath: certificates.path(name))
+        }
+        #expect(source.current() !== first)
+        #expect(try Self.fetch(port: port, certificates) == "200 /hello", "verified against the new CA")
+        // Broken: the context in force stays.
+        let current = source.current()
+        try "garbage".write(toFile: certificates.path("server.pem"), atomically: true, encoding: .utf8)
+        #expect(source.current() === current)
+    }
+}
