@@ -16,7 +16,15 @@ import Glibc
         let port: UInt16
         let folder: URL
 
-        init(scrapeTarget: UInt16) throws {
+        convenience init(scrapeTarget: UInt16) throws {
+            try self.init(scrapeConfigs: """
+                  - job_name: vodcdn-exporter
+                    static_configs: [{targets: ["127.0.0.1:\(scrapeTarget)"]}]
+                """)
+        }
+
+        /// A server with the shipped rules and these `scrape_configs` entries (YAML, indented as list items).
+        init(scrapeConfigs: String) throws {
             guard let binary = ExternalTool.find("prometheus") else { throw ExternalTool.ToolMissing(name: "prometheus") }
             port = try Self.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
@@ -26,8 +34,7 @@ import Glibc
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 rule_files: ["\(rules)"]
                 scrape_configs:
-                  - job_name: vodcdn-exporter
-                    static_configs: [{targets: ["127.0.0.1:\(scrapeTarget)"]}]
+                \(scrapeConfigs)
                 """.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/data",
@@ -77,6 +84,60 @@ import Glibc
             _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
             return UInt16(bigEndian: address.sin_port)
         }
+    }
+
+    /// Prometheus scrapes the agent over TLS with basic auth and a client certificate, as the
+    /// README's example sets it up; jobs with a wrong password or without the certificate are
+    /// refused (their `up` is 0), so the protection is real.
+    @Test(.timeLimit(.minutes(3)))
+    func prometheusScrapesOverTLSWithAuthAndAClientCertificate() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let hash = try ExternalTool.run("python3", ["-c", "import bcrypt; print(bcrypt.hashpw(b'scrape-secret', bcrypt.gensalt(4)).decode())"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try """
+            tls_server_config:
+              cert_file: server.pem
+              key_file: server.key
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: ca.pem
+              client_allowed_sans: [prometheus.example.com]
+            basic_auth_users:
+              prometheus: \(hash)
+            """.write(toFile: certificates.path("web.yml"), atomically: true, encoding: .utf8)
+        try "scrape-secret\n".write(toFile: certificates.path("password"), atomically: true, encoding: .utf8)
+        try "wrong\n".write(toFile: certificates.path("wrong-password"), atomically: true, encoding: .utf8)
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let agent = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)", "--api.max-qps", "100",
+                        "--web.config.file", certificates.path("web.yml")],
+            environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
+        defer { _ = try? agent.terminate() }
+        func job(_ name: String, password: String, certificate: Bool) -> String {
+            """
+              - job_name: \(name)
+                scheme: https
+                static_configs: [{targets: ["127.0.0.1:\(agent.port)"]}]
+                basic_auth: {username: prometheus, password_file: \(certificates.path(password))}
+                tls_config:
+                  ca_file: \(certificates.path("ca.pem"))
+                  server_name: localhost
+            \(certificate ? "      cert_file: \(certificates.path("client.pem"))\n      key_file: \(certificates.path("client.key"))" : "")
+            """
+        }
+        let prometheus = try PrometheusServer(scrapeConfigs: [job("tls", password: "password", certificate: true),
+                                                              job("wrong-password", password: "wrong-password", certificate: true),
+                                                              job("no-certificate", password: "password", certificate: false)].joined(separator: "\n"))
+        defer { prometheus.stop() }
+        #expect(waitUntil(timeout: 60, every: 0.5) {
+            prometheus.value("aliyun_vod_up{job=\"tls\"}") == 1
+                && prometheus.value("count(aliyun_vod_traffic_bytes_total{job=\"tls\"})") ?? 0 > 0
+                && prometheus.value("up{job=\"wrong-password\"}") == 0 && prometheus.value("up{job=\"no-certificate\"}") == 0
+        })
+        #expect(prometheus.value("up{job=\"tls\"}") == 1)
+        #expect(prometheus.value("up{job=\"wrong-password\"}") == 0 && prometheus.value("up{job=\"no-certificate\"}") == 0)
+        #expect(agent.standardError.contains("tls=on"))
     }
 
     @Test(.timeLimit(.minutes(8)))
