@@ -138,3 +138,64 @@ import TestSupport
         #expect(source.current() === current)
     }
 }
+
+/// The hardened listener's behaviour holds under TLS: pipelining, limits, deadlines, many
+/// connections (the connection logic is the same machine; these check the TLS driver around it).
+@Suite(.serialized) struct TLSHardeningTests {
+    @Test func limitsDeadlinesAndPipeliningOverTLS() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let context = try TLSContext(try TLSServerTests.settings(certificates))
+        var configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), headTimeout: 0.5)
+        configuration.tls = { context }
+        let server = HTTPServer(configuration: configuration, handler: TLSServerTests.Echo())
+        let port = try server.start()
+        defer { server.stop(gracePeriod: 1) }
+        let script = """
+            import socket, ssl, sys, time
+            port, ca = int(sys.argv[1]), sys.argv[2]
+            context = ssl.create_default_context(cafile=ca)
+            def connect():
+                raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+                return context.wrap_socket(raw, server_hostname="localhost")
+            def read_all(tls):
+                data = b""
+                while True:
+                    try:
+                        chunk = tls.recv(65536)
+                    except (ssl.SSLError, OSError):
+                        break
+                    if not chunk: break
+                    data += chunk
+                return data
+            # Pipelining: three requests in one write, three answers in order.
+            tls = connect()
+            tls.sendall(b"".join(b"GET /%d HTTP/1.1\\r\\nHost: x\\r\\n%s\\r\\n" % (n, b"Connection: close\\r\\n" if n == 3 else b"") for n in (1, 2, 3)))
+            data = read_all(tls)
+            print("pipelined", data.count(b"HTTP/1.1 200"), data.index(b"/1") < data.index(b"/2") < data.index(b"/3"))
+            # An oversized head gets 431.
+            tls = connect()
+            tls.sendall(b"GET / HTTP/1.1\\r\\nX-Filler: " + b"a" * 20000 + b"\\r\\n\\r\\n")
+            print("oversized", read_all(tls).split(b" ")[1].decode())
+            # A head that stops arriving gets 408 at the deadline.
+            tls = connect()
+            tls.sendall(b"GET / HTTP/1.1\\r\\nHo")
+            print("slow", read_all(tls).split(b" ")[1].decode())
+            # A client that connects and never says hello is closed at the same deadline.
+            raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+            start = time.time()
+            print("silent", raw.recv(1) == b"", time.time() - start < 5)
+            # Many connections at once, each answered.
+            open_ones = [connect() for _ in range(100)]
+            for index, tls in enumerate(open_ones):
+                tls.sendall(b"GET /c%d HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n" % index)
+            answered = sum(1 for index, tls in enumerate(open_ones) if (b"/c%d" % index) in read_all(tls))
+            print("many", answered)
+            """
+        let lines = try ExternalTool.run("python3", ["-c", script, String(port), certificates.path("ca.pem")])
+            .split(separator: "\n").map(String.init)
+        #expect(lines == ["pipelined 3 True", "oversized 431", "slow 408", "silent True True", "many 100"], "\(lines)")
+        TestSupport.waitUntil(timeout: 5, every: 0.05) { server.openConnections == 0 }
+        #expect(server.openConnections == 0)
+    }
+}
