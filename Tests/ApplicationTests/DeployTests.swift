@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import WebServer
 
 /// The files under deploy/ and dashboards/, checked with the real tools: promtool, the
 /// Kubernetes schemas (kubernetes-validate) and systemd-analyze.
@@ -28,8 +29,9 @@ import TestSupport
     /// Each variant (`kubectl apply -k deploy/kubernetes`, `… -k deploy/kubernetes/sharded`)
     /// renders on its own into valid objects: the namespace, a ServiceAccount, a Service and its
     /// workload, with the image its kustomization names, which is the one place to change it.
-    @Test(arguments: [("deploy/kubernetes", "Deployment"), ("deploy/kubernetes/sharded", "StatefulSet")])
-    func kustomizeVariantsRender(variant: String, workload: String) throws {
+    @Test(arguments: [("deploy/kubernetes", ["Deployment"]), ("deploy/kubernetes/sharded", ["StatefulSet"]),
+                      ("deploy/kubernetes/tls", ["Deployment", "Secret"])])
+    func kustomizeVariantsRender(variant: String, extraKinds: [String]) throws {
         func render(_ folder: String) throws -> String {
             let outcome = try ExternalTool.outcome("kubectl", ["kustomize", folder])
             #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -37,7 +39,7 @@ import TestSupport
         }
         let rendered = try render(Self.path(variant))
         let kinds = rendered.split(separator: "\n").filter { $0.hasPrefix("kind: ") }.map { String($0.dropFirst(6)) }.sorted()
-        #expect(kinds == ["Namespace", "Service", "ServiceAccount", workload].sorted(), "\(kinds)")
+        #expect(kinds == (["Namespace", "Service", "ServiceAccount"] + extraKinds).sorted(), "\(kinds)")
         #expect(rendered.contains("image: registry.example.com/vodcdn-exporter:0.1.0"))
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kustomize-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -57,24 +59,41 @@ import TestSupport
         #expect(edited.contains("image: registry.internal/vod/exporter:9.9.9") && !edited.contains("registry.example.com"))
     }
 
+    /// The TLS variant's example web configuration is one the exporter accepts, and the variant
+    /// points the exporter at it and probes over HTTPS.
+    @Test func theTLSVariantsWebConfigurationIsValid() throws {
+        let secret = try YAMLSubset.parse(try String(contentsOfFile: Self.path("deploy/kubernetes/tls/web-config.example.yaml"), encoding: .utf8))
+        guard case .mapping(let top, _) = secret, case .mapping(let data, _)? = top.first(where: { $0.key == "stringData" })?.value,
+              case .scalar(let text, _)? = data.first(where: { $0.key == "web.yml" })?.value else {
+            Issue.record("no stringData web.yml in the example Secret")
+            return
+        }
+        let configuration = try WebConfiguration(parsing: text, directory: "/etc/vodcdn-exporter/web")
+        #expect(configuration.tls?.certificate == .file("/etc/vodcdn-exporter/web/tls.crt") && configuration.users.keys.sorted() == ["prometheus"])
+        let patch = try String(contentsOfFile: Self.path("deploy/kubernetes/tls/deployment-tls.yaml"), encoding: .utf8)
+        #expect(patch.contains("--web.config.file=/etc/vodcdn-exporter/web/web.yml") && patch.contains("mountPath: /etc/vodcdn-exporter/web"))
+        #expect(patch.components(separatedBy: "scheme: HTTPS").count == 3)
+    }
+
     @Test func kubernetesManifestsValidate() throws {
         let folder = Self.path("deploy/kubernetes")
         let files = try FileManager.default.subpathsOfDirectory(atPath: folder)
-            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix("kustomization.yaml") }.sorted().map { "\(folder)/\($0)" }
+            // Kustomizations and patches are not objects of their own (kustomizeVariantsRender checks what they make).
+            .filter { $0.hasSuffix(".yaml") && !$0.hasSuffix("kustomization.yaml") && $0 != "tls/deployment-tls.yaml" }.sorted().map { "\(folder)/\($0)" }
         #expect(files.count >= 7)
         let outcome = try ExternalTool.outcome("kubernetes-validate", ["--strict"] + files)
         #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("passed for resource statefulset/vodcdn-exporter"))
         // Each workload applies on its own (its ServiceAccount with it), and the namespace carries
         // the label without which ACK's webhook injects no RRSA credentials.
-        for workload in ["deployment.yaml", "sharded/statefulset.yaml"] {
+        for workload in ["single/deployment.yaml", "sharded/statefulset.yaml"] {
             #expect(try String(contentsOfFile: "\(folder)/\(workload)", encoding: .utf8).contains("kind: ServiceAccount"), "\(workload)")
         }
         #expect(try String(contentsOfFile: "\(folder)/common/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
         // The validator does catch mistakes.
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: broken) }
-        try String(contentsOfFile: "\(folder)/deployment.yaml", encoding: .utf8).replacingOccurrences(of: "replicas: 1", with: "replicas: one")
+        try String(contentsOfFile: "\(folder)/single/deployment.yaml", encoding: .utf8).replacingOccurrences(of: "replicas: 1", with: "replicas: one")
             .write(to: broken, atomically: true, encoding: .utf8)
         #expect(try ExternalTool.outcome("kubernetes-validate", ["--strict", broken.path]).status != 0)
     }
@@ -110,7 +129,7 @@ import TestSupport
             print("ok")
             """
         let outcome = try ExternalTool.outcome("python3", ["-c", script, Self.path("deploy/prometheus/alerts.yml"), Self.path("deploy/kubernetes/prometheusrule.yaml"),
-                                                           Self.path("deploy/kubernetes/servicemonitor.yaml"), Self.path("deploy/kubernetes/service.yaml")])
+                                                           Self.path("deploy/kubernetes/servicemonitor.yaml"), Self.path("deploy/kubernetes/single/service.yaml")])
         #expect(outcome.status == 0 && outcome.standardOutput == "ok\n", "\(outcome.standardError)")
     }
 

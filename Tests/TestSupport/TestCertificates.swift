@@ -2,7 +2,8 @@ import Foundation
 
 /// Certificates for the TLS tests, made with the `openssl` command in a fresh folder: a CA, a
 /// server certificate for 127.0.0.1/localhost signed by it, a client certificate (SAN
-/// prometheus.example.com) signed by it, and a second CA with its own client certificate.
+/// prometheus.example.com) signed by it, one that expired yesterday, one with another SAN, and a
+/// second CA with its own client certificate.
 public struct TestCertificates {
     public let folder: URL
     public func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
@@ -16,6 +17,7 @@ public struct TestCertificates {
         try Self.leaf("client", ca: "ca", subject: "/CN=prometheus", sans: "DNS:prometheus.example.com", in: folder)
         try Self.leaf("stranger", ca: "other-ca", subject: "/CN=stranger", sans: "DNS:prometheus.example.com", in: folder)
         try Self.leaf("wrong-san", ca: "ca", subject: "/CN=grafana", sans: "DNS:grafana.example.com", in: folder)
+        try Self.leaf("expired", ca: "ca", subject: "/CN=prometheus", sans: "DNS:prometheus.example.com", days: -1, in: folder)
     }
 
     /// Removes the folder.
@@ -29,12 +31,12 @@ public struct TestCertificates {
                                              "-subj", "/CN=\(name)", "-keyout", file("\(name).key"), "-out", file("\(name).pem")])
     }
 
-    private static func leaf(_ name: String, ca: String, subject: String, sans: String, in folder: URL) throws {
+    private static func leaf(_ name: String, ca: String, subject: String, sans: String, days: Int = 2, in folder: URL) throws {
         let file = { folder.appendingPathComponent($0).path }
         _ = try ExternalTool.run("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", subject,
                                              "-keyout", file("\(name).key"), "-out", file("\(name).csr")])
         try "subjectAltName=\(sans)\n".write(toFile: file("\(name).ext"), atomically: true, encoding: .utf8)
         _ = try ExternalTool.run("openssl", ["x509", "-req", "-in", file("\(name).csr"), "-CA", file("\(ca).pem"), "-CAkey", file("\(ca).key"),
-                                             "-CAcreateserial", "-days", "2", "-extfile", file("\(name).ext"), "-out", file("\(name).pem")])
+                                             "-CAcreateserial", "-days", String(days), "-extfile", file("\(name).ext"), "-out", file("\(name).pem")])
     }
 }

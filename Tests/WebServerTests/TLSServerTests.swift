@@ -81,6 +81,7 @@ import TestSupport
         #expect(try Self.fetch(port: port, certificates, client: "client") == "200 /hello")
         #expect(try Self.fetch(port: port, certificates).hasPrefix("error:"), "no client certificate")
         #expect(try Self.fetch(port: port, certificates, client: "stranger").hasPrefix("error:"), "a certificate from another CA")
+        #expect(try Self.fetch(port: port, certificates, client: "expired").hasPrefix("error:"), "an expired certificate")
 
         let sans = try TLSContext(try Self.settings(certificates, """
               client_auth_type: RequireAndVerifyClientCert
