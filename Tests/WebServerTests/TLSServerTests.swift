@@ -6,9 +6,12 @@ import TestSupport
 /// The listener over TLS with the system OpenSSL, against Python's `ssl` module as the client:
 /// handshakes, client certificates, versions, a plain request on the TLS port, renewed files.
 @Suite(.serialized) struct TLSServerTests {
-    /// Answers every path with its name.
+    /// Answers every path with its name, and `/big` with 4 MiB ending in "end".
     struct Echo: HTTPHandler {
-        func respond(to request: IncomingRequest) -> HTTPResponse { .text(.ok, request.head.path) }
+        func respond(to request: IncomingRequest) -> HTTPResponse {
+            if request.head.path == "/big" { return .text(.ok, String(repeating: "x", count: 4 << 20) + "end") }
+            return .text(.ok, request.head.path)
+        }
     }
 
     static func settings(_ certificates: TestCertificates, _ text: String = "") throws -> WebConfiguration.TLS {
@@ -192,10 +195,15 @@ import TestSupport
                 tls.sendall(b"GET /c%d HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n" % index)
             answered = sum(1 for index, tls in enumerate(open_ones) if (b"/c%d" % index) in read_all(tls))
             print("many", answered)
+            # A body of megabytes arrives whole (the write waits for room under TLS too).
+            tls = connect()
+            tls.sendall(b"GET /big HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n")
+            body = read_all(tls).partition(b"\\r\\n\\r\\n")[2]
+            print("big", len(body), body.endswith(b"end"))
             """
         let lines = try ExternalTool.run("python3", ["-c", script, String(port), certificates.path("ca.pem")])
             .split(separator: "\n").map(String.init)
-        #expect(lines == ["pipelined 3 True", "oversized 431", "slow 408", "silent True True", "many 100"], "\(lines)")
+        #expect(lines == ["pipelined 3 True", "oversized 431", "slow 408", "silent True True", "many 100", "big \((4 << 20) + 3) True"], "\(lines)")
         TestSupport.waitUntil(timeout: 5, every: 0.05) { server.openConnections == 0 }
         #expect(server.openConnections == 0)
     }
