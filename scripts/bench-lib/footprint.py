@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 
-from processes import SIMULATOR_ENVIRONMENT, stop, wait_until_answers
+from processes import SIMULATOR_ENVIRONMENT, start_simulator_and_agent, stop, wait_until_answers
 
 
 def get(url, headers=None, data=None, method=None):
@@ -59,13 +59,7 @@ def main():
 
     processes = []
     try:
-        simulator = subprocess.Popen([exporter, "simulate", "--web.listen-address", "127.0.0.1:19720", "--domain-count", "1000"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(simulator)
-        wait_until_answers("http://127.0.0.1:19720/")
-        agent = subprocess.Popen([exporter, "--web.listen-address", "127.0.0.1:19721", "--aliyun.endpoint", "http://127.0.0.1:19720",
-                                  "--api.max-qps", "100", "--log.level", "warn"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=SIMULATOR_ENVIRONMENT)
-        processes.append(agent)
+        agent = start_simulator_and_agent(exporter, 1000, 19720, 19721, processes)
         wait_until_answers("http://127.0.0.1:19721/-/ready", timeout=120, status=200)
 
         def runs():

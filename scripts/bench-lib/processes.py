@@ -1,5 +1,7 @@
-"""What the benchmark scripts share: the simulator's credentials, waiting for a process to answer
-on HTTP, and stopping the processes a script started."""
+"""What the benchmark scripts share: the simulator's credentials, starting the simulator and the
+agent against it, waiting for a process to answer on HTTP, and stopping the processes a script
+started."""
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -33,3 +35,17 @@ def stop(processes):
         process.terminate()
     for process in processes:
         process.wait()
+
+
+def start_simulator_and_agent(exporter, domains, simulator_port, agent_port, processes, extra=()):
+    """Starts `simulate --domain-count DOMAINS` and the exporter polling it (both appended to
+    `processes`, for stop()); returns the agent's process once the simulator answers."""
+    simulator = subprocess.Popen([exporter, "simulate", "--web.listen-address", "127.0.0.1:%d" % simulator_port, "--domain-count", str(domains)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    processes.append(simulator)
+    wait_until_answers("http://127.0.0.1:%d/" % simulator_port)
+    agent = subprocess.Popen([exporter, "--web.listen-address", "127.0.0.1:%d" % agent_port, "--aliyun.endpoint",
+                              "http://127.0.0.1:%d" % simulator_port, "--api.max-qps", "100", "--log.level", "warn", *extra],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=SIMULATOR_ENVIRONMENT)
+    processes.append(agent)
+    return agent

@@ -13,14 +13,16 @@ Usage: tls.py EXPORTER
 import base64
 import os
 import re
+import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 import bcrypt
 
-from processes import SIMULATOR_ENVIRONMENT, stop, wait_until_answers
+from processes import start_simulator_and_agent, stop
 
 
 def openssl(*arguments):
@@ -62,15 +64,7 @@ def main():
     authorization = "Basic " + base64.b64encode(b"bench:" + password).decode()
     processes = []
     try:
-        simulator = subprocess.Popen([exporter, "simulate", "--web.listen-address", "127.0.0.1:19730", "--domain-count", "100"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        processes.append(simulator)
-        wait_until_answers("http://127.0.0.1:19730/")
-        agent = subprocess.Popen([exporter, "--web.listen-address", "127.0.0.1:19731", "--aliyun.endpoint", "http://127.0.0.1:19730",
-                                  "--api.max-qps", "100", "--log.level", "warn", "--web.config.file", config],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=SIMULATOR_ENVIRONMENT)
-        processes.append(agent)
-        import ssl
+        start_simulator_and_agent(exporter, 100, 19730, 19731, processes, extra=("--web.config.file", config))
         context = ssl.create_default_context(cafile=os.path.join(folder, "ca.pem"))
 
         def get(url, data=None, method=None):
@@ -78,7 +72,6 @@ def main():
             with urllib.request.urlopen(request, timeout=30, context=context) as answer:
                 return answer.read()
 
-        import time
         deadline = time.time() + 120
         while True:
             try:
