@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Exposition", dependencies: ["Gzip", "Primitives"], swiftSettings: swiftSettings),
         // Command-line flags in Prometheus style, each also settable from the environment.
         .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
+        // Prometheus remote write 1.0: the WriteRequest protobuf and snappy, written here.
+        .target(name: "RemoteWrite", swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
@@ -85,6 +87,11 @@ let package = Package(
             name: "ExpositionTests",
             dependencies: ["Exposition", "Gzip", "TestSupport"],
             resources: [.copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RemoteWriteTests",
+            dependencies: ["RemoteWrite", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
