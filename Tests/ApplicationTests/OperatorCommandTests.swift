@@ -148,6 +148,45 @@ import TestSupport
     /// 2,500 URLs against a 2,000-URL quota: the first two batches are purged, the third is
     /// refused. What was accepted is never lost: its task ids are printed as each batch is
     /// accepted (and listed in the JSON document), and the URLs not sent can be retried alone.
+    /// A backfill of two days for one domain: promtool turns it into blocks, and the traffic in
+    /// them is exactly what `traffic` reports for the same buckets; a run after an interrupted one
+    /// goes on where it stopped.
+    @Test func backfillGivesBlocksWithTheAPIsTotals() throws {
+        let simulator = try Simulator()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("backfill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("history.om").path
+        let end = (Int64(Date().timeIntervalSince1970) - 3600) / 300 * 300
+        let (start, stop) = (UTCTimestamp.format(end - 2 * 86_400), UTCTimestamp.format(end))
+        let (status, summary, errors) = try simulator.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop, "--output", output])
+        #expect(status == 0 && summary.contains("wrote 2304 samples of 1 domain"), "\(summary)\(errors)")
+        #expect(!FileManager.default.fileExists(atPath: output + ".parts"))
+        let blocks = folder.appendingPathComponent("data").path
+        let created = try ExternalTool.outcome("promtool", ["tsdb", "create-blocks-from", "openmetrics", output, blocks])
+        #expect(created.status == 0, "\(created.standardOutput)\(created.standardError)")
+        // Sum the traffic samples in the blocks (promtool tsdb dump prints one sample a line; it
+        // opens the folder as a database, which needs a WAL folder, empty here).
+        try FileManager.default.createDirectory(atPath: blocks + "/wal", withIntermediateDirectories: true)
+        let dump = try ExternalTool.run("promtool", ["tsdb", "dump", "--match", "{__name__=\"aliyun_vod_bucket_traffic_bytes\"}", blocks])
+        let samples = dump.split(separator: "\n").compactMap { line in line.split(separator: " ").dropLast().last.flatMap { Double($0) } }
+        #expect(samples.count == 2 * 576)
+        let total = try simulator.json(["traffic", "--domain", "video.example.com", "--start", start, "--end", stop])
+        let series = try #require((total["series"] as? [[String: Any]])?.first)
+        #expect((series["total"] as? Double).map { abs($0 - samples.reduce(0, +)) < 1 } == true, "\(series["total"] ?? "-") against \(samples.reduce(0, +))")
+        // Resumed: a domain fetched by an interrupted run is not asked again.
+        try FileManager.default.createDirectory(atPath: output + ".parts", withIntermediateDirectories: true)
+        for family in ["aliyun_vod_bucket_traffic_bytes", "aliyun_vod_bucket_peak_bandwidth_bytes_per_second"] {
+            try "\(family){area=\"domestic\",domain=\"live.example.com\"} 1 \(end - 300)\n"
+                .write(toFile: "\(output).parts/live.example.com.\(family)", atomically: true, encoding: .utf8)
+        }
+        let (again, _, _) = try simulator.run(["backfill", "--domain", "video.example.com,live.example.com", "--start", start, "--end", stop, "--output", output])
+        #expect(again == 0)
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains("aliyun_vod_bucket_traffic_bytes{area=\"domestic\",domain=\"live.example.com\"} 1 \(end - 300)\n"), "the cached part was used")
+        #expect(text.hasSuffix("# EOF\n"))
+    }
+
     @Test func aPartlyFailedPurgeKeepsWhatWasAccepted() throws {
         let simulator = try Simulator()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("unsent-\(UUID().uuidString)")

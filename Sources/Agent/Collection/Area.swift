@@ -9,7 +9,7 @@ public enum Area: String, Codable, Sendable, CaseIterable, CodingKeyRepresentabl
 
     /// Splits one value. When the API reports either part, both parts are used (a missing one
     /// is zero); when it reports neither, the whole value is `unknown`.
-    static func split(total: Double?, domestic: Double?, overseas: Double?) -> [Area: Double] {
+    public static func split(total: Double?, domestic: Double?, overseas: Double?) -> [Area: Double] {
         if domestic != nil || overseas != nil {
             return [.domestic: domestic ?? 0, .overseas: overseas ?? 0]
         }

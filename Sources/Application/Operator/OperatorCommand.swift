@@ -15,8 +15,14 @@ protocol OperatorCommand: Sendable {
     static var flags: [any FlagDeclaration] { get }
     /// Whether bare arguments are accepted (URLs for refresh/preload).
     static var takesArguments: Bool { get }
+    /// Whether `--output table|json` applies (not for a command whose `--output` is a file).
+    static var formatsOutput: Bool { get }
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32
+}
+
+extension OperatorCommand {
+    static var formatsOutput: Bool { true }
 }
 
 /// Why a command stopped: exit 64 for usage, 1 for everything else.
@@ -93,7 +99,7 @@ struct OperatorSession: Sendable {
 enum OperatorCommands {
     static let all: [any OperatorCommand.Type] = [
         RefreshCommand.self, PreloadCommand.self, TasksCommand.self, QuotaCommand.self, TrafficCommand.self, BandwidthCommand.self,
-        LogsCommand.self, DomainsCommand.self, CheckCommand.self,
+        LogsCommand.self, DomainsCommand.self, CheckCommand.self, BackfillCommand.self,
     ]
 
     static let output = Flag.choice("output", default: "table", placeholder: "table|json", expected: "table or json",
@@ -102,12 +108,17 @@ enum OperatorCommands {
     /// The flags every operator command takes after its own.
     static let sharedFlags: [any FlagDeclaration] = [output] + APIOptions.flags
 
+    /// Everything `command` reads: its own flags, then the shared ones.
+    static func flags(of command: any OperatorCommand.Type) -> [any FlagDeclaration] {
+        command.flags + (command.formatsOutput ? sharedFlags : APIOptions.flags)
+    }
+
     static func command(named name: String) -> (any OperatorCommand.Type)? {
         all.first { $0.name == name }
     }
 
     static func run(_ command: any OperatorCommand.Type, _ arguments: [String], environment: [String: String]) async -> Int32 {
-        let declared = command.flags + sharedFlags
+        let declared = flags(of: command)
         if arguments.contains("--help") || arguments.contains("-h") {
             print("\(command.usage)\n\nFlags (each can also be set through the environment variable shown):\n\(UsageText.flags(declared))", terminator: "")
             return ExitStatus.success
@@ -115,7 +126,7 @@ enum OperatorCommands {
         let session: OperatorSession
         do {
             let flags = try FlagParser.parse(arguments, environment: environment, flags: declared, allowsPositionals: command.takesArguments)
-            let output = try flags.value(Self.output)
+            let output = command.formatsOutput ? try flags.value(Self.output) : "table"
             let api = try APIOptions(flags)
             // Retries are never silent: on a terminal, a line per retry on standard error.
             let showRetries = StandardStreams.isTerminal(2)

@@ -1,0 +1,161 @@
+import Flags
+import FoundationEssentials
+import Primitives
+import VODAPI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `backfill`: the settled history of a period, every 5-minute bucket at its own time, as
+/// OpenMetrics for `promtool tsdb create-blocks-from openmetrics`: a new installation gets its
+/// past in one command. Paced by the same rate limit as everything else, and resumable: each
+/// domain's data is kept beside the output until the whole file is written.
+struct BackfillCommand: OperatorCommand {
+    static let name = "backfill"
+    static let summary = "the settled 5-minute history of a period as OpenMetrics with timestamps, for promtool tsdb create-blocks-from openmetrics"
+    static let usage = """
+        \(ProductVersion.name) backfill --output FILE [--start T --end T | --since 7d] [--domain D…]
+
+        Fetches traffic and peak bandwidth per 5-minute bucket (DescribeVodDomainTrafficData and
+        …BpsData, one day per call) for every domain (default: the account's online domains) and
+        writes them with their true timestamps, the bucket's start, as the series
+        aliyun_vod_bucket_traffic_bytes and aliyun_vod_bucket_peak_bandwidth_bytes_per_second
+        {domain, area}. Only settled buckets (15 minutes after their end) are written. If a call
+        fails, run the same command again: domains already fetched (FILE.parts/) are not asked again.
+
+        Example (a week of history into Prometheus):
+          \(ProductVersion.name) backfill --since 7d --output history.om
+          promtool tsdb create-blocks-from openmetrics history.om /var/lib/prometheus/metrics2
+        """
+    static let takesArguments = false
+    /// `--output` is the file here; the summary is a line of text.
+    static let formatsOutput = false
+    static let output = Flag.optionalString("output", placeholder: "FILE", help: "Where to write the OpenMetrics text (required).")
+    static let domain = Flag.list("domain", placeholder: "D", help: "Only these domains (repeat or comma-separate); default: the account's online domains.")
+    static let start = Flag.optionalString("start", placeholder: "TIME", help: "Start: RFC 3339, a date (UTC) or relative such as -7d.")
+    static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now; buckets not yet settled are left out).")
+    static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 7d).")
+    static let flags: [any FlagDeclaration] = [output, domain, start, end, since]
+
+    /// A bucket counts once the API has settled it.
+    static let settleDelay: Int64 = 900
+    /// One call per domain and family covers at most this (5-minute data needs a span under 3 days).
+    static let callSpan: Int64 = 86_400
+
+    static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
+        guard let path = try session.value(Self.output), !path.isEmpty else { throw .usage(UsageError("give --output FILE")) }
+        let (start, end, since) = (try session.value(Self.start), try session.value(Self.end), try session.value(Self.since))
+        let asked = try session.usage { () throws(UsageError) in
+            try TimeArguments.range(start: start, end: end, since: since, now: session.now(), interval: 300, defaultSince: 7 * 86_400)
+        }
+        let settled = (session.now() - Self.settleDelay) / 300 * 300
+        let range = asked.lowerBound..<min(asked.upperBound, settled)
+        guard range.lowerBound < range.upperBound else { throw .usage(UsageError("nothing in that period has settled yet (buckets settle 15 minutes after their end)")) }
+        var domains = try session.value(Self.domain).map { $0.lowercased() }
+        if domains.isEmpty {
+            do {
+                domains = try await session.client.allUserDomains(status: .online).map(\.name)
+            } catch {
+                throw .api(error)
+            }
+        }
+        domains = Array(Set(domains)).sorted()
+        guard !domains.isEmpty else { throw .failed("the account has no online domain") }
+
+        let parts = path + ".parts"
+        do {
+            try Directory.create(parts)
+        } catch {
+            throw .failed(error.description)
+        }
+        var fetched = 0
+        for (index, domain) in domains.enumerated() {
+            let files = BucketHistory.Family.allCases.map { FileSystem.join(parts, "\(domain).\($0.rawValue)") }
+            if files.allSatisfy(FileSystem.exists) { continue }  // fetched by an earlier run
+            do {
+                let traffic = try await Self.slots(session, domain: domain, range: range) { DescribeVodDomainTrafficData(query: $0) }
+                let bandwidth = try await Self.slots(session, domain: domain, range: range) { DescribeVodDomainBpsData(query: $0) }
+                for (family, slots) in zip(BucketHistory.Family.allCases, [traffic, bandwidth]) {
+                    let file = FileSystem.join(parts, "\(domain).\(family.rawValue)")
+                    try TextFile.write(BucketHistory.lines(domain: domain, family: family, slots: slots), to: file + ".tmp")
+                    try FileSystem.move(file + ".tmp", to: file)
+                }
+            } catch let failure as CommandFailure {
+                throw .failed("\(domain): \(failure.message)\n\(index) of \(domains.count) domains fetched; run the same command again to go on from \(domain)")
+            } catch {
+                throw .failed("\(domain): \(error)")
+            }
+            fetched += 1
+            if !session.isJSON {
+                ExporterMain.writeError("\(ProductVersion.name) backfill: \(domain) (\(index + 1)/\(domains.count))\n")
+            }
+        }
+        let samples: Int
+        do {
+            samples = try Self.assemble(path, parts: parts, domains: domains)
+        } catch {
+            throw .failed(error.description)
+        }
+        session.emit(
+            table: """
+                wrote \(samples) samples of \(domains.count) domain\(domains.count == 1 ? "" : "s") from \(UTCTimestamp.format(range.lowerBound)) to \(UTCTimestamp.format(range.upperBound)) to \(path) (\(fetched) fetched now)
+                load it: promtool tsdb create-blocks-from openmetrics \(path) PROMETHEUS_DATA_DIR
+
+                """,
+            json: ["output": .string(path), "samples": .number(Double(samples)), "domains": .array(domains.map { .string($0) }),
+                   "start": .string(UTCTimestamp.format(range.lowerBound)), "end": .string(UTCTimestamp.format(range.upperBound))])
+        return ExitStatus.success
+    }
+
+    /// Every 5-minute slot of `range` for one domain, a day per call.
+    private static func slots<Operation: DomainDataOperation>(_ session: OperatorSession, domain: String, range: Range<Int64>,
+                                                              _ make: (DomainDataQuery) -> Operation) async throws(CommandFailure) -> [DataSlot] {
+        var slots: [DataSlot] = []
+        var from = range.lowerBound
+        while from < range.upperBound {
+            let to = min(from + callSpan, range.upperBound)
+            let answer = try await session.call(make(DomainDataQuery(domainNames: [domain], startTime: from, endTime: to, interval: .fiveMinutes)))
+            if let interval = answer.dataInterval, interval != 300 {
+                throw .failed("the API answered with \(interval)-second data instead of 5-minute data")
+            }
+            slots += answer.slots.filter { range.contains($0.timestamp) }
+            from = to
+        }
+        return slots
+    }
+
+    /// Writes the output from the parts (each family once, its series together), then removes
+    /// the parts. Returns the number of samples.
+    private static func assemble(_ path: String, parts: String, domains: [String]) throws(TextFile.FileError) -> Int {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw TextFile.FileError(.write, path: temporary, reason: String(cString: strerror(errno))) }
+        var samples = 0
+        func append(_ text: String) throws(TextFile.FileError) {
+            if let code = DescriptorIO.writeAll(Array(text.utf8), to: descriptor) {
+                throw TextFile.FileError(.write, path: temporary, reason: String(cString: strerror(code)))
+            }
+        }
+        do {
+            for family in BucketHistory.Family.allCases {
+                try append(family.header)
+                for domain in domains {
+                    let text = try TextFile.read(FileSystem.join(parts, "\(domain).\(family.rawValue)"), maxBytes: 1 << 30)
+                    samples += text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                    try append(text)
+                }
+            }
+            try append("# EOF\n")
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        close(descriptor)
+        try FileSystem.move(temporary, to: path)
+        for domain in domains {
+            for family in BucketHistory.Family.allCases { try? FileSystem.remove(FileSystem.join(parts, "\(domain).\(family.rawValue)")) }
+        }
+        rmdir(parts)
+        return samples
+    }
+}

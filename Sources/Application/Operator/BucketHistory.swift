@@ -1,0 +1,71 @@
+import Agent
+import VODAPI
+
+/// A domain's settled 5-minute buckets as samples at their true time (the bucket's start), in
+/// the OpenMetrics text `promtool tsdb create-blocks-from openmetrics` reads. Pure.
+enum BucketHistory {
+    /// The families, in the order they are written (each once, its series together).
+    enum Family: String, CaseIterable {
+        case traffic = "aliyun_vod_bucket_traffic_bytes"
+        case peakBandwidth = "aliyun_vod_bucket_peak_bandwidth_bytes_per_second"
+
+        var help: String {
+            switch self {
+            case .traffic: "Bytes served in the 5-minute bucket that starts at the sample's time (settled data)."
+            case .peakBandwidth: "Peak bandwidth within the 5-minute bucket that starts at the sample's time, in bytes per second (settled data)."
+            }
+        }
+
+        /// The OpenMetrics unit, the end of the name.
+        var unit: String {
+            switch self {
+            case .traffic: "bytes"
+            case .peakBandwidth: "bytes_per_second"
+            }
+        }
+
+        /// Header lines of the family.
+        var header: String {
+            "# HELP \(rawValue) \(help)\n# TYPE \(rawValue) gauge\n# UNIT \(rawValue) \(unit)\n"
+        }
+    }
+
+    /// The sample lines of one domain for `family`: one series per area, each in time order;
+    /// slots without a value are left out (never written as zero).
+    static func lines(domain: String, family: Family, slots: [DataSlot]) -> String {
+        var byArea: [Area: [(Int64, Double)]] = [:]
+        for slot in slots.sorted(by: { $0.timestamp < $1.timestamp }) {
+            for (area, value) in Area.split(total: slot.value, domestic: slot.domesticValue, overseas: slot.overseasValue) {
+                // The API reports bandwidth in bits per second; the series are in bytes.
+                byArea[area, default: []].append((slot.timestamp, family == .traffic ? value : value / 8))
+            }
+        }
+        var text = ""
+        for area in byArea.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            let labels = "{area=\"\(area.rawValue)\",domain=\"\(escaped(domain))\"}"
+            for (timestamp, value) in byArea[area]! {
+                text += "\(family.rawValue)\(labels) \(formatted(value)) \(timestamp)\n"
+            }
+        }
+        return text
+    }
+
+    /// Whole values as integers, others in Swift's shortest round-trip form.
+    static func formatted(_ value: Double) -> String {
+        value == value.rounded() && value.magnitude < 9e15 ? String(Int64(value)) : value.description
+    }
+
+    /// A label value with backslash, quote and newline escaped.
+    static func escaped(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            switch character {
+            case "\\": output += "\\\\"
+            case "\"": output += "\\\""
+            case "\n": output += "\\n"
+            default: output.append(character)
+            }
+        }
+        return output
+    }
+}
