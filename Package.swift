@@ -69,7 +69,7 @@ let package = Package(
         // against the simulator. Not part of the product.
         .executableTarget(
             name: "vodcdn-bench",
-            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "MetricsServing", "VODAPI", "Logging"],
+            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "MetricsServing", "VODAPI", "Logging", "RemoteWrite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import Exposition
 import Foundation
 import Logging
 import MetricsServing
+import RemoteWrite
 import Simulator
 import VODAPI
 import WebServer
@@ -15,6 +16,8 @@ import Glibc
 /// The benchmark helper `scripts/bench` drives; not part of the product. Subcommands:
 ///   serve N ADDRESS     serve N synthetic series (plus process metrics) until killed
 ///   expose N            print the same exposition (to load into the Pushgateway)
+///   remote-write SERIES SAMPLES ROUNDS   time encoding a remote-write body (protobuf + snappy) of
+///                       SERIES bucket series with SAMPLES samples each, best of ROUNDS
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
 ///   memory DOMAINS CYCLES [ENDPOINT [untuned]]   resident memory after each of CYCLES agent cycles
@@ -64,6 +67,26 @@ case "serve":
     print("serving \(integer(1)) series on port \(port)")
     fflush(nil)
     dispatchMain()
+
+case "remote-write":
+    // The series a day of settled buckets makes: per domain and area, traffic and peak bandwidth.
+    let (seriesCount, samplesPerSeries, rounds) = (integer(1), integer(2), integer(3))
+    let start: Int64 = 1_795_600_000_000
+    let series = (0..<seriesCount).map { index in
+        RemoteWriteSeries(labels: ["__name__": index % 2 == 0 ? "aliyun_vod_bucket_traffic_bytes" : "aliyun_vod_bucket_peak_bandwidth_bytes_per_second",
+                                   "domain": "d\(index / 4).example.com", "area": index % 4 < 2 ? "domestic" : "overseas"],
+                          samples: (0..<samplesPerSeries).map { .init(value: Double((index * 7919 + $0 * 104_729) % 1_000_000_007), timestampMilliseconds: start + Int64($0) * 300_000) })
+    }
+    var best = Double.infinity
+    var body: [UInt8] = []
+    for _ in 0..<rounds {
+        let begin = now()
+        body = WriteRequest.body(series)
+        best = min(best, now() - begin)
+    }
+    let samples = Double(seriesCount * samplesPerSeries)
+    print(String(format: "%.0f samples/s, %.2f bytes/sample on the wire (%.2f before snappy)", samples / best, Double(body.count) / samples,
+                 Double(WriteRequest.protobuf(series).count) / samples))
 
 case "expose":
     FileHandle.standardOutput.write(Data(ExpositionRenderer.render(try SyntheticFamilies.make(series: integer(1)), format: .text)))
