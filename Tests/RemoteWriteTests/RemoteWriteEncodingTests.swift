@@ -53,24 +53,13 @@ import TestSupport
             RemoteWriteSeries(labels: ["__name__": "aliyun_vod_bucket_peak_bits_per_second", "domain": "ü.example.com", "Area": "x"],
                               samples: [.init(value: -2.25, timestampMilliseconds: -1000), .init(value: .infinity, timestampMilliseconds: 0)]),
         ]
-        // The WriteRequest messages of prometheus/prompb/types.proto and remote.proto, as a descriptor.
+        // The WriteRequest message class of scripts/bench-lib/prompb.py (Google's protobuf).
+        let library = String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/")) + "/scripts/bench-lib"
         let script = """
             import sys, json
-            from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-            f = descriptor_pb2.FileDescriptorProto(name="remote.proto", package="prometheus", syntax="proto3")
-            def message(name, fields):
-                m = f.message_type.add(name=name)
-                for number, (field, kind, label, type_name) in enumerate(fields, 1):
-                    m.field.add(name=field, number=number, type=kind, label=label, type_name=type_name)
-            T, L = descriptor_pb2.FieldDescriptorProto, None
-            message("Label", [("name", T.TYPE_STRING, T.LABEL_OPTIONAL, None), ("value", T.TYPE_STRING, T.LABEL_OPTIONAL, None)])
-            message("Sample", [("value", T.TYPE_DOUBLE, T.LABEL_OPTIONAL, None), ("timestamp", T.TYPE_INT64, T.LABEL_OPTIONAL, None)])
-            message("TimeSeries", [("labels", T.TYPE_MESSAGE, T.LABEL_REPEATED, ".prometheus.Label"),
-                                   ("samples", T.TYPE_MESSAGE, T.LABEL_REPEATED, ".prometheus.Sample")])
-            message("WriteRequest", [("timeseries", T.TYPE_MESSAGE, T.LABEL_REPEATED, ".prometheus.TimeSeries")])
-            pool = descriptor_pool.DescriptorPool()
-            pool.Add(f)
-            WriteRequest = message_factory.GetMessageClass(pool.FindMessageTypeByName("prometheus.WriteRequest"))
+            sys.path.insert(0, "/\(library)")
+            from prompb import write_request_class
+            WriteRequest = write_request_class()
             request = WriteRequest()
             request.ParseFromString(bytes.fromhex(sys.stdin.read().strip()))
             print(json.dumps([{"labels": [[l.name, l.value] for l in s.labels], "samples": [[repr(x.value), x.timestamp] for x in s.samples]}
