@@ -18,8 +18,8 @@ public struct MetricsEndpoint: Sendable {
 
     /// - Parameters:
     ///   - readiness: answers `/-/ready` (ready, or why not).
-    /// - Throws: `SetupError` when the web configuration file cannot be read or asks for
-    ///   what this build cannot do.
+    /// - Throws: `SetupError` when the web configuration file cannot be read, or its TLS
+    ///   settings cannot be used (OpenSSL missing, unreadable or mismatched certificate and key).
     public init(options: WebOptions, publisher: MetricsPublisher, readiness: @escaping @Sendable () -> (ready: Bool, reason: String),
                 logger: Logger) throws(SetupError) {
         var access = AccessControl.open

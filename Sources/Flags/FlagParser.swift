@@ -48,7 +48,7 @@ public enum FlagParser {
                 value = "false"
             }
             guard let definition else {
-                throw UsageError("unknown flag --\(name)" + (nearest(name, in: byName.keys).map { "; did you mean --\($0)?" } ?? ""))
+                throw UsageError("unknown flag --\(name)" + (nearest(name, in: byName.values.filter { $0.removal == nil }.map(\.name)).map { "; did you mean --\($0)?" } ?? ""))
             }
             if value == nil {
                 if definition.kind == .boolean {
