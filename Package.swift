@@ -57,7 +57,7 @@ let package = Package(
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "CBuildInfo", "CProcessArguments"],
+            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "RemoteWrite", "CBuildInfo", "CProcessArguments"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "Flags", "Primitives", "WebServer", "TestSupport", "vodcdn-exporter"],
+            dependencies: ["Application", "Flags", "Primitives", "RemoteWrite", "VODAPI", "WebServer", "TestSupport", "vodcdn-exporter"],
             // Read from the source tree by the JSON shape test (#filePath), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings

@@ -11,8 +11,8 @@ import TestSupport
 
     /// Runs to completion and returns status, stdout and stderr (read concurrently, so a long
     /// output cannot fill a pipe and stall the process).
-    static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "") throws -> (Int32, String, String) {
-        let outcome = try ExternalTool.outcome(executable: binary, arguments, input: Array(input.utf8), environment: environment)
+    static func run(_ arguments: [String], environment: [String: String] = [:], input: String = "", workingDirectory: URL? = nil) throws -> (Int32, String, String) {
+        let outcome = try ExternalTool.outcome(executable: binary, arguments, input: Array(input.utf8), environment: environment, workingDirectory: workingDirectory)
         return (outcome.status, outcome.standardOutput, outcome.standardError)
     }
 

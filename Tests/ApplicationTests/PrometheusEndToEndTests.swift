@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -23,8 +24,10 @@ import Glibc
                 """)
         }
 
-        /// A server with the shipped rules and these `scrape_configs` entries (YAML, indented as list items).
-        init(scrapeConfigs: String) throws {
+        /// A server with the shipped rules and these `scrape_configs` entries (YAML, indented as
+        /// list items); `receivesRemoteWrite` turns on its remote-write receiver, with an
+        /// out-of-order window of a week so backfilled samples are taken.
+        init(scrapeConfigs: String, receivesRemoteWrite: Bool = false) throws {
             guard let binary = ExternalTool.find("prometheus") else { throw ExternalTool.ToolMissing(name: "prometheus") }
             port = try Self.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
@@ -32,13 +35,14 @@ import Glibc
             let rules = PrometheusEndToEndTests.repository.appendingPathComponent("deploy/prometheus/alerts.yml").path
             try """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
+                \(receivesRemoteWrite ? "storage: {tsdb: {out_of_order_time_window: 7d}}" : "")
                 rule_files: ["\(rules)"]
                 scrape_configs:
                 \(scrapeConfigs)
                 """.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/data",
-                                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"]
+                                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"] + (receivesRemoteWrite ? ["--web.enable-remote-write-receiver"] : [])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -138,6 +142,46 @@ import Glibc
         #expect(prometheus.value("up{job=\"tls\"}") == 1)
         #expect(prometheus.value("up{job=\"wrong-password\"}") == 0 && prometheus.value("up{job=\"no-certificate\"}") == 0)
         #expect(agent.standardError.contains("tls=on"))
+    }
+
+    /// `backfill --remote-write.url` into a real Prometheus receiver: a query at a bucket's own
+    /// time returns exactly what the API reports for that bucket; a receiver that refuses the data
+    /// makes the command fail with its answer.
+    @Test(.timeLimit(.minutes(3)))
+    func backfillByRemoteWriteLandsAtTheBucketsTime() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let prometheus = try PrometheusServer(scrapeConfigs: "  []", receivesRemoteWrite: true)
+        defer { prometheus.stop() }
+        #expect(waitUntil(timeout: 30, every: 0.2) { prometheus.api("status/buildinfo") != nil })
+        let environment = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction",
+                           "VODCDN_ALIYUN_ENDPOINT": "http://127.0.0.1:\(simulator.port)"]
+        let end = (Int64(Date().timeIntervalSince1970) - 3600) / 300 * 300
+        let (start, stop) = (UTCTimestamp.format(end - 86_400), UTCTimestamp.format(end))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (status, output, errors) = try BinaryTests.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop,
+                                                            "--remote-write.url", "http://127.0.0.1:\(prometheus.port)/api/v1/write"],
+                                                           environment: environment, workingDirectory: folder)
+        #expect(status == 0 && output.contains("sent 1152 samples of 1 domain"), "\(output)\(errors)")
+        // The bucket 3 hours before the end, at its own time.
+        let bucket = end - 3 * 3600
+        let (_, json, _) = try BinaryTests.run(["traffic", "--domain", "video.example.com", "--start", UTCTimestamp.format(bucket),
+                                                "--end", UTCTimestamp.format(bucket + 300), "--output", "json"], environment: environment)
+        let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let firstSeries = (document?["series"] as? [[String: Any]])?.first
+        let points = try #require(firstSeries?["points"] as? [[String: Any]])
+        let domestic = try #require(points.first?["domestic"] as? Double)
+        let result = prometheus.api("query", ["query": "aliyun_vod_bucket_traffic_bytes{domain=\"video.example.com\",area=\"domestic\"}", "time": String(bucket)])
+        let vector = (result?["data"] as? [String: Any])?["result"] as? [[String: Any]]
+        let stored = (vector?.first?["value"] as? [Any])?.last as? String
+        #expect(stored.flatMap(Double.init) == domestic, "\(String(describing: stored)) against \(domestic)")
+        // A receiver that refuses: the status and its message, exit 1.
+        let (refused, _, refusal) = try BinaryTests.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop,
+                                                         "--remote-write.url", "http://127.0.0.1:\(prometheus.port)/api/v1/nope"],
+                                                        environment: environment, workingDirectory: folder)
+        #expect(refused == 1 && refusal.contains("the receiver refused the samples: HTTP 404"), "\(refusal)")
     }
 
     @Test(.timeLimit(.minutes(8)))

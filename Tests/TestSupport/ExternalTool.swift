@@ -40,10 +40,12 @@ public enum ExternalTool {
 
     /// Runs `executable` (with `environment` when given) and returns its exit status and both
     /// outputs. Input is written and both outputs drained concurrently, so no pipe can fill up.
-    public static func outcome(executable: URL, _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) throws -> Outcome {
+    public static func outcome(executable: URL, _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil,
+                               workingDirectory: URL? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         if let environment { process.environment = environment }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

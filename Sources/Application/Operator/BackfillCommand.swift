@@ -15,6 +15,7 @@ struct BackfillCommand: OperatorCommand {
     static let summary = "the settled 5-minute history of a period as OpenMetrics with timestamps, for promtool tsdb create-blocks-from openmetrics"
     static let usage = """
         \(ProductVersion.name) backfill --output FILE [--start T --end T | --since 7d] [--domain D…]
+        \(ProductVersion.name) backfill --remote-write.url URL [auth flags] [--start T --end T | --since 7d] [--domain D…]
 
         Fetches traffic and peak bandwidth per 5-minute bucket (DescribeVodDomainTrafficData and
         …BpsData, one day per call) for every domain (default: the account's online domains) and
@@ -23,6 +24,11 @@ struct BackfillCommand: OperatorCommand {
         {domain, area}. Only settled buckets (15 minutes after their end) are written. If a call
         fails, run the same command again: domains already fetched (FILE.parts/) are not asked again.
 
+        With --remote-write.url the samples go to a Prometheus remote-write receiver instead
+        (Prometheus with --web.enable-remote-write-receiver and an out-of-order window that covers
+        the period, Mimir, Thanos Receive, VictoriaMetrics), domain by domain; a resend of the
+        same buckets is a duplicate the receiver accepts.
+
         Example (a week of history into Prometheus):
           \(ProductVersion.name) backfill --since 7d --output history.om
           promtool tsdb create-blocks-from openmetrics history.om /var/lib/prometheus/metrics2
@@ -30,12 +36,16 @@ struct BackfillCommand: OperatorCommand {
     static let takesArguments = false
     /// `--output` is the file here; the summary is a line of text.
     static let formatsOutput = false
-    static let output = Flag.optionalString("output", placeholder: "FILE", help: "Where to write the OpenMetrics text (required).")
+    static let output = Flag.optionalString("output", placeholder: "FILE", help: "Where to write the OpenMetrics text (or give --remote-write.url).")
+    static let remoteWriteURL = Flag.optionalString("remote-write.url", placeholder: "URL", help: "Send the samples to this remote-write receiver instead of a file.")
+    static let bearerTokenFile = Flag.optionalString("remote-write.bearer-token-file", placeholder: "PATH", help: "Send Authorization: Bearer with the token in this file.")
+    static let username = Flag.optionalString("remote-write.basic-auth.username", placeholder: "NAME", help: "Basic auth for the receiver (with --remote-write.basic-auth.password-file).")
+    static let passwordFile = Flag.optionalString("remote-write.basic-auth.password-file", placeholder: "PATH", help: "The receiver's basic-auth password (one trailing newline ignored).")
     static let domain = Flag.list("domain", placeholder: "D", help: "Only these domains (repeat or comma-separate); default: the account's online domains.")
     static let start = Flag.optionalString("start", placeholder: "TIME", help: "Start: RFC 3339, a date (UTC) or relative such as -7d.")
     static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now; buckets not yet settled are left out).")
     static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 7d).")
-    static let flags: [any FlagDeclaration] = [output, domain, start, end, since]
+    static let flags: [any FlagDeclaration] = [output, domain, start, end, since, remoteWriteURL, bearerTokenFile, username, passwordFile]
 
     /// A bucket counts once the API has settled it.
     static let settleDelay: Int64 = 900
@@ -43,7 +53,11 @@ struct BackfillCommand: OperatorCommand {
     static let callSpan: Int64 = 86_400
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
-        guard let path = try session.value(Self.output), !path.isEmpty else { throw .usage(UsageError("give --output FILE")) }
+        let sender = try Self.sender(session)
+        let output = try session.value(Self.output)
+        guard (output == nil) != (sender == nil) else { throw .usage(UsageError("give --output FILE or --remote-write.url URL (one of them)")) }
+        let path = output ?? ".vodcdn-backfill"
+        guard !path.isEmpty else { throw .usage(UsageError("give --output FILE")) }
         let (start, end, since) = (try session.value(Self.start), try session.value(Self.end), try session.value(Self.since))
         let asked = try session.usage { () throws(UsageError) in
             try TimeArguments.range(start: start, end: end, since: since, now: session.now(), interval: 300, defaultSince: 7 * 86_400)
@@ -69,12 +83,26 @@ struct BackfillCommand: OperatorCommand {
             throw .failed(error.description)
         }
         var fetched = 0
+        var sent = 0
         for (index, domain) in domains.enumerated() {
-            let files = BucketHistory.Family.allCases.map { FileSystem.join(parts, "\(domain).\($0.rawValue)") }
-            if files.allSatisfy(FileSystem.exists) { continue }  // fetched by an earlier run
+            let files = sender == nil
+                ? BucketHistory.Family.allCases.map { FileSystem.join(parts, "\(domain).\($0.rawValue)") } : [FileSystem.join(parts, "\(domain).sent")]
+            if files.allSatisfy(FileSystem.exists) { continue }  // done by an earlier run
             do {
                 let traffic = try await Self.slots(session, domain: domain, range: range) { DescribeVodDomainTrafficData(query: $0) }
                 let bandwidth = try await Self.slots(session, domain: domain, range: range) { DescribeVodDomainBpsData(query: $0) }
+                if let sender {
+                    let series = BucketHistory.series(domain: domain, family: .traffic, slots: traffic)
+                        + BucketHistory.series(domain: domain, family: .peakBandwidth, slots: bandwidth)
+                    do {
+                        sent += try await sender.send(series)
+                    } catch {
+                        throw CommandFailure.failed("remote write to \(sender.url): \(error.description)")
+                    }
+                    try TextFile.write("", to: files[0])
+                    fetched += 1
+                    continue
+                }
                 for (family, slots) in zip(BucketHistory.Family.allCases, [traffic, bandwidth]) {
                     let file = FileSystem.join(parts, "\(domain).\(family.rawValue)")
                     try TextFile.write(BucketHistory.lines(domain: domain, family: family, slots: slots), to: file + ".tmp")
@@ -89,6 +117,13 @@ struct BackfillCommand: OperatorCommand {
             if !session.isJSON {
                 ExporterMain.writeError("\(ProductVersion.name) backfill: \(domain) (\(index + 1)/\(domains.count))\n")
             }
+        }
+        if let sender {
+            for domain in domains { try? FileSystem.remove(FileSystem.join(parts, "\(domain).sent")) }
+            rmdir(parts)
+            session.emit(table: "sent \(sent) samples of \(domains.count) domain\(domains.count == 1 ? "" : "s") from \(UTCTimestamp.format(range.lowerBound)) to \(UTCTimestamp.format(range.upperBound)) to \(sender.url)\n",
+                         json: ["remoteWrite": .string(sender.url), "samples": .number(Double(sent)), "domains": .array(domains.map { .string($0) })])
+            return ExitStatus.success
         }
         let samples: Int
         do {
@@ -105,6 +140,32 @@ struct BackfillCommand: OperatorCommand {
             json: ["output": .string(path), "samples": .number(Double(samples)), "domains": .array(domains.map { .string($0) }),
                    "start": .string(UTCTimestamp.format(range.lowerBound)), "end": .string(UTCTimestamp.format(range.upperBound))])
         return ExitStatus.success
+    }
+
+    /// The remote-write sender the flags ask for, or nil without `--remote-write.url`.
+    private static func sender(_ session: OperatorSession) throws(CommandFailure) -> RemoteWriteSender? {
+        guard let url = try session.value(Self.remoteWriteURL) else { return nil }
+        guard HTTPRequest.isAbsoluteHTTPURL(url) else { throw .usage(UsageError("--remote-write.url: \"\(url)\" is not an http:// or https:// URL")) }
+        func secret(_ flag: Flag<String?>) throws(CommandFailure) -> String? {
+            guard let path = try session.value(flag) else { return nil }
+            do {
+                var text = try TextFile.read(path, maxBytes: 64 * 1024)
+                if text.hasSuffix("\n") { text.removeLast() }
+                return text
+            } catch {
+                throw .usage(UsageError("--\(flag.definition.name): \(error.description)"))
+            }
+        }
+        var headers: [(name: String, value: String)] = []
+        if let token = try secret(Self.bearerTokenFile) { headers.append(("Authorization", "Bearer \(token)")) }
+        switch (try session.value(Self.username), try secret(Self.passwordFile)) {
+        case (nil, nil): break
+        case (let user?, let password?): headers.append(("Authorization", "Basic " + Base64.encode(Array("\(user):\(password)".utf8))))
+        default: throw .usage(UsageError("--remote-write.basic-auth.username and --remote-write.basic-auth.password-file go together"))
+        }
+        guard headers.count <= 1 else { throw .usage(UsageError("give a bearer token or basic auth for the receiver, not both")) }
+        return RemoteWriteSender(url: url, headers: headers, transport: StandardTransport.make(), timeout: session.api.client.requestTimeout,
+                                 maxAttempts: 8, pause: { seconds in try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) })
     }
 
     /// Every 5-minute slot of `range` for one domain, a day per call.

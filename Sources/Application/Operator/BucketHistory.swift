@@ -1,4 +1,5 @@
 import Agent
+import RemoteWrite
 import VODAPI
 
 /// A domain's settled 5-minute buckets as samples at their true time (the bucket's start), in
@@ -30,9 +31,9 @@ enum BucketHistory {
         }
     }
 
-    /// The sample lines of one domain for `family`: one series per area, each in time order;
-    /// slots without a value are left out (never written as zero).
-    static func lines(domain: String, family: Family, slots: [DataSlot]) -> String {
+    /// One domain's samples for `family` per area, each in time order (seconds); slots without a
+    /// value are left out (never taken as zero).
+    static func samples(family: Family, slots: [DataSlot]) -> [(area: Area, samples: [(timestamp: Int64, value: Double)])] {
         var byArea: [Area: [(Int64, Double)]] = [:]
         for slot in slots.sorted(by: { $0.timestamp < $1.timestamp }) {
             for (area, value) in Area.split(total: slot.value, domestic: slot.domesticValue, overseas: slot.overseasValue) {
@@ -40,14 +41,27 @@ enum BucketHistory {
                 byArea[area, default: []].append((slot.timestamp, family == .traffic ? value : value / 8))
             }
         }
+        return byArea.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0, byArea[$0]!) }
+    }
+
+    /// The sample lines of one domain for `family`: one series per area.
+    static func lines(domain: String, family: Family, slots: [DataSlot]) -> String {
         var text = ""
-        for area in byArea.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+        for (area, samples) in samples(family: family, slots: slots) {
             let labels = "{area=\"\(area.rawValue)\",domain=\"\(escaped(domain))\"}"
-            for (timestamp, value) in byArea[area]! {
+            for (timestamp, value) in samples {
                 text += "\(family.rawValue)\(labels) \(formatted(value)) \(timestamp)\n"
             }
         }
         return text
+    }
+
+    /// The same samples as remote-write series (timestamps in milliseconds).
+    static func series(domain: String, family: Family, slots: [DataSlot]) -> [RemoteWriteSeries] {
+        samples(family: family, slots: slots).map { area, samples in
+            RemoteWriteSeries(labels: ["__name__": family.rawValue, "domain": domain, "area": area.rawValue],
+                              samples: samples.map { .init(value: $0.value, timestampMilliseconds: $0.timestamp * 1000) })
+        }
     }
 
     /// Whole values as integers, others in Swift's shortest round-trip form.

@@ -1,0 +1,120 @@
+@testable import Application
+import RemoteWrite
+import Synchronization
+import Testing
+import VODAPI
+
+/// The sender against a scripted receiver: batches, retries with the receiver's delay or backoff,
+/// no retry on a refusal. Waits are recorded, not slept.
+@Suite struct RemoteWriteSenderTests {
+    /// Answers from a script, one per request, recording what was sent.
+    final class ScriptedReceiver: HTTPTransport {
+        let answers: Mutex<[Result<TransportResponse, TransportError>]>
+        let requests = Mutex<[HTTPRequest]>([])
+
+        init(_ answers: [Result<TransportResponse, TransportError>]) {
+            self.answers = Mutex(answers)
+        }
+
+        func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
+            requests.withLock { $0.append(request) }
+            let next = answers.withLock { $0.isEmpty ? .success(TransportResponse(status: 204)) : $0.removeFirst() }
+            return try next.get()
+        }
+    }
+
+    /// The waits the sender asked for.
+    final class Waits: Sendable {
+        let values = Mutex<[Double]>([])
+        var all: [Double] { values.withLock { $0 } }
+    }
+
+    static func sender(_ receiver: ScriptedReceiver, waits: Waits) -> RemoteWriteSender {
+        RemoteWriteSender(url: "http://127.0.0.1:9/api/v1/write", headers: [("Authorization", "Bearer t")], transport: receiver, timeout: 5,
+                          maxAttempts: 4, pause: { seconds in waits.values.withLock { $0.append(seconds) } })
+    }
+
+    static let series = [RemoteWriteSeries(labels: ["__name__": "x", "domain": "d"], samples: (0..<25_000).map { .init(value: Double($0), timestampMilliseconds: Int64($0)) })]
+
+    @Test func batchesOfTenThousandWithTheProtocolsHeaders() async throws {
+        let receiver = ScriptedReceiver([])
+        let waits = Waits()
+        #expect(try await Self.sender(receiver, waits: waits).send(Self.series) == 25_000)
+        let requests = receiver.requests.withLock { $0 }
+        #expect(requests.count == 3)
+        #expect(try requests.map { try WriteRequestSamples.count(Snappy.decompress($0.body)) } == [10_000, 10_000, 5_000])
+        let headers = try #require(requests.first?.headers)
+        #expect(headers["content-encoding"] == "snappy" && headers["content-type"] == "application/x-protobuf")
+        #expect(headers["x-prometheus-remote-write-version"] == "0.1.0" && headers["authorization"] == "Bearer t")
+        #expect(waits.all.isEmpty)
+    }
+
+    @Test func retriesServerErrorsThrottlingAndLostConnections() async throws {
+        let receiver = ScriptedReceiver([
+            .success(TransportResponse(status: 503)), .success(TransportResponse(status: 429, headers: HTTPHeaders([("Retry-After", "7")]))),
+            .failure(TransportError(kind: .connectFailed, detail: "refused")),
+        ])
+        let waits = Waits()
+        #expect(try await Self.sender(receiver, waits: waits).send([RemoteWriteSeries(labels: ["__name__": "x"], samples: [.init(value: 1, timestampMilliseconds: 0)])]) == 1)
+        #expect(waits.all == [1, 7, 4])
+        #expect(receiver.requests.withLock { $0.count } == 4)
+    }
+
+    @Test func aRefusalIsNotRetriedAndSaysWhy() async {
+        let receiver = ScriptedReceiver([.success(TransportResponse(status: 400, body: Array("out of bounds\n".utf8)))])
+        let waits = Waits()
+        await #expect(throws: RemoteWriteSender.Failure.self) {
+            try await Self.sender(receiver, waits: waits).send([RemoteWriteSeries(labels: ["__name__": "x"], samples: [.init(value: 1, timestampMilliseconds: 0)])])
+        }
+        #expect(receiver.requests.withLock { $0.count } == 1 && waits.all.isEmpty)
+    }
+
+    @Test func givesUpAfterItsAttempts() async {
+        let receiver = ScriptedReceiver(Array(repeating: .success(TransportResponse(status: 500)), count: 10))
+        let waits = Waits()
+        await #expect(throws: RemoteWriteSender.Failure.self) {
+            try await Self.sender(receiver, waits: waits).send([RemoteWriteSeries(labels: ["__name__": "x"], samples: [.init(value: 1, timestampMilliseconds: 0)])])
+        }
+        #expect(receiver.requests.withLock { $0.count } == 4 && waits.all == [1, 2, 4])
+    }
+}
+
+/// Counts the samples in a WriteRequest's protobuf by walking its fields.
+enum WriteRequestSamples {
+    static func count(_ bytes: [UInt8]) -> Int {
+        var total = 0
+        walk(bytes[...]) { field, value in
+            guard field == 1 else { return }
+            walk(value) { inner, _ in if inner == 2 { total += 1 } }
+        }
+        return total
+    }
+
+    /// Calls `body` with each length-delimited field (number, bytes) of a message.
+    static func walk(_ bytes: ArraySlice<UInt8>, _ body: (Int, ArraySlice<UInt8>) -> Void) {
+        var index = bytes.startIndex
+        func varint() -> UInt64 {
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            return value
+        }
+        while index < bytes.endIndex {
+            let key = varint()
+            switch key & 7 {
+            case 0: _ = varint()
+            case 1: index += 8
+            case 2:
+                let length = Int(varint())
+                body(Int(key >> 3), bytes[index..<(index + length)])
+                index += length
+            default: return
+            }
+        }
+    }
+}
