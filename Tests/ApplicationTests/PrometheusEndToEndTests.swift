@@ -90,6 +90,47 @@ import Glibc
         }
     }
 
+    /// A VictoriaMetrics single-node server on loopback (Debian's package, installed by
+    /// scripts/test), its data removed by `stop()`.
+    final class VictoriaMetricsServer {
+        let process = Process()
+        let port: UInt16
+        let folder: URL
+
+        init() throws {
+            guard let binary = ExternalTool.find("victoria-metrics") else { throw ExternalTool.ToolMissing(name: "victoria-metrics") }
+            port = try PrometheusServer.freePort()
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("victoria-\(UUID().uuidString)")
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(folder.path)", "-retentionPeriod=1y", "-loggerLevel=ERROR"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            _ = waitUntil(timeout: 30, every: 0.2) { (try? TestClient(port: self.port, timeout: 2).request("/health").status) == 200 }
+        }
+
+        /// The value of a one-series query at `time` (after flushing what was written).
+        func value(_ expression: String, at time: Int64) -> Double? {
+            _ = try? TestClient(port: port, timeout: 5).request("/internal/force_flush")
+            var components = URLComponents()
+            components.queryItems = [URLQueryItem(name: "query", value: expression), URLQueryItem(name: "time", value: String(time))]
+            guard let response = try? TestClient(port: port, timeout: 5).request("/api/v1/query?" + (components.percentEncodedQuery ?? "")),
+                  response.status == 200,
+                  let document = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any],
+                  let result = (document["data"] as? [String: Any])?["result"] as? [[String: Any]],
+                  let text = (result.first?["value"] as? [Any])?.last as? String else { return nil }
+            return Double(text)
+        }
+
+        func stop() {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
     /// Prometheus scrapes the agent over TLS with basic auth and a client certificate, as the
     /// README's example sets it up; jobs with a wrong password or without the certificate are
     /// refused (their `up` is 0), so the protection is real.
@@ -144,9 +185,9 @@ import Glibc
         #expect(agent.standardError.contains("tls=on"))
     }
 
-    /// `backfill --remote-write.url` into a real Prometheus receiver: a query at a bucket's own
-    /// time returns exactly what the API reports for that bucket; a receiver that refuses the data
-    /// makes the command fail with its answer.
+    /// `backfill --remote-write.url` into two real receivers, Prometheus and VictoriaMetrics: a
+    /// query at a bucket's own time returns exactly what the API reports for that bucket; a
+    /// receiver that refuses the data makes the command fail with its answer.
     @Test(.timeLimit(.minutes(3)))
     func backfillByRemoteWriteLandsAtTheBucketsTime() throws {
         let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
@@ -177,6 +218,16 @@ import Glibc
         let vector = (result?["data"] as? [String: Any])?["result"] as? [[String: Any]]
         let stored = (vector?.first?["value"] as? [Any])?.last as? String
         #expect(stored.flatMap(Double.init) == domestic, "\(String(describing: stored)) against \(domestic)")
+        // The same into VictoriaMetrics (Debian's package), a store that takes old samples as they are.
+        let victoria = try VictoriaMetricsServer()
+        defer { victoria.stop() }
+        let (sentToVictoria, _, victoriaErrors) = try BinaryTests.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop,
+                                                                       "--remote-write.url", "http://127.0.0.1:\(victoria.port)/api/v1/write"],
+                                                                      environment: environment, workingDirectory: folder)
+        #expect(sentToVictoria == 0, "\(victoriaErrors)")
+        #expect(waitUntil(timeout: 30, every: 0.5) {
+            victoria.value("aliyun_vod_bucket_traffic_bytes{domain=\"video.example.com\",area=\"domestic\"}", at: bucket) == domestic
+        }, "VictoriaMetrics has the bucket at its time")
         // A receiver that refuses: the status and its message, exit 1.
         let (refused, _, refusal) = try BinaryTests.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop,
                                                          "--remote-write.url", "http://127.0.0.1:\(prometheus.port)/api/v1/nope"],
