@@ -208,3 +208,54 @@ import TestSupport
         #expect(server.openConnections == 0)
     }
 }
+
+/// A graceful stop under TLS: a response being written when the stop begins still arrives whole.
+@Suite(.serialized) struct TLSGracefulStopTests {
+    /// Answers with 8 MiB, and says when the body has been made.
+    final class Big: HTTPHandler {
+        let made = DispatchSemaphore(value: 0)
+        func respond(to request: IncomingRequest) -> HTTPResponse {
+            defer { made.signal() }
+            return .text(.ok, String(repeating: "y", count: 8 << 20) + "end")
+        }
+    }
+
+    @Test func aResponseInFlightFinishes() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let context = try TLSContext(try TLSServerTests.settings(certificates))
+        var configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"))
+        configuration.tls = { context }
+        let handler = Big()
+        let server = HTTPServer(configuration: configuration, handler: handler)
+        let port = try server.start()
+        // A client that asks, then waits a second before reading: the answer is mid-write when
+        // the stop begins.
+        let script = """
+            import socket, ssl, sys, time
+            context = ssl.create_default_context(cafile=sys.argv[2])
+            tls = context.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20), server_hostname="localhost")
+            tls.sendall(b"GET /big HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+            time.sleep(1)
+            data = b""
+            while True:
+                chunk = tls.recv(65536)
+                if not chunk: break
+                data += chunk
+            body = data.partition(b"\\r\\n\\r\\n")[2]
+            print(len(body), body.endswith(b"end"))
+            """
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: try #require(ExternalTool.find("python3")))
+        client.arguments = ["-c", script, String(port), certificates.path("ca.pem")]
+        let output = Pipe()
+        client.standardOutput = output
+        try client.run()
+        #expect(handler.made.wait(timeout: .now() + 20) == .success)
+        server.stop(gracePeriod: 10)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        client.waitUntilExit()
+        #expect(printed.trimmingCharacters(in: .whitespacesAndNewlines) == "\((8 << 20) + 3) True")
+        #expect(server.openConnections == 0)
+    }
+}
