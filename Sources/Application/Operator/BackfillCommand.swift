@@ -27,7 +27,8 @@ struct BackfillCommand: OperatorCommand {
         With --remote-write.url the samples go to a Prometheus remote-write receiver instead
         (Prometheus with --web.enable-remote-write-receiver and an out-of-order window that covers
         the period, Mimir, Thanos Receive, VictoriaMetrics), domain by domain; a resend of the
-        same buckets is a duplicate the receiver accepts.
+        same buckets is a duplicate the receiver accepts. The domains already sent are noted in
+        .vodcdn-backfill.parts/ in the current folder until the run completes.
 
         Example (a week of history into Prometheus):
           \(ProductVersion.name) backfill --since 7d --output history.om
