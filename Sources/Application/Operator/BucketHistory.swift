@@ -1,4 +1,5 @@
 import Agent
+import Exposition
 import RemoteWrite
 import VODAPI
 
@@ -48,9 +49,9 @@ enum BucketHistory {
     static func lines(domain: String, family: Family, slots: [DataSlot]) -> String {
         var text = ""
         for (area, samples) in samples(family: family, slots: slots) {
-            let labels = "{area=\"\(area.rawValue)\",domain=\"\(escaped(domain))\"}"
+            let labels = "{area=\"\(area.rawValue)\",domain=\"\(ExpositionText.labelValue(domain))\"}"
             for (timestamp, value) in samples {
-                text += "\(family.rawValue)\(labels) \(formatted(value)) \(timestamp)\n"
+                text += "\(family.rawValue)\(labels) \(ExpositionText.sampleValue(value)) \(timestamp)\n"
             }
         }
         return text
@@ -62,24 +63,5 @@ enum BucketHistory {
             RemoteWriteSeries(labels: ["__name__": family.rawValue, "domain": domain, "area": area.rawValue],
                               samples: samples.map { .init(value: $0.value, timestampMilliseconds: $0.timestamp * 1000) })
         }
-    }
-
-    /// Whole values as integers, others in Swift's shortest round-trip form.
-    static func formatted(_ value: Double) -> String {
-        value == value.rounded() && value.magnitude < 9e15 ? String(Int64(value)) : value.description
-    }
-
-    /// A label value with backslash, quote and newline escaped.
-    static func escaped(_ text: String) -> String {
-        var output = ""
-        for character in text {
-            switch character {
-            case "\\": output += "\\\\"
-            case "\"": output += "\\\""
-            case "\n": output += "\\n"
-            default: output.append(character)
-            }
-        }
-        return output
     }
 }
