@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "Exposition", dependencies: ["Gzip", "Primitives"], swiftSettings: swiftSettings),
         // Command-line flags in Prometheus style, each also settable from the environment.
         .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
-        // Prometheus remote write 1.0: the WriteRequest protobuf and snappy, written here.
-        .target(name: "RemoteWrite", swiftSettings: swiftSettings),
+        // Prometheus remote write 1.0: the WriteRequest protobuf and snappy, written here; the
+        // sender, and the on-disk queue of what a receiver has not yet taken.
+        .target(name: "RemoteWrite", dependencies: ["VODAPI", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
@@ -49,7 +50,7 @@ let package = Package(
         // The agent: the settled-bucket ledger, domain selection, collectors, scheduling, state.
         .target(
             name: "Agent",
-            dependencies: ["VODAPI", "Exposition", "Logging", "Primitives"],
+            dependencies: ["VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite"],
             swiftSettings: swiftSettings
         ),
         // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
@@ -91,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RemoteWriteTests",
-            dependencies: ["RemoteWrite", "TestSupport"],
+            dependencies: ["RemoteWrite", "VODAPI", "Primitives", "Exposition", "Logging", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

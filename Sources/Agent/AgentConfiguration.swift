@@ -58,12 +58,16 @@ public struct AgentConfiguration: Sendable {
     public var maxConcurrentDomains: Int
     /// `--api.max-qps`: used to project whether the collectors' calls fit their intervals.
     public var maxQPS: Double
+    /// With `--remote-write.url`: each new settled bucket and realtime minute is also kept as a
+    /// sample at its own time, for the remote-write queue.
+    public var sendsTimestampedSamples: Bool
 
     public init(
         domainSource: DomainSource, selection: DomainSelection, collectors: Set<Collector> = Collector.defaults,
         lookback: Int64 = 3600, settleDelay: Int64 = 900, maxBackfill: Int64 = 3600, pollInterval: Int64 = 300,
         pollOffset: Int64 = 20, spreadWindow: Int64 = 60, realtimeInterval: Int64 = 60, accountInterval: Int64 = 600,
-        discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8, maxQPS: Double = 10
+        discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8, maxQPS: Double = 10,
+        sendsTimestampedSamples: Bool = false
     ) {
         precondition(lookback >= 300 && settleDelay >= 0 && maxBackfill >= lookback && pollInterval > 0, "validated by the flags")
         precondition(realtimeInterval >= 10 && accountInterval > 0 && discoveryInterval > 0 && maxQPS > 0, "validated by the flags")
@@ -81,6 +85,7 @@ public struct AgentConfiguration: Sendable {
         self.discoveryInterval = discoveryInterval
         self.maxConcurrentDomains = maxConcurrentDomains
         self.maxQPS = maxQPS
+        self.sendsTimestampedSamples = sendsTimestampedSamples
     }
 
     /// The collectors that run in this replica: the ones switched on, less the account-wide

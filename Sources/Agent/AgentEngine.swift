@@ -1,5 +1,6 @@
 import Exposition
 import Logging
+import RemoteWrite
 import VODAPI
 
 /// The agent's data and health: collectors fetch, the engine applies what they fetched to the
@@ -27,6 +28,11 @@ public actor AgentEngine {
     private var overBudget: Set<String> = []
     /// Counts changes, so a snapshot built earlier never replaces one built later.
     private var version: UInt64 = 0
+    /// With remote write: new buckets and minutes waiting to be queued, encoded as they fill
+    /// requests; nil without.
+    private var pendingWrites: PendingWrites?
+    /// Realtime minutes before this one are not sent (the previous process may have sent them).
+    private let realtimeFloor: Int64
 
     /// - Parameters:
     ///   - time: wall-clock time decides which buckets are settled and stamps health.
@@ -41,6 +47,8 @@ public actor AgentEngine {
         var domains = DomainBook(source: configuration.domainSource, selection: configuration.selection)
         domains.reselect()
         self.domains = domains
+        pendingWrites = configuration.sendsTimestampedSamples ? PendingWrites() : nil
+        realtimeFloor = Int64(time.now()) / 60 * 60
     }
 
     // MARK: Domains
@@ -137,6 +145,9 @@ public actor AgentEngine {
         for gauges in observation.gauges {
             outcome.invalidValues += record.update(gauges.kind, slots: gauges.slots, interval: gauges.interval, now: gauges.receivedAt, rules: rules)
         }
+        if pendingWrites != nil {
+            pendingWrites?.add(NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.sentCursors))
+        }
         records[domain] = record
         revisions["up", default: 0] += UInt64(outcome.upwardRevisions)
         revisions["down", default: 0] += UInt64(outcome.downwardRevisions)
@@ -149,6 +160,9 @@ public actor AgentEngine {
         guard let selected = domains.selectedSet else { return }
         for (domain, reading) in readings where selected.contains(domain) {
             records[domain, default: DomainRecord()].realtime = reading
+            if pendingWrites != nil {
+                pendingWrites?.add(NewSamples.realtime(reading, domain: domain, notBefore: realtimeFloor, cursors: &records[domain, default: DomainRecord()].sentCursors))
+            }
         }
         invalidValues += UInt64(invalid)
         version += 1
@@ -162,6 +176,12 @@ public actor AgentEngine {
     func apply(taskCounts: [TaskCountKey: Int]) {
         self.taskCounts = taskCounts
         version += 1
+    }
+
+    /// The requests of every bucket and minute that became new since the last call (empty
+    /// without remote write).
+    func takePendingWrites() -> [EncodedWrite] {
+        pendingWrites?.take() ?? []
     }
 
     // MARK: Health

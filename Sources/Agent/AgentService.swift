@@ -1,6 +1,7 @@
 import Dispatch
 import Exposition
 import Logging
+import RemoteWrite
 import Synchronization
 import VODAPI
 
@@ -19,6 +20,8 @@ public final class AgentService: Sendable {
     private let time: any TimeSource
     private let publisher: MetricsPublisher
     private let stateFile: StateFile?
+    /// With `--remote-write.url`: where new buckets and minutes go, and who sends them on.
+    private let remoteWrite: RemoteWriteShipper?
     private let stateIdentity: (endpoint: String, shard: String)
     private let staticFamilies: [MetricFamily]
     private let logger: Logger
@@ -31,6 +34,9 @@ public final class AgentService: Sendable {
     private let published = Mutex<(version: UInt64, readiness: (ready: Bool, reason: String))>((0, (false, "not ready: starting")))
     /// State writes run here, one at a time, off the Swift concurrency pool (they block on disk).
     private let stateQueue = DispatchQueue(label: "vodcdn.state-file")
+    /// Queueing remote writes and saving the state, one at a time: a state is only written after
+    /// every request its send cursors account for is on disk.
+    private let persistence = SerialSection()
 
     /// - Parameters:
     ///   - staticFamilies: families that never change (build info), added to every snapshot.
@@ -38,13 +44,15 @@ public final class AgentService: Sendable {
     ///     (memory housekeeping; tests watch the schedule through it).
     public init(engine: AgentEngine, client: VODClient, configuration: AgentConfiguration, time: any TimeSource,
                 publisher: MetricsPublisher, stateFile: StateFile?, endpoint: String, staticFamilies: [MetricFamily], logger: Logger,
-                afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
+                remoteWrite: RemoteWriteShipper? = nil, afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
+        precondition((remoteWrite != nil) == configuration.sendsTimestampedSamples, "remote write is on in both or neither")
         self.engine = engine
         self.client = client
         self.configuration = configuration
         self.time = time
         self.publisher = publisher
         self.stateFile = stateFile
+        self.remoteWrite = remoteWrite
         self.stateIdentity = (endpoint, configuration.selection.shard.description)
         self.staticFamilies = staticFamilies
         self.logger = logger
@@ -90,9 +98,14 @@ public final class AgentService: Sendable {
         await publish()
     }
 
-    /// Runs the collectors until the task is cancelled, then saves the state one last time.
+    /// Runs the collectors (and the remote-write sender) until the task is cancelled, then
+    /// queues what is pending and saves the state one last time.
     public func run() async {
-        await scheduler.run()
+        await withTaskGroup(of: Void.self) { group in
+            if let remoteWrite { group.addTask { await remoteWrite.run() } }
+            await scheduler.run()
+            group.cancelAll()
+        }
         await saveState()
     }
 
@@ -124,8 +137,15 @@ public final class AgentService: Sendable {
         await publish()
         if let settled = AgentConfiguration.Collector(rawValue: report.collector), AgentConfiguration.Collector.settled.contains(settled) {
             await saveState()
+        } else {
+            await queueRemoteWrites()
         }
         afterRun(report)
+    }
+
+    private func queueRemoteWrites() async {
+        guard let remoteWrite else { return }
+        await persistence.run { await remoteWrite.enqueue(await engine.takePendingWrites()) }
     }
 
     private func publish() async {
@@ -146,8 +166,17 @@ public final class AgentService: Sendable {
     }
 
     /// Writes the state file now (also done after every run of a settled-data collector and when
-    /// `run` ends). Writes happen one at a time on a queue of their own.
+    /// `run` ends), after queueing the remote writes its send cursors account for: a crash in
+    /// between sends them twice (a duplicate the receiver takes), never not at all. Writes
+    /// happen one at a time on a queue of their own.
     public func saveState() async {
+        await persistence.run {
+            if let remoteWrite { await remoteWrite.enqueue(await engine.takePendingWrites()) }
+            await writeStateFile()
+        }
+    }
+
+    private func writeStateFile() async {
         guard let stateFile else { return }
         let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard,
                                domains: await engine.exportRecords())

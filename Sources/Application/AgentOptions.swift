@@ -39,11 +39,13 @@ public struct AgentOptions: Sendable {
     /// The agent's flags, in `--help` order, with the API's.
     public static let flags: [any FlagDeclaration] = [
         domain, domainsFile, include, exclude, discoveryInterval, shard, lookback, settleDelay, maxBackfill, stateFile,
-    ] + collectorSwitches.map(\.1) + [realtimeInterval] + APIOptions.flags
+    ] + collectorSwitches.map(\.1) + [realtimeInterval] + APIOptions.flags + RemoteWriteOptions.agentFlags
 
     public var agent: AgentConfiguration
     public var api: APIOptions
     public var stateFile: String?
+    /// Where settled buckets are sent at their own time, if anywhere.
+    var remoteWrite: RemoteWriteOptions
 
     public init(_ flags: FlagValues) throws(UsageError) {
         let domains = try flags.value(Self.domain).map { $0.lowercased() }
@@ -73,12 +75,16 @@ public struct AgentOptions: Sendable {
             collectors.insert(collector)
         }
         api = try APIOptions(flags)
+        remoteWrite = try RemoteWriteOptions(flags)
+        if remoteWrite.url != nil && stateFile == nil {
+            throw UsageError("--remote-write.url needs --state.file: the samples not yet sent and the send cursors are kept beside it, so a restart neither loses nor repeats a bucket")
+        }
         // As many domains in flight per run as API calls: more would only queue at the gate.
         agent = AgentConfiguration(
             domainSource: source, selection: selection, collectors: collectors, lookback: lookback,
             settleDelay: Int64(try flags.value(Self.settleDelay)), maxBackfill: backfill,
             realtimeInterval: Int64(try flags.value(Self.realtimeInterval)),
             discoveryInterval: Int64(try flags.value(Self.discoveryInterval)),
-            maxConcurrentDomains: api.maxConcurrency, maxQPS: api.maxQPS)
+            maxConcurrentDomains: api.maxConcurrency, maxQPS: api.maxQPS, sendsTimestampedSamples: remoteWrite.url != nil)
     }
 }

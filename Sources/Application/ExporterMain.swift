@@ -71,7 +71,13 @@ public enum ExporterMain {
             return ExitStatus.usage
         }
         let signals = SignalWatcher()
-        let assembly = AgentAssembly(options: options, environment: environment, logger: logger)
+        let assembly: AgentAssembly
+        do {
+            assembly = try AgentAssembly(options: options, environment: environment, logger: logger)
+        } catch {
+            writeError("\(ProductVersion.name): \(error.description)\n")
+            return ExitStatus.usage
+        }
         do {
             // Before the listener: a domains file that cannot be read at start is the operator's
             // mistake to fix now, not a state to run in.

@@ -37,6 +37,11 @@ enum {
     CURLOPT_POSTFIELDSIZE_LARGE = OPT_OFF_T + 120,
     CURLOPT_LOW_SPEED_LIMIT = OPT_LONG + 19,
     CURLOPT_LOW_SPEED_TIME = OPT_LONG + 20,
+    CURLOPT_SSLCERT = OPT_POINTER + 25,
+    CURLOPT_SSL_VERIFYPEER = OPT_LONG + 64,
+    CURLOPT_CAINFO = OPT_POINTER + 65,
+    CURLOPT_SSL_VERIFYHOST = OPT_LONG + 81,
+    CURLOPT_SSLKEY = OPT_POINTER + 87,
 
     CURLINFO_RESPONSE_CODE = 0x200000 + 2,
 
@@ -209,6 +214,13 @@ int vodcurl_perform(void *handle, const vodcurl_request *request, vodcurl_exchan
         curl.easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, request->stall_seconds);
     }
     curl.easy_setopt(handle, CURLOPT_ERRORBUFFER, exchange->error);
+    if (request->ca_file != NULL) curl.easy_setopt(handle, CURLOPT_CAINFO, request->ca_file);
+    if (request->cert_file != NULL) curl.easy_setopt(handle, CURLOPT_SSLCERT, request->cert_file);
+    if (request->key_file != NULL) curl.easy_setopt(handle, CURLOPT_SSLKEY, request->key_file);
+    if (request->insecure_skip_verify) {
+        curl.easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl.easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
     // Every encoding libcurl decodes, except into a file, which gets the bytes as stored.
     if (!exchange->to_file) curl.easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");
     curl.easy_setopt(handle, CURLOPT_HTTPHEADER, headers);

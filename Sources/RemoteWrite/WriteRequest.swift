@@ -34,6 +34,36 @@ public enum WriteRequest {
         ("Content-Encoding", "snappy"), ("Content-Type", "application/x-protobuf"), ("X-Prometheus-Remote-Write-Version", "0.1.0"),
     ]
 
+    /// The most samples one request carries: receivers cap request sizes, and Prometheus's own
+    /// sender uses batches of this order.
+    public static let maxSamples = 10_000
+
+    /// `series` cut into requests of at most `maxSamples` samples (a long series is split).
+    public static func batches(_ series: [RemoteWriteSeries], maxSamples: Int = maxSamples) -> [[RemoteWriteSeries]] {
+        precondition(maxSamples > 0, "a batch holds samples")
+        var batches: [[RemoteWriteSeries]] = []
+        var current: [RemoteWriteSeries] = []
+        var count = 0
+        for one in series {
+            var rest = one.samples[...]
+            while !rest.isEmpty {
+                let take = min(rest.count, maxSamples - count)
+                var piece = one
+                piece.samples = Array(rest.prefix(take))
+                current.append(piece)
+                count += take
+                rest = rest.dropFirst(take)
+                if count == maxSamples {
+                    batches.append(current)
+                    current = []
+                    count = 0
+                }
+            }
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+
     /// The protobuf bytes of a WriteRequest holding `series` (field 1, repeated TimeSeries).
     public static func protobuf(_ series: [RemoteWriteSeries]) -> [UInt8] {
         var request: [UInt8] = []
@@ -62,6 +92,49 @@ public enum WriteRequest {
     }
 }
 
+extension WriteRequest {
+    /// The time series of a WriteRequest's protobuf, each with its field key and length, so any
+    /// run of them put together is a WriteRequest again (a refused request is split this way to
+    /// find the series the receiver will not take). Nil when the bytes are not such a message.
+    public static func timeSeries(_ protobuf: [UInt8]) -> [ArraySlice<UInt8>]? {
+        var pieces: [ArraySlice<UInt8>] = []
+        var index = 0
+        while index < protobuf.count {
+            let start = index
+            guard let key = Protobuf.readVarint(protobuf, at: &index), key == 1 << 3 | 2,
+                  let length = Protobuf.readVarint(protobuf, at: &index), length <= UInt64(protobuf.count - index) else { return nil }
+            index += Int(length)
+            pieces.append(protobuf[start..<index])
+        }
+        return pieces
+    }
+
+    /// The samples in one piece of ``timeSeries(_:)``; nil when it is malformed.
+    public static func sampleCount(_ piece: ArraySlice<UInt8>) -> Int? {
+        var index = piece.startIndex
+        guard Protobuf.readVarint(piece, at: &index) != nil, let length = Protobuf.readVarint(piece, at: &index),
+              length == UInt64(piece.endIndex - index) else { return nil }
+        var samples = 0
+        while index < piece.endIndex {
+            guard let key = Protobuf.readVarint(piece, at: &index) else { return nil }
+            switch key & 7 {
+            case 0:
+                guard Protobuf.readVarint(piece, at: &index) != nil else { return nil }
+            case 1:
+                index += 8
+            case 2:
+                guard let size = Protobuf.readVarint(piece, at: &index), size <= UInt64(piece.endIndex - index) else { return nil }
+                index += Int(size)
+                if key >> 3 == 2 { samples += 1 }
+            default:
+                return nil
+            }
+            guard index <= piece.endIndex else { return nil }
+        }
+        return samples
+    }
+}
+
 /// The few protobuf wire-format pieces a WriteRequest needs.
 enum Protobuf {
     static func appendKey(field: Int, wireType: UInt64, to output: inout [UInt8]) {
@@ -83,6 +156,20 @@ enum Protobuf {
         appendKey(field: field, wireType: 2, to: &output)
         Snappy.appendVarint(UInt64(bytes.count), to: &output)
         output.append(contentsOf: bytes)
+    }
+
+    /// Reads a varint at `index` and moves past it; nil when it runs past the end or over 64 bits.
+    static func readVarint<Bytes: Collection<UInt8>>(_ bytes: Bytes, at index: inout Bytes.Index) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.endIndex, shift < 64 {
+            let byte = bytes[index]
+            index = bytes.index(after: index)
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+        return nil
     }
 
     static func appendString(_ text: String, field: Int, to output: inout [UInt8]) {

@@ -27,6 +27,10 @@ public struct DomainRecord: Sendable, Equatable {
     public private(set) var gaugeEntries: [GaugeEntry] = []
     /// The newest 1-minute realtime record (not saved: it is only fresh for minutes).
     public var realtime: RealtimeReading?
+    /// With remote write: the newest bucket or minute queued per family. The settled families'
+    /// are saved with the ledgers, so a restart neither skips nor repeats a bucket; the
+    /// realtime ones are not (see ``NewSamples/realtime(_:domain:notBefore:cursors:)``).
+    public var sentCursors: [TimestampedFamily: Int64] = [:]
 
     public init() {}
 
@@ -119,7 +123,7 @@ public struct DomainRecord: Sendable, Equatable {
 
 extension DomainRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case counters, gauges
+        case counters, gauges, sent
     }
 
     // The state file keeps the nested shape of version 1: {"counters": {kind: {area: ledger}},
@@ -138,6 +142,7 @@ extension DomainRecord: Codable {
                 if let reading = gauges[kind]?[area] { gaugeEntries.append(GaugeEntry(kind: kind, area: area, reading: reading)) }
             }
         }
+        sentCursors = try container.decodeIfPresent([TimestampedFamily: Int64].self, forKey: .sent) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -148,6 +153,8 @@ extension DomainRecord: Codable {
         for entry in gaugeEntries { gauges[entry.kind, default: [:]][entry.area] = entry.reading }
         try container.encode(counters, forKey: .counters)
         try container.encode(gauges, forKey: .gauges)
+        let settledCursors = sentCursors.filter { TimestampedFamily.settled.contains($0.key) }
+        if !settledCursors.isEmpty { try container.encode(settledCursors, forKey: .sent) }
     }
 }
 

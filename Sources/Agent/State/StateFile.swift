@@ -73,27 +73,10 @@ public struct StateFile: Sendable {
         } catch {
             throw WriteError(description: "cannot encode the state: \(error)")
         }
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw WriteError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        if let code = DescriptorIO.writeAll([UInt8](data), to: fd) {
-            close(fd)
-            unlink(temporary)
-            throw WriteError(description: "cannot write \(temporary): \(String(cString: strerror(code)))")
-        }
-        guard fsync(fd) == 0, close(fd) == 0 else {
-            unlink(temporary)
-            throw WriteError(description: "cannot flush \(temporary): \(String(cString: strerror(errno)))")
-        }
-        guard rename(temporary, path) == 0 else {
-            let problem = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(description: "cannot replace \(path): \(problem)")
-        }
-        let folderFD = open(Directory.parent(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderFD >= 0 {
-            _ = fsync(folderFD)
-            close(folderFD)
+        do {
+            try DurableFile.write([UInt8](data), to: path)
+        } catch {
+            throw WriteError(description: error.description)
         }
     }
 

@@ -1,6 +1,8 @@
+import Agent
 import Flags
 import FoundationEssentials
 import Primitives
+import RemoteWrite
 import VODAPI
 #if canImport(Glibc)
 import Glibc
@@ -38,15 +40,11 @@ struct BackfillCommand: OperatorCommand {
     /// `--output` is the file here; the summary is a line of text.
     static let formatsOutput = false
     static let output = Flag.optionalString("output", placeholder: "FILE", help: "Where to write the OpenMetrics text (or give --remote-write.url).")
-    static let remoteWriteURL = Flag.optionalString("remote-write.url", placeholder: "URL", help: "Send the samples to this remote-write receiver instead of a file.")
-    static let bearerTokenFile = Flag.optionalString("remote-write.bearer-token-file", placeholder: "PATH", help: "Send Authorization: Bearer with the token in this file.")
-    static let username = Flag.optionalString("remote-write.basic-auth.username", placeholder: "NAME", help: "Basic auth for the receiver (with --remote-write.basic-auth.password-file).")
-    static let passwordFile = Flag.optionalString("remote-write.basic-auth.password-file", placeholder: "PATH", help: "The receiver's basic-auth password (one trailing newline ignored).")
     static let domain = Flag.list("domain", placeholder: "D", help: "Only these domains (repeat or comma-separate); default: the account's online domains.")
     static let start = Flag.optionalString("start", placeholder: "TIME", help: "Start: RFC 3339, a date (UTC) or relative such as -7d.")
     static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now; buckets not yet settled are left out).")
     static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 7d).")
-    static let flags: [any FlagDeclaration] = [output, domain, start, end, since, remoteWriteURL, bearerTokenFile, username, passwordFile]
+    static let flags: [any FlagDeclaration] = [output, domain, start, end, since] + RemoteWriteOptions.receiverFlags
 
     /// A bucket counts once the API has settled it.
     static let settleDelay: Int64 = 900
@@ -87,7 +85,7 @@ struct BackfillCommand: OperatorCommand {
         var sent = 0
         for (index, domain) in domains.enumerated() {
             let files = sender == nil
-                ? BucketHistory.Family.allCases.map { FileSystem.join(parts, "\(domain).\($0.rawValue)") } : [FileSystem.join(parts, "\(domain).sent")]
+                ? TimestampedFamily.settled.map { FileSystem.join(parts, "\(domain).\($0.rawValue)") } : [FileSystem.join(parts, "\(domain).sent")]
             if files.allSatisfy(FileSystem.exists) { continue }  // done by an earlier run
             do {
                 let traffic = try await Self.slots(session, domain: domain, range: range) { DescribeVodDomainTrafficData(query: $0) }
@@ -104,7 +102,7 @@ struct BackfillCommand: OperatorCommand {
                     fetched += 1
                     continue
                 }
-                for (family, slots) in zip(BucketHistory.Family.allCases, [traffic, bandwidth]) {
+                for (family, slots) in zip(TimestampedFamily.settled, [traffic, bandwidth]) {
                     let file = FileSystem.join(parts, "\(domain).\(family.rawValue)")
                     try TextFile.write(BucketHistory.lines(domain: domain, family: family, slots: slots), to: file + ".tmp")
                     try FileSystem.move(file + ".tmp", to: file)
@@ -145,28 +143,10 @@ struct BackfillCommand: OperatorCommand {
 
     /// The remote-write sender the flags ask for, or nil without `--remote-write.url`.
     private static func sender(_ session: OperatorSession) throws(CommandFailure) -> RemoteWriteSender? {
-        guard let url = try session.value(Self.remoteWriteURL) else { return nil }
-        guard HTTPRequest.isAbsoluteHTTPURL(url) else { throw .usage(UsageError("--remote-write.url: \"\(url)\" is not an http:// or https:// URL")) }
-        func secret(_ flag: Flag<String?>) throws(CommandFailure) -> String? {
-            guard let path = try session.value(flag) else { return nil }
-            do {
-                var text = try TextFile.read(path, maxBytes: 64 * 1024)
-                if text.hasSuffix("\n") { text.removeLast() }
-                return text
-            } catch {
-                throw .usage(UsageError("--\(flag.definition.name): \(error.description)"))
-            }
-        }
-        var headers: [(name: String, value: String)] = []
-        if let token = try secret(Self.bearerTokenFile) { headers.append(("Authorization", "Bearer \(token)")) }
-        switch (try session.value(Self.username), try secret(Self.passwordFile)) {
-        case (nil, nil): break
-        case (let user?, let password?): headers.append(("Authorization", "Basic " + Base64.encode(Array("\(user):\(password)".utf8))))
-        default: throw .usage(UsageError("--remote-write.basic-auth.username and --remote-write.basic-auth.password-file go together"))
-        }
-        guard headers.count <= 1 else { throw .usage(UsageError("give a bearer token or basic auth for the receiver, not both")) }
-        return RemoteWriteSender(url: url, headers: headers, transport: StandardTransport.make(), timeout: session.api.client.requestTimeout,
-                                 maxAttempts: 8, pause: { seconds in try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) })
+        let options = try session.usage { () throws(UsageError) in try RemoteWriteOptions(session.flags) }
+        guard let url = options.url else { return nil }
+        return options.sender(url: url, transport: StandardTransport.make(tls: options.tls), maxAttempts: 8,
+                              pause: { seconds in try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) })
     }
 
     /// Every 5-minute slot of `range` for one domain, a day per call.
@@ -199,7 +179,7 @@ struct BackfillCommand: OperatorCommand {
             }
         }
         do {
-            for family in BucketHistory.Family.allCases {
+            for family in TimestampedFamily.settled {
                 try append(family.header)
                 for domain in domains {
                     let text = try TextFile.read(FileSystem.join(parts, "\(domain).\(family.rawValue)"), maxBytes: 1 << 30)
@@ -215,7 +195,7 @@ struct BackfillCommand: OperatorCommand {
         close(descriptor)
         try FileSystem.move(temporary, to: path)
         for domain in domains {
-            for family in BucketHistory.Family.allCases { try? FileSystem.remove(FileSystem.join(parts, "\(domain).\(family.rawValue)")) }
+            for family in TimestampedFamily.settled { try? FileSystem.remove(FileSystem.join(parts, "\(domain).\(family.rawValue)")) }
         }
         rmdir(parts)
         return samples

@@ -27,6 +27,14 @@ typedef struct vodcurl_request {
     /// When positive, the transfer fails once it has moved less than one byte per second for
     /// this many seconds (a stalled download), whatever its overall duration.
     long stall_seconds;
+    /// TLS for https URLs; NULL for the defaults. CA bundle to verify the server with (PEM),
+    /// instead of the system's.
+    const char *ca_file;
+    /// A client certificate and its private key (PEM), for servers that ask for one.
+    const char *cert_file;
+    const char *key_file;
+    /// Nonzero: do not verify the server's certificate or name (for tests and labs only).
+    int insecure_skip_verify;
 } vodcurl_request;
 
 /// What came back; filled by `vodcurl_perform`, released by `vodcurl_exchange_release`.

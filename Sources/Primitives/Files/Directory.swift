@@ -21,6 +21,21 @@ public enum Directory {
         }
     }
 
+    /// The names in the folder at `path` (without `.` and `..`), sorted bytewise.
+    /// - Throws: ``TextFile/FileError`` when the folder cannot be read.
+    public static func entries(_ path: String) throws(TextFile.FileError) -> [String] {
+        guard let folder = opendir(path) else { throw TextFile.FileError(.read, path: path, reason: String(cString: strerror(errno))) }
+        defer { closedir(folder) }
+        var names: [String] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     /// The folder holding `path`: the part before its last `/` (`"."` when it has none, `"/"`
     /// for a file at the root).
     public static func parent(of path: String) -> String {

@@ -10,6 +10,7 @@ struct CurlRequest: Sendable {
     private let headerLines: [String]
     private let body: [UInt8]
     private let deadline: Deadline
+    private let tls: ClientTLS
 
     /// How long the exchange may take.
     enum Deadline: Sendable {
@@ -19,7 +20,7 @@ struct CurlRequest: Sendable {
         case stall(Double)
     }
 
-    init(_ request: HTTPRequest, deadline: Deadline) throws(TransportError) {
+    init(_ request: HTTPRequest, deadline: Deadline, tls: ClientTLS = .system) throws(TransportError) {
         guard HTTPRequest.isAbsoluteHTTPURL(request.url) else {
             throw TransportError(kind: .invalidRequest, detail: "not an absolute http or https URL")
         }
@@ -36,20 +37,27 @@ struct CurlRequest: Sendable {
         headerLines = lines
         body = request.body
         self.deadline = deadline
+        self.tls = tls
     }
 
     /// Blocks until the exchange is over; returns libcurl's result code. The C strings live for
     /// the call only.
     func perform(on handle: UnsafeMutableRawPointer?, exchange: UnsafeMutablePointer<vodcurl_exchange>) -> Int32 {
         let headers = headerLines.map { strdup($0) }
-        defer { headers.forEach { free($0) } }
+        let (caFile, certFile, keyFile) = (tls.caFile.flatMap { strdup($0) }, tls.certFile.flatMap { strdup($0) }, tls.keyFile.flatMap { strdup($0) })
+        defer {
+            headers.forEach { free($0) }
+            for file in [caFile, certFile, keyFile] { free(file) }
+        }
         return url.withCString { url in
             method.withCString { method in
                 headers.map { UnsafePointer($0) as UnsafePointer<CChar>? }.withUnsafeBufferPointer { headers in
                     body.withUnsafeBufferPointer { body in
                         var request = vodcurl_request(
                             url: url, method: method, headers: headers.baseAddress, header_count: headers.count,
-                            body: body.baseAddress, body_length: body.count, timeout_ms: 0, stall_seconds: 0)
+                            body: body.baseAddress, body_length: body.count, timeout_ms: 0, stall_seconds: 0,
+                            ca_file: caFile.map { UnsafePointer($0) }, cert_file: certFile.map { UnsafePointer($0) },
+                            key_file: keyFile.map { UnsafePointer($0) }, insecure_skip_verify: tls.insecureSkipVerify ? 1 : 0)
                         switch deadline {
                         case .total(let seconds): request.timeout_ms = max(1, Int((seconds * 1000).rounded(.up)))
                         case .stall(let seconds): request.stall_seconds = max(1, Int(seconds.rounded(.up)))

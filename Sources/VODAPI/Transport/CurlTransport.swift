@@ -14,15 +14,18 @@ public final class CurlTransport: HTTPTransport {
     /// Answers larger than this many bytes (after decompression) fail with
     /// ``TransportError/Kind/responseTooLarge``.
     public let maxResponseBytes: Int
+    /// How https servers are checked (the system's trust store unless the operator says otherwise).
+    public let tls: ClientTLS
     private let idleLanes = Mutex<[Lane]>([])
     private let maxIdleLanes: Int
 
     /// - Throws: ``TransportError`` (kind `clientUnavailable`, with the fix) when libcurl.so.4
     ///   cannot be loaded.
-    public init(maxResponseBytes: Int = 32 * 1024 * 1024, maxIdleLanes: Int = 32) throws(TransportError) {
+    public init(maxResponseBytes: Int = 32 * 1024 * 1024, maxIdleLanes: Int = 32, tls: ClientTLS = .system) throws(TransportError) {
         precondition(maxResponseBytes > 0 && maxIdleLanes >= 0, "limits are positive")
         if let reason = Self.loadFailure { throw Self.unavailable(reason) }
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
         self.maxIdleLanes = maxIdleLanes
     }
 
@@ -40,7 +43,7 @@ public final class CurlTransport: HTTPTransport {
     public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         let deadline = CurlRequest.Deadline.total(timeout)
         let exchange = Exchange(bodyLimit: maxResponseBytes)
-        let code = await perform(try CurlRequest(request, deadline: deadline), exchange: exchange)
+        let code = await perform(try CurlRequest(request, deadline: deadline, tls: tls), exchange: exchange)
         return try exchange.response(code: code, deadline: deadline).get()
     }
 
@@ -58,7 +61,7 @@ public final class CurlTransport: HTTPTransport {
         let exchange = Exchange(bodyLimit: maxResponseBytes)
         exchange.raw.pointee.to_file = 1
         exchange.raw.pointee.file_descriptor = descriptor
-        let code = await perform(try CurlRequest(request, deadline: deadline), exchange: exchange)
+        let code = await perform(try CurlRequest(request, deadline: deadline, tls: tls), exchange: exchange)
         return try exchange.response(code: code, deadline: deadline).get()
     }
 

@@ -1,4 +1,3 @@
-@testable import Application
 import RemoteWrite
 import Synchronization
 import Testing
@@ -30,7 +29,7 @@ import VODAPI
     }
 
     static func sender(_ receiver: ScriptedReceiver, waits: Waits) -> RemoteWriteSender {
-        RemoteWriteSender(url: "http://127.0.0.1:9/api/v1/write", headers: [("Authorization", "Bearer t")], transport: receiver, timeout: 5,
+        RemoteWriteSender(url: "http://127.0.0.1:9/api/v1/write", headers: { [("Authorization", "Bearer t")] }, transport: receiver, timeout: 5,
                           maxAttempts: 4, pause: { seconds in waits.values.withLock { $0.append(seconds) } })
     }
 

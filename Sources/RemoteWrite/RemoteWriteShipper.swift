@@ -1,0 +1,217 @@
+import Dispatch
+import Exposition
+import Logging
+import Primitives
+import Synchronization
+import VODAPI
+
+/// Sends the queue's segments to the receiver, oldest first, for as long as the agent runs. A
+/// segment leaves the queue only when the receiver has taken it, or has refused it for good;
+/// until then it is retried with backoff, across restarts. A refused request is split in halves
+/// by series until the series the receiver will not take are found, so one bad series does not
+/// cost the rest of its request.
+public final class RemoteWriteShipper: Sendable {
+    /// What happened to the samples so far (since the process started).
+    public struct Statistics: Sendable, Equatable {
+        /// Samples the receiver took.
+        public var sent: UInt64 = 0
+        /// Samples of attempts that failed and are retried (one sample counts once per attempt).
+        public var failed: UInt64 = 0
+        /// Samples given up, by reason.
+        public var dropped: [DropReason: UInt64] = [:]
+        /// When the receiver last took a request.
+        public var lastSuccess: Int64?
+    }
+
+    /// Why samples were given up.
+    public enum DropReason: String, Sendable, CaseIterable {
+        /// The receiver answered 4xx (not 429): the data cannot be taken (too old, a duplicate
+        /// with another value, bad labels); sending it again cannot help.
+        case refused
+        /// The queue held `--remote-write.queue-limit` samples: the oldest went.
+        case queueFull = "queue_full"
+        /// The samples could not be written to, or read back from, the queue's folder.
+        case unwritable
+    }
+
+    public let queue: SegmentQueue
+    private let sender: RemoteWriteSender
+    private let time: any TimeSource
+    private let logger: Logger
+    private let statistics = Mutex(Statistics())
+    /// When the current run of failed attempts began (nil while sends succeed), and when it was last logged.
+    private let failing = Mutex<(since: Double, logged: Double)?>(nil)
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// Queue files are read, written and removed here, off the Swift concurrency pool.
+    private let io = DispatchQueue(label: "vodcdn.remote-write")
+    /// A run of failures is logged when it starts and then at most this often.
+    static let failureLogInterval: Double = 300
+
+    public init(queue: SegmentQueue, sender: RemoteWriteSender, time: any TimeSource, logger: Logger) {
+        self.queue = queue
+        self.sender = sender
+        self.time = time
+        self.logger = logger
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        if !queue.foreignFiles.isEmpty {
+            logger.warn("files in the remote-write queue's folder that are not segments are left alone",
+                        ["folder": queue.directory, "files": queue.foreignFiles.prefix(5).joined(separator: ",")])
+        }
+        let totals = queue.totals
+        if totals.segments > 0 {
+            logger.info("unsent samples from an earlier run are sent first", ["samples": String(totals.samples), "segments": String(totals.segments)])
+        }
+    }
+
+    /// The counters so far.
+    public var current: Statistics { statistics.withLock { $0 } }
+
+    /// Queues `writes` durably and wakes the sender. Samples that cannot be written are counted
+    /// as dropped and logged.
+    public func enqueue(_ writes: [EncodedWrite]) async {
+        guard !writes.isEmpty else { return }
+        let now = Int64(time.now())
+        // One segment at a time, so a failure loses exactly the samples of what was not written.
+        let (dropped, unwritten, failure) = await onIO { [queue] () -> (Int, Int, TextFile.FileError?) in
+            var dropped = 0, unwritten = 0
+            var failure: TextFile.FileError?
+            for write in writes {
+                do throws(TextFile.FileError) {
+                    dropped += try queue.append([write], now: now)
+                } catch {
+                    unwritten += write.samples
+                    failure = error
+                }
+            }
+            return (dropped, unwritten, failure)
+        }
+        if dropped > 0 {
+            count(dropped, as: .queueFull)
+            logger.error("the remote-write queue is full; its oldest samples were dropped", [
+                "dropped_samples": String(dropped), "queue_limit_samples": String(queue.limitSamples), "url": sender.url,
+            ])
+        }
+        if let failure {
+            count(unwritten, as: .unwritable)
+            logger.error("cannot queue samples for remote write; they are dropped", ["error": failure.description, "samples": String(unwritten)])
+        }
+        wake.yield()
+    }
+
+    /// Sends what is queued, then waits for more, until the task is cancelled.
+    public func run() async {
+        var wakeup = wakeups.makeAsyncIterator()
+        while !Task.isCancelled {
+            guard let segment = queue.oldest() else {
+                guard await wakeup.next() != nil else { return }
+                continue
+            }
+            let body = await onIO { [queue] () -> Result<[UInt8], TextFile.FileError> in
+                do throws(TextFile.FileError) { return .success(try queue.read(segment)) } catch { return .failure(error) }
+            }
+            switch body {
+            case .success(let body):
+                guard await deliver(body, samples: segment.samples) else { return }  // cancelled: the segment stays queued
+            case .failure(let error):
+                count(segment.samples, as: .unwritable)
+                logger.error("a queued remote-write segment cannot be read; it is dropped", ["error": error.description])
+            }
+            _ = await onIO { [queue] in queue.remove(segment) }
+        }
+    }
+
+    /// Delivers one request; a refused request of several series is split in two and each
+    /// half delivered. Returns false when the task was cancelled first.
+    private func deliver(_ body: [UInt8], samples: Int) async -> Bool {
+        do throws(RemoteWriteSender.Failure) {
+            try await sender.deliver(body: body) { problem in attemptFailed(problem, samples: samples) }
+            succeeded(samples)
+            return true
+        } catch where error.refused {
+            if let protobuf = try? Snappy.decompress(body), let series = WriteRequest.timeSeries(protobuf), series.count > 1 {
+                for half in [series[..<(series.count / 2)], series[(series.count / 2)...]] {
+                    let halfSamples = half.reduce(0) { $0 + (WriteRequest.sampleCount($1) ?? 0) }
+                    guard await deliver(Snappy.compress(Array(half.joined())), samples: halfSamples) else { return false }
+                }
+                return true
+            }
+            count(samples, as: .refused)
+            logger.error("the remote-write receiver refused samples; they are dropped", ["url": sender.url, "error": error.description, "samples": String(samples)])
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    private func attemptFailed(_ problem: String, samples: Int) {
+        statistics.withLock { $0.failed += UInt64(samples) }
+        let now = time.monotonic()
+        let log = failing.withLock { failing -> Bool in
+            guard let current = failing else {
+                failing = (now, now)
+                return true
+            }
+            guard now - current.logged >= Self.failureLogInterval else { return false }
+            failing = (current.since, now)
+            return true
+        }
+        if log {
+            logger.warn("remote write failed; retrying with backoff, samples stay queued", [
+                "url": sender.url, "error": problem, "queued_samples": String(queue.totals.samples),
+            ])
+        }
+    }
+
+    private func succeeded(_ samples: Int) {
+        let now = Int64(time.now())
+        statistics.withLock { statistics in
+            statistics.sent += UInt64(samples)
+            statistics.lastSuccess = now
+        }
+        if let since = failing.withLock({ failing in defer { failing = nil }; return failing?.since }) {
+            logger.info("the remote-write receiver takes samples again", ["url": sender.url, "failing_seconds": String(Int(time.monotonic() - since))])
+        }
+    }
+
+    private func count(_ samples: Int, as reason: DropReason) {
+        statistics.withLock { $0.dropped[reason, default: 0] += UInt64(samples) }
+    }
+
+    private func onIO<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            io.async { continuation.resume(returning: work()) }
+        }
+    }
+
+    /// The self-metrics, read at each scrape.
+    public func families() -> [MetricFamily] {
+        let statistics = current
+        let totals = queue.totals
+        let now = time.now()
+        var families: [MetricFamily] = []
+        func add(_ name: String, _ type: MetricType, unit: String? = nil, _ help: String, _ series: [Series]) {
+            do {
+                families.append(try MetricFamily(name: name, type: type, help: help, unit: unit, series: series))
+            } catch {
+                preconditionFailure("invalid built-in metric: \(error)")
+            }
+        }
+        add("aliyun_vod_exporter_remote_write_samples_sent_total", .counter, "Samples the remote-write receiver took.", [Series(.none, Double(statistics.sent))])
+        add("aliyun_vod_exporter_remote_write_samples_failed_total", .counter,
+            "Samples of remote-write attempts that failed and are retried (counted once per attempt).", [Series(.none, Double(statistics.failed))])
+        add("aliyun_vod_exporter_remote_write_samples_dropped_total", .counter,
+            "Samples given up: refused by the receiver (4xx), dropped from a full queue, or not writable to the queue's folder.",
+            DropReason.allCases.map { Series(["reason": $0.rawValue], Double(statistics.dropped[$0] ?? 0)) })
+        add("aliyun_vod_exporter_remote_write_queue_samples", .gauge, "Samples queued on disk that the receiver has not yet taken.", [Series(.none, Double(totals.samples))])
+        add("aliyun_vod_exporter_remote_write_queue_limit_samples", .gauge, "--remote-write.queue-limit: the most samples queued.", [Series(.none, Double(queue.limitSamples))])
+        add("aliyun_vod_exporter_remote_write_oldest_unsent_age_seconds", .gauge, unit: "seconds",
+            "How long the oldest queued request has waited for the receiver (0 when the queue is empty).",
+            [Series(.none, totals.oldestQueuedAt.map { max(0, now - Double($0)) } ?? 0)])
+        if let lastSuccess = statistics.lastSuccess {
+            add("aliyun_vod_exporter_remote_write_last_success_timestamp_seconds", .gauge, unit: "seconds",
+                "When the remote-write receiver last took a request.", [Series(.none, Double(lastSuccess))])
+        }
+        return families
+    }
+}
