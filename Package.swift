@@ -119,6 +119,6 @@ let package = Package(
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness,
         // virtual time).
-        .target(name: "TestSupport", dependencies: ["Primitives", "VODAPI"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Primitives", "VODAPI", "RemoteWrite"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]
 )

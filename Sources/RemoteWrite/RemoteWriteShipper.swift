@@ -43,13 +43,24 @@ public final class RemoteWriteShipper: Sendable {
     private let failing = Mutex<(since: Double, logged: Double)?>(nil)
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
-    /// Queue files are read, written and removed here, off the Swift concurrency pool.
-    private let io = DispatchQueue(label: "vodcdn.remote-write")
+    /// Queue files are read, written and removed here, off the Swift concurrency pool; nil:
+    /// on the calling task.
+    private let io: DispatchQueue?
     /// A run of failures is logged when it starts and then at most this often.
     static let failureLogInterval: Double = 300
 
-    public init(queue: SegmentQueue, sender: RemoteWriteSender, time: any TimeSource, logger: Logger) {
+    /// Where the queue's blocking file work runs.
+    public enum FileWork: Sendable {
+        /// A Dispatch queue of the shipper's own (the agent).
+        case ownQueue
+        /// The calling task (virtual-time tests, where work on another thread would race the
+        /// virtual clock).
+        case inline
+    }
+
+    public init(queue: SegmentQueue, sender: RemoteWriteSender, time: any TimeSource, logger: Logger, fileWork: FileWork = .ownQueue) {
         self.queue = queue
+        io = fileWork == .ownQueue ? DispatchQueue(label: "vodcdn.remote-write") : nil
         self.sender = sender
         self.time = time
         self.logger = logger
@@ -179,7 +190,8 @@ public final class RemoteWriteShipper: Sendable {
     }
 
     private func onIO<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
+        guard let io else { return work() }
+        return await withCheckedContinuation { continuation in
             io.async { continuation.resume(returning: work()) }
         }
     }

@@ -44,6 +44,12 @@ public final class SegmentQueue: Sendable {
         public var samples = 0
         /// When the oldest segment was queued; nil when the queue is empty.
         public var oldestQueuedAt: Int64?
+
+        public init(segments: Int = 0, samples: Int = 0, oldestQueuedAt: Int64? = nil) {
+            self.segments = segments
+            self.samples = samples
+            self.oldestQueuedAt = oldestQueuedAt
+        }
     }
 
     static let suffix = ".rw"
