@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "Simulator", "WebServer", "VODAPI", "Exposition", "Logging", "Primitives", "TestSupport"],
+            dependencies: ["Agent", "Simulator", "WebServer", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

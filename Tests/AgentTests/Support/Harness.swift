@@ -1,6 +1,7 @@
 import Agent
 import Exposition
 import Logging
+import RemoteWrite
 import Synchronization
 import VODAPI
 
@@ -36,7 +37,7 @@ struct EngineHarness {
     init(source: AgentConfiguration.DomainSource = .discovery, shard: ShardSpec = .all, include: String? = nil,
          files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = AgentConfiguration.Collector.defaults,
          maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI(), time: (any TimeSource)? = nil, maxQPS: Double = 10_000,
-         maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60,
+         maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60, remoteWrite: RemoteWriteShipper? = nil,
          afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
         self.api = api
         let time = time ?? FakeAPITime(api: api)
@@ -49,11 +50,13 @@ struct EngineHarness {
             time: time, observe: { statistics.record($0) })
         let configuration = AgentConfiguration(
             domainSource: source, selection: try DomainSelection(include: include, exclude: nil, shard: shard),
-            collectors: collectors, maxBackfill: maxBackfill, realtimeInterval: realtimeInterval, maxConcurrentDomains: maxConcurrency, maxQPS: maxQPS)
+            collectors: collectors, maxBackfill: maxBackfill, realtimeInterval: realtimeInterval, maxConcurrentDomains: maxConcurrency, maxQPS: maxQPS,
+            sendsTimestampedSamples: remoteWrite != nil)
         let logger = Logger(level: .debug, sink: logs, clock: { 0 })
         engine = AgentEngine(configuration: configuration, time: time, logger: logger, readFile: files ?? { _ in "" })
         service = AgentService(engine: engine, client: client, configuration: configuration, time: time,
-                               publisher: publisher, stateFile: stateFile, endpoint: "test", staticFamilies: [], logger: logger, afterRun: afterRun)
+                               publisher: publisher, stateFile: stateFile, endpoint: "test", staticFamilies: [], logger: logger,
+                               remoteWrite: remoteWrite, afterRun: afterRun)
     }
 
     /// Runs every collector once and returns the families by name.
