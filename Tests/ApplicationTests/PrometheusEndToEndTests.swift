@@ -17,19 +17,19 @@ import Glibc
         let port: UInt16
         let folder: URL
 
-        convenience init(scrapeTarget: UInt16) throws {
+        convenience init(scrapeTarget: UInt16, receivesRemoteWrite: Bool = false, port: UInt16? = nil) throws {
             try self.init(scrapeConfigs: """
                   - job_name: vodcdn-exporter
                     static_configs: [{targets: ["127.0.0.1:\(scrapeTarget)"]}]
-                """)
+                """, receivesRemoteWrite: receivesRemoteWrite, port: port)
         }
 
         /// A server with the shipped rules and these `scrape_configs` entries (YAML, indented as
         /// list items); `receivesRemoteWrite` turns on its remote-write receiver, with an
         /// out-of-order window of a week so backfilled samples are taken.
-        init(scrapeConfigs: String, receivesRemoteWrite: Bool = false) throws {
+        init(scrapeConfigs: String, receivesRemoteWrite: Bool = false, port: UInt16? = nil) throws {
             guard let binary = ExternalTool.find("prometheus") else { throw ExternalTool.ToolMissing(name: "prometheus") }
-            port = try Self.freePort()
+            self.port = try port ?? Self.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let rules = PrometheusEndToEndTests.repository.appendingPathComponent("deploy/prometheus/alerts.yml").path
@@ -242,12 +242,20 @@ import Glibc
         let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--spike", ""])
         defer { _ = try? simulator.terminate() }
         let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"]
+        // The agent also remote-writes into the Prometheus that scrapes it, as the README's
+        // "run both" example does.
+        let prometheusPort = try PrometheusServer.freePort()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let agent = try ServingProcess(
             arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)", "--api.max-qps", "100",
-                        "--collector.origin", "--collector.hitratio", "--collector.requests", "--collector.realtime"],
+                        "--collector.origin", "--collector.hitratio", "--collector.requests", "--collector.realtime",
+                        "--state.file", folder.appendingPathComponent("state.json").path,
+                        "--remote-write.url", "http://127.0.0.1:\(prometheusPort)/api/v1/write"],
             environment: credentials)
         defer { _ = try? agent.terminate() }
-        let prometheus = try PrometheusServer(scrapeTarget: agent.port)
+        let prometheus = try PrometheusServer(scrapeTarget: agent.port, receivesRemoteWrite: true, port: prometheusPort)
         defer { prometheus.stop() }
 
         // Scraped, and the agent reached the simulator.
@@ -271,6 +279,19 @@ import Glibc
         #expect(try served("traffic") == bytes)
         #expect(try served("bandwidth") == bits)
 
+        // Remote-written: the same bucket at its own time, once the agent's queue has drained.
+        func atBucket(_ expression: String) -> Double? {
+            let result = prometheus.api("query", ["query": expression, "time": String(Int64(bucket))])
+            let vector = (result?["data"] as? [String: Any])?["result"] as? [[String: Any]]
+            return ((vector?.first?["value"] as? [Any])?.last as? String).flatMap(Double.init)
+        }
+        #expect(waitUntil(timeout: 60, every: 0.5) { atBucket("aliyun_vod_bucket_traffic_bytes{\(label)}") == bytes },
+                "remote-written traffic at the bucket's time: \(String(describing: atBucket("aliyun_vod_bucket_traffic_bytes{\(label)}"))) against \(bytes)")
+        #expect(atBucket("aliyun_vod_bucket_peak_bandwidth_bytes_per_second{\(label)} * 8") == bits)
+        #expect(waitUntil(timeout: 30, every: 0.5) { prometheus.value("aliyun_vod_exporter_remote_write_queue_samples") == 0 })
+        #expect((prometheus.value("aliyun_vod_exporter_remote_write_samples_sent_total") ?? 0) > 0)
+        #expect(prometheus.value("sum(aliyun_vod_exporter_remote_write_samples_dropped_total)") == 0)
+
         // Every dashboard panel query returns data.
         let dashboard = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.repository.appendingPathComponent("dashboards/vodcdn-exporter.json"))) as? [String: Any]
         let targets = (dashboard?["panels"] as? [[String: Any]] ?? []).flatMap { panel in
@@ -284,7 +305,10 @@ import Glibc
         for (title, expression) in targets {
             let concrete = expression.replacingOccurrences(of: "$domain", with: ".*").replacingOccurrences(of: "$area", with: ".*").replacingOccurrences(of: "$__range", with: "5m")
                 .replacingOccurrences(of: "$__rate_interval", with: "1m")
-            #expect(!prometheus.query(concrete).isEmpty, "panel \"\(title)\" has no data: \(concrete)")
+            // The remote-written series are at the buckets' times, 20 minutes and more ago.
+            let time = concrete.contains("aliyun_vod_bucket_") ? ["time": String(Int64(bucket))] : [:]
+            let result = (prometheus.api("query", ["query": concrete].merging(time) { a, _ in a })?["data"] as? [String: Any])?["result"] as? [[String: Any]]
+            #expect(result?.isEmpty == false, "panel \"\(title)\" has no data: \(concrete)")
         }
 
         // The rules loaded, and the spike alert pages while the simulator spikes: from the realtime
@@ -292,7 +316,7 @@ import Glibc
         // half), after its one minute pending at the group's one-minute evaluations.
         let groups = ((prometheus.api("rules")?["data"] as? [String: Any])?["groups"] as? [[String: Any]]) ?? []
         let rules = groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
-        #expect(rules.count == 27 && rules.allSatisfy { $0["health"] as? String == "ok" }, "\(rules.map { ($0["name"] ?? "", $0["lastError"] ?? "") })")
+        #expect(rules.count == 29 && rules.allSatisfy { $0["health"] as? String == "ok" }, "\(rules.map { ($0["name"] ?? "", $0["lastError"] ?? "") })")
         #expect(prometheus.query("ALERTS{alertname=\"VODBandwidthSpike\"}").isEmpty)
         let spike = try TestClient(port: simulator.port).request("/-/simulator/spike?domain=live.example.com&factor=20", method: "POST")
         #expect(spike.status == 200)
