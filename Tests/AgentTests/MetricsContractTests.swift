@@ -1,22 +1,34 @@
 import Agent
 import Exposition
 import Foundation
+import RemoteWrite
 import Testing
+import TestSupport
+import VODAPI
 
 /// `docs/metrics.md` lists exactly the families the agent serves.
 @Suite struct MetricsContractTests {
     @Test func documentationMatchesTheOutput() async throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("contract-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: state) }
-        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases), stateFile: StateFile(path: state))
+        defer { try? FileManager.default.removeItem(atPath: state + ".remote-write") }
+        let sender = RemoteWriteSender(url: "http://receiver.test/api/v1/write", headers: { [] }, transport: RecordingReceiver(), timeout: 5,
+                                       maxAttempts: 1, pause: { _ in })
+        let shipper = RemoteWriteShipper(queue: try SegmentQueue(directory: state + ".remote-write", limitSamples: 1_000_000), sender: sender,
+                                         time: SystemTimeSource(), logger: .disabled)
+        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases), stateFile: StateFile(path: state), remoteWrite: shipper)
         _ = await harness.engine.reloadDomainsFile()
         _ = try await harness.cycle()
+        let sending = Task { await shipper.run() }
+        for _ in 0..<1000 where shipper.queue.totals.samples > 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+        sending.cancel()
         // Then one failing collector (its last good data stays), so the failure counter is served too.
         harness.api.settings.withLock { $0.failing["DescribeVodRefreshQuota"] = (503, "ServiceUnavailable") }
         _ = try await harness.cycle()
         var served = Set(try await harness.families().keys)
         served.formUnion(ProcessMetricsCollector().collect().map(\.name))
         served.insert("aliyun_vod_exporter_build_info")  // added by the application
+        served.formUnion(shipper.families().map(\.name))  // read at each scrape, with --remote-write.url
         // Added by the application with --web.config.file (WebConfigurationFileTests sees them served).
         served.formUnion(["aliyun_vod_exporter_web_config_last_reload_successful", "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds"])
         let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
