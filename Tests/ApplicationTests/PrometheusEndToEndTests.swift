@@ -42,7 +42,7 @@ import Glibc
                 """.write(to: folder.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = ["--config.file=\(folder.path)/prometheus.yml", "--storage.tsdb.path=\(folder.path)/data",
-                                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn"] + (receivesRemoteWrite ? ["--web.enable-remote-write-receiver"] : [])
+                                 "--web.listen-address=127.0.0.1:\(self.port)", "--log.level=warn"] + (receivesRemoteWrite ? ["--web.enable-remote-write-receiver"] : [])
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -97,12 +97,12 @@ import Glibc
         let port: UInt16
         let folder: URL
 
-        init() throws {
+        init(port: UInt16? = nil) throws {
             guard let binary = ExternalTool.find("victoria-metrics") else { throw ExternalTool.ToolMissing(name: "victoria-metrics") }
-            port = try PrometheusServer.freePort()
+            self.port = try port ?? PrometheusServer.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("victoria-\(UUID().uuidString)")
             process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["-httpListenAddr=127.0.0.1:\(port)", "-storageDataPath=\(folder.path)", "-retentionPeriod=1y", "-loggerLevel=ERROR"]
+            process.arguments = ["-httpListenAddr=127.0.0.1:\(self.port)", "-storageDataPath=\(folder.path)", "-retentionPeriod=1y", "-loggerLevel=ERROR"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -120,6 +120,24 @@ import Glibc
                   let result = (document["data"] as? [String: Any])?["result"] as? [[String: Any]],
                   let text = (result.first?["value"] as? [Any])?.last as? String else { return nil }
             return Double(text)
+        }
+
+        /// Every stored sample of the series `selector` matches (duplicates included), by series
+        /// labels: (timestamp in seconds, value) in time order.
+        func export(_ selector: String) -> [[String: String]: [(Int64, Double)]] {
+            _ = try? TestClient(port: port, timeout: 5).request("/internal/force_flush")
+            var components = URLComponents()
+            components.queryItems = [URLQueryItem(name: "match[]", value: selector)]
+            guard let response = try? TestClient(port: port, timeout: 10).request("/api/v1/export?" + (components.percentEncodedQuery ?? "")),
+                  response.status == 200 else { return [:] }
+            var series: [[String: String]: [(Int64, Double)]] = [:]
+            for line in String(decoding: response.body, as: UTF8.self).split(separator: "\n") {
+                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      let labels = object["metric"] as? [String: String], let values = object["values"] as? [Double],
+                      let times = object["timestamps"] as? [Int64] else { continue }
+                series[labels, default: []] += zip(times, values).map { ($0.0 / 1000, $0.1) }
+            }
+            return series.mapValues { $0.sorted { $0.0 < $1.0 } }
         }
 
         func stop() {
@@ -233,6 +251,79 @@ import Glibc
                                                          "--remote-write.url", "http://127.0.0.1:\(prometheus.port)/api/v1/nope"],
                                                         environment: environment, workingDirectory: folder)
         #expect(refused == 1 && refusal.contains("the receiver refused the samples: HTTP 404"), "\(refusal)")
+    }
+
+    /// The agent remote-writes to a receiver that is not there yet, is killed with SIGKILL,
+    /// and starts again once the receiver (VictoriaMetrics) is up: the queue survived, and the
+    /// receiver ends up with every settled bucket of the lookback exactly as the API reports it,
+    /// at the bucket's own time, without a gap.
+    @Test(.timeLimit(.minutes(4)))
+    func theAgentsQueueSurvivesKillAndAnAbsentReceiver() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0"])
+        defer { _ = try? simulator.terminate() }
+        let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"]
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let receiverPort = try PrometheusServer.freePort()
+        let arguments = ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)", "--domain", "video.example.com",
+                         "--no-collector.realtime", "--no-collector.quota", "--no-collector.tasks",
+                         "--state.file", folder.appendingPathComponent("state.json").path,
+                         "--remote-write.url", "http://127.0.0.1:\(receiverPort)/api/v1/write"]
+        let started = Int64(Date().timeIntervalSince1970)
+        let first = try ServingProcess(arguments: arguments, environment: credentials)
+        func metric(_ agent: ServingProcess, _ name: String) -> Double? {
+            guard let text = try? TestClient(port: agent.port).request("/metrics").text,
+                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
+            return Double(line.split(separator: " ")[1])
+        }
+        // Queued, tried and refused (nothing listens), and the state saved after the queue.
+        #expect(waitUntil(timeout: 60, every: 0.2) {
+            (metric(first, "aliyun_vod_exporter_remote_write_queue_samples") ?? 0) > 0
+                && (metric(first, "aliyun_vod_exporter_remote_write_samples_failed_total") ?? 0) > 0
+                && FileManager.default.fileExists(atPath: folder.appendingPathComponent("state.json").path)
+        })
+        let queued = try #require(metric(first, "aliyun_vod_exporter_remote_write_queue_samples"))
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        let segments = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("state.json.remote-write").path)
+        #expect(!segments.isEmpty && segments.allSatisfy { $0.hasSuffix(".rw") }, "\(segments)")
+
+        let victoria = try VictoriaMetricsServer(port: receiverPort)
+        defer { victoria.stop() }
+        let second = try ServingProcess(arguments: arguments, environment: credentials)
+        defer { _ = try? second.terminate() }
+        #expect(waitUntil(timeout: 90, every: 0.2) {
+            metric(second, "aliyun_vod_exporter_remote_write_queue_samples") == 0
+                && (metric(second, "aliyun_vod_exporter_remote_write_samples_sent_total") ?? 0) >= queued
+        }, "the second process sends what the first queued")
+        if metric(second, "aliyun_vod_exporter_remote_write_queue_samples") != 0 {
+            _ = try? second.terminate()
+            Issue.record("log: \(second.standardError.split(separator: "\n").filter { $0.contains("remote") }.prefix(5))")
+        }
+
+        // What the API reports for those buckets.
+        let firstBucket = started / 300 * 300 - 3600
+        let environment = credentials.merging(["VODCDN_ALIYUN_ENDPOINT": "http://127.0.0.1:\(simulator.port)"]) { a, _ in a }
+        let (status, output, errors) = try BinaryTests.run(["traffic", "--domain", "video.example.com", "--start", UTCTimestamp.format(firstBucket),
+                                                            "--end", UTCTimestamp.format(Int64(Date().timeIntervalSince1970) / 300 * 300), "--output", "json"],
+                                                           environment: environment)
+        #expect(status == 0, "\(errors)")
+        let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+        let points = ((document?["series"] as? [[String: Any]])?.first?["points"] as? [[String: Any]]) ?? []
+        var reported: [Int64: Double] = [:]
+        for point in points {
+            if let time = (point["time"] as? String).flatMap(UTCTimestamp.parse), let domestic = point["domestic"] as? Double { reported[time] = domestic }
+        }
+        let stored = victoria.export("aliyun_vod_bucket_traffic_bytes{domain=\"video.example.com\",area=\"domestic\"}")
+        let samples = try #require(stored.values.first, "VictoriaMetrics has the series")
+        let times = samples.map(\.0)
+        #expect(times.first == firstBucket, "from the first lookback on")
+        #expect(Set(times).sorted() == Array(stride(from: firstBucket, through: times.last ?? 0, by: 300)), "no gap")
+        #expect(times.count >= 9)
+        for (time, value) in samples {
+            #expect(reported[time] == value, "bucket \(UTCTimestamp.format(time)): \(value) stored, \(String(describing: reported[time])) reported")
+        }
     }
 
     @Test(.timeLimit(.minutes(8)))
