@@ -88,6 +88,41 @@ case "remote-write":
     print(String(format: "%.0f samples/s, %.2f bytes/sample on the wire (%.2f before snappy)", samples / best, Double(body.count) / samples,
                  Double(WriteRequest.protobuf(series).count) / samples))
 
+case "fill-queue":
+    // What a receiver away for HOURS leaves in the agent's queue for DOMAINS domains: every
+    // settled bucket (traffic and peak bandwidth, domestic and overseas) and realtime minute
+    // (bandwidth and requests), as the agent queues them, one request per 10,000 samples.
+    guard arguments.count > 4 else { fail("fill-queue FOLDER DOMAINS HOURS") }
+    let (folder, domains, hours) = (arguments[1], integer(2), integer(3))
+    let queue = try SegmentQueue(directory: folder, limitSamples: 1_000_000_000)
+    let end = Int64(Date().timeIntervalSince1970) / 300 * 300 - 1200
+    let start = end - Int64(hours) * 3600
+    var total = 0
+    for first in stride(from: 0, to: domains, by: 50) {
+        var samples: [TimestampedSample] = []
+        for index in first..<min(domains, first + 50) {
+            let domain = "d\(index).example.com"
+            for bucket in stride(from: start, to: end, by: 300) {
+                let traffic = Double((index * 7919 + Int(bucket / 300) * 104_729) % 1_000_000_007)
+                for (area, share) in [(Area.domestic, 0.75), (.overseas, 0.25)] {
+                    samples.append(TimestampedSample(family: .traffic, domain: domain, area: area, timestamp: bucket, value: (traffic * share).rounded()))
+                    samples.append(TimestampedSample(family: .peakBandwidth, domain: domain, area: area, timestamp: bucket, value: (traffic * share / 240).rounded()))
+                }
+            }
+            for minute in stride(from: start + 900, to: end + 900, by: 60) {
+                samples.append(TimestampedSample(family: .minuteBandwidth, domain: domain, area: nil, timestamp: minute, value: Double(index * 1000 + Int(minute % 997))))
+                samples.append(TimestampedSample(family: .minuteRequests, domain: domain, area: nil, timestamp: minute, value: Double(index + Int(minute % 89))))
+            }
+        }
+        total += samples.count
+        _ = try queue.append(EncodedWrite.requests(TimestampedSample.series(samples)), now: Int64(Date().timeIntervalSince1970))
+    }
+    let totals = queue.totals
+    let bytes = try FileManager.default.contentsOfDirectory(atPath: folder).reduce(0) { sum, name in
+        sum + ((try? FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? 0)
+    }
+    print(String(format: "queued %d samples in %d segments, %.1f MB on disk (%.2f bytes/sample)", total, totals.segments, Double(bytes) / 1e6, Double(bytes) / Double(total)))
+
 case "expose":
     FileHandle.standardOutput.write(Data(ExpositionRenderer.render(try SyntheticFamilies.make(series: integer(1)), format: .text)))
 
