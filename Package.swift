@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WebServerTests",
-            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "TestSupport"],
+            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "VODAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -92,7 +92,7 @@ case "fill-queue":
     // What a receiver away for HOURS leaves in the agent's queue for DOMAINS domains: every
     // settled bucket (traffic and peak bandwidth, domestic and overseas) and realtime minute
     // (bandwidth and requests), as the agent queues them, one request per 10,000 samples.
-    guard arguments.count > 4 else { fail("fill-queue FOLDER DOMAINS HOURS") }
+    guard arguments.count > 3 else { fail("fill-queue FOLDER DOMAINS HOURS") }
     let (folder, domains, hours) = (arguments[1], integer(2), integer(3))
     let queue = try SegmentQueue(directory: folder, limitSamples: 1_000_000_000)
     let end = Int64(Date().timeIntervalSince1970) / 300 * 300 - 1200

@@ -28,7 +28,7 @@ def metrics(port):
 
 
 def value(text, pattern):
-    found = re.search(pattern + r" (\S+)", text)
+    found = re.search(r"^" + pattern + r" (\S+)$", text, re.M)
     return float(found.group(1)) if found else None
 
 
