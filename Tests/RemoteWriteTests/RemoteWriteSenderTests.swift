@@ -1,6 +1,7 @@
 import RemoteWrite
 import Synchronization
 import Testing
+import TestSupport
 import VODAPI
 
 /// The sender against a scripted receiver: batches, retries with the receiver's delay or backoff,
@@ -41,7 +42,7 @@ import VODAPI
         #expect(try await Self.sender(receiver, waits: waits).send(Self.series) == 25_000)
         let requests = receiver.requests.withLock { $0 }
         #expect(requests.count == 3)
-        #expect(try requests.map { try WriteRequestSamples.count(Snappy.decompress($0.body)) } == [10_000, 10_000, 5_000])
+        #expect(try requests.map { try WriteRequestDecoder.samples(body: $0.body).count } == [10_000, 10_000, 5_000])
         let headers = try #require(requests.first?.headers)
         #expect(headers["content-encoding"] == "snappy" && headers["content-type"] == "application/x-protobuf")
         #expect(headers["x-prometheus-remote-write-version"] == "0.1.0" && headers["authorization"] == "Bearer t")
@@ -75,45 +76,5 @@ import VODAPI
             try await Self.sender(receiver, waits: waits).send([RemoteWriteSeries(labels: ["__name__": "x"], samples: [.init(value: 1, timestampMilliseconds: 0)])])
         }
         #expect(receiver.requests.withLock { $0.count } == 4 && waits.all == [1, 2, 4])
-    }
-}
-
-/// Counts the samples in a WriteRequest's protobuf by walking its fields.
-enum WriteRequestSamples {
-    static func count(_ bytes: [UInt8]) -> Int {
-        var total = 0
-        walk(bytes[...]) { field, value in
-            guard field == 1 else { return }
-            walk(value) { inner, _ in if inner == 2 { total += 1 } }
-        }
-        return total
-    }
-
-    /// Calls `body` with each length-delimited field (number, bytes) of a message.
-    static func walk(_ bytes: ArraySlice<UInt8>, _ body: (Int, ArraySlice<UInt8>) -> Void) {
-        var index = bytes.startIndex
-        func varint() -> UInt64 {
-            var value: UInt64 = 0, shift: UInt64 = 0
-            while index < bytes.endIndex {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
-            }
-            return value
-        }
-        while index < bytes.endIndex {
-            let key = varint()
-            switch key & 7 {
-            case 0: _ = varint()
-            case 1: index += 8
-            case 2:
-                let length = Int(varint())
-                body(Int(key >> 3), bytes[index..<(index + length)])
-                index += length
-            default: return
-            }
-        }
     }
 }
