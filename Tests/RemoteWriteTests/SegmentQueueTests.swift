@@ -49,9 +49,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for name in ["00000000000000000007-5-100.rw.tmp-4242", "notes.txt", "7-5-100.rw", "00000000000000000007-0-100.rw"] {
-            FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: "\(folder)/\(name)", contents: Data([1]))
         }
-        FileManager.default.createFile(atPath: "\(folder)/00000000000000000003-5-100.rw", contents: Data([9]))
+        _ = FileManager.default.createFile(atPath: "\(folder)/00000000000000000003-5-100.rw", contents: Data([9]))
         let queue = try SegmentQueue(directory: folder, limitSamples: 100_000)
         #expect(queue.totals == .init(segments: 1, samples: 5, oldestQueuedAt: 100))
         #expect(queue.foreignFiles == ["00000000000000000007-0-100.rw", "7-5-100.rw", "notes.txt"])
