@@ -30,8 +30,7 @@ public struct AgentAssembly: Sendable {
     ///   - time: the clocks and sleeps of the scheduler, the rate gate and the client.
     /// - Throws: `SetupError` when the remote-write queue's folder cannot be made or read.
     public init(options: AgentOptions, environment: [String: String], logger: Logger,
-                transport: any HTTPTransport = StandardTransport.make(), time: any TimeSource = SystemTimeSource(),
-                remoteWriteTransport: (any HTTPTransport)? = nil) throws(SetupError) {
+                transport: any HTTPTransport = StandardTransport.make(), time: any TimeSource = SystemTimeSource()) throws(SetupError) {
         var shipper: RemoteWriteShipper?
         if let url = options.remoteWrite.url, let stateFile = options.stateFile {
             let queue: SegmentQueue
@@ -41,7 +40,7 @@ public struct AgentAssembly: Sendable {
                 throw SetupError(description: "remote-write queue: \(error.description)")
             }
             let sender = options.remoteWrite.sender(
-                url: url, transport: remoteWriteTransport ?? StandardTransport.make(tls: options.remoteWrite.tls), maxAttempts: .max,
+                url: url, transport: StandardTransport.make(tls: options.remoteWrite.tls), maxAttempts: .max,
                 pause: { seconds in try? await time.sleep(seconds: seconds) })
             shipper = RemoteWriteShipper(queue: queue, sender: sender, time: time, logger: logger.with("component", "remote-write"))
         }
