@@ -1,4 +1,4 @@
-import Agent
+@testable import Agent
 import Testing
 import TestSupport
 
@@ -19,6 +19,21 @@ import TestSupport
         #expect(outcome.newBuckets == 1 && ledger.total == 60)
         outcome = observe(&ledger, window: 0..<1500, values: values, now: 1800)  // a retry of the same poll
         #expect(outcome.newBuckets == 0 && ledger.total == 60)
+    }
+
+    /// After a day's gap is filled, the day of buckets is forgotten and its memory given back.
+    @Test func aBackfilledDayIsForgottenAndItsRoomGivenBack() {
+        var ledger = BucketLedger()
+        let day: Int64 = 86_400
+        let values = Dictionary(uniqueKeysWithValues: stride(from: Int64(0), to: day, by: 300).map { ($0, 1.0) })
+        let outcome = observe(&ledger, window: 0..<day, values: values, now: day + 900)
+        #expect(outcome.newBuckets == 288 && ledger.total == 288)
+        // Only buckets starting within the horizon before now (day + 900 − 7200) are remembered.
+        #expect(ledger.counted.count == Int((day - (day + 900 - Self.horizon)) / 300), "only the horizon is remembered")
+        #expect(ledger.reservedBuckets < 4 * 32, "room for \(ledger.reservedBuckets) buckets kept")
+        // Normal polls afterwards keep their room (no new storage on every ingest).
+        _ = observe(&ledger, window: (day - 3600)..<(day + 300), values: [day: 1], now: day + 1500)
+        #expect(ledger.total == 289)
     }
 
     @Test func revisionsConvergeUpwardAndNeverGoDown() {

@@ -24,6 +24,8 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         var start: Int64
         var value: Double
     }
+    /// Room reserved for remembered buckets (tests check it is given back after a backfill).
+    var reservedBuckets: Int { buckets.capacity }
     /// Revisions seen, by direction, over the ledger's life.
     public private(set) var upwardRevisions: UInt64 = 0
     public private(set) var downwardRevisions: UInt64 = 0
@@ -87,6 +89,15 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         let oldest = observation.now - horizon
         let newestCounted = cursor
         buckets.removeAll { $0.start < oldest && $0.start != newestCounted }
+        // A backfill grows the array to a day of buckets or more; once they are forgotten that
+        // space is given back (rarely: after a gap, not on every ingest), or a thousand domains
+        // would keep tens of megabytes for good.
+        if buckets.capacity > 4 * max(buckets.count, 16) {
+            var compact: [CountedBucket] = []
+            compact.reserveCapacity(buckets.count)
+            compact.append(contentsOf: buckets)
+            buckets = compact
+        }
         return outcome
     }
 
