@@ -54,14 +54,8 @@ public enum Snappy {
             for shift in 0..<count { value |= Int(try byte()) << (8 * shift) }
             return value
         }
-        var length: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let next = try byte()
-            guard shift < 35 else { throw DecodeError(reason: "the length is too long") }
-            length |= UInt64(next & 0x7F) << shift
-            if next & 0x80 == 0 { break }
-            shift += 7
+        guard let length = readVarint(block, at: &index) else {
+            throw DecodeError(reason: index >= block.count ? "it ends inside an element" : "the length is too long")
         }
         guard length <= UInt64(maxLength) else { throw DecodeError(reason: "it stands for \(length) bytes, over the limit of \(maxLength)") }
         var output: [UInt8] = []
@@ -97,6 +91,21 @@ public enum Snappy {
         }
         guard output.count == Int(length) else { throw DecodeError(reason: "it holds \(output.count) bytes, not the \(length) it announces") }
         return output
+    }
+
+    /// Reads a varint (the length preamble here; every integer in protobuf) at `index` and moves
+    /// past it; nil when it runs past the end or over 64 bits.
+    static func readVarint<Bytes: Collection<UInt8>>(_ bytes: Bytes, at index: inout Bytes.Index) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < bytes.endIndex, shift < 64 {
+            let byte = bytes[index]
+            index = bytes.index(after: index)
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+        return nil
     }
 
     static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {

@@ -101,8 +101,8 @@ extension WriteRequest {
         var index = 0
         while index < protobuf.count {
             let start = index
-            guard let key = Protobuf.readVarint(protobuf, at: &index), key == 1 << 3 | 2,
-                  let length = Protobuf.readVarint(protobuf, at: &index), length <= UInt64(protobuf.count - index) else { return nil }
+            guard let key = Snappy.readVarint(protobuf, at: &index), key == 1 << 3 | 2,
+                  let length = Snappy.readVarint(protobuf, at: &index), length <= UInt64(protobuf.count - index) else { return nil }
             index += Int(length)
             pieces.append(protobuf[start..<index])
         }
@@ -112,18 +112,18 @@ extension WriteRequest {
     /// The samples in one piece of ``timeSeries(_:)``; nil when it is malformed.
     public static func sampleCount(_ piece: ArraySlice<UInt8>) -> Int? {
         var index = piece.startIndex
-        guard Protobuf.readVarint(piece, at: &index) != nil, let length = Protobuf.readVarint(piece, at: &index),
+        guard Snappy.readVarint(piece, at: &index) != nil, let length = Snappy.readVarint(piece, at: &index),
               length == UInt64(piece.endIndex - index) else { return nil }
         var samples = 0
         while index < piece.endIndex {
-            guard let key = Protobuf.readVarint(piece, at: &index) else { return nil }
+            guard let key = Snappy.readVarint(piece, at: &index) else { return nil }
             switch key & 7 {
             case 0:
-                guard Protobuf.readVarint(piece, at: &index) != nil else { return nil }
+                guard Snappy.readVarint(piece, at: &index) != nil else { return nil }
             case 1:
                 index += 8
             case 2:
-                guard let size = Protobuf.readVarint(piece, at: &index), size <= UInt64(piece.endIndex - index) else { return nil }
+                guard let size = Snappy.readVarint(piece, at: &index), size <= UInt64(piece.endIndex - index) else { return nil }
                 index += Int(size)
                 if key >> 3 == 2 { samples += 1 }
             default:
@@ -156,20 +156,6 @@ enum Protobuf {
         appendKey(field: field, wireType: 2, to: &output)
         Snappy.appendVarint(UInt64(bytes.count), to: &output)
         output.append(contentsOf: bytes)
-    }
-
-    /// Reads a varint at `index` and moves past it; nil when it runs past the end or over 64 bits.
-    static func readVarint<Bytes: Collection<UInt8>>(_ bytes: Bytes, at index: inout Bytes.Index) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.endIndex, shift < 64 {
-            let byte = bytes[index]
-            index = bytes.index(after: index)
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return nil
     }
 
     static func appendString(_ text: String, field: Int, to output: inout [UInt8]) {
