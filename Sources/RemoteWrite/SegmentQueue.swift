@@ -1,8 +1,5 @@
 import Primitives
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The requests a receiver has not yet taken, one file each (a *segment*) in a folder of their
 /// own: written durably before the state that says their samples were made, removed once the
@@ -127,15 +124,7 @@ public final class SegmentQueue: Sendable {
 
     /// The request body of `segment`.
     public func read(_ segment: Segment) throws(TextFile.FileError) -> [UInt8] {
-        let file = path(of: segment)
-        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TextFile.FileError(.read, path: file, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        switch DescriptorIO.readAll(descriptor, maxBytes: 64 << 20) {
-        case .success(let bytes): return bytes
-        case .failure(.system(let code)): throw TextFile.FileError(.read, path: file, reason: String(cString: strerror(code)))
-        case .failure(.tooLarge): throw TextFile.FileError(.read, path: file, reason: "larger than 64 MiB: not a segment of ours")
-        }
+        try TextFile.readBytes(path(of: segment), maxBytes: 64 << 20)
     }
 
     /// Takes `segment` out of the queue and removes its file.

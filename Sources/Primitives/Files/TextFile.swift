@@ -26,6 +26,12 @@ public enum TextFile {
     /// The whole file as UTF-8 text (invalid bytes replaced).
     /// - Parameter maxBytes: larger files are refused unread.
     public static func read(_ path: String, maxBytes: Int = 16 << 20) throws(FileError) -> String {
+        String(decoding: try readBytes(path, maxBytes: maxBytes), as: UTF8.self)
+    }
+
+    /// The whole file's bytes.
+    /// - Parameter maxBytes: larger files are refused unread.
+    public static func readBytes(_ path: String, maxBytes: Int = 16 << 20) throws(FileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw FileError(.read, path: path, reason: errnoText()) }
         defer { close(descriptor) }
@@ -34,7 +40,7 @@ public enum TextFile {
         if (status.st_mode & S_IFMT) == S_IFDIR { throw FileError(.read, path: path, reason: "it is a directory") }
         if Int(status.st_size) > maxBytes { throw FileError(.read, path: path, reason: "larger than \(maxBytes) bytes") }
         switch DescriptorIO.readAll(descriptor, maxBytes: maxBytes) {
-        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .success(let bytes): return bytes
         case .failure(.system(let code)): throw FileError(.read, path: path, reason: errnoText(code))
         case .failure(.tooLarge): throw FileError(.read, path: path, reason: "larger than \(maxBytes) bytes")
         }
