@@ -99,13 +99,11 @@ struct BackfillCommand: OperatorCommand {
                         throw CommandFailure.failed("remote write to \(sender.url): \(error.description)")
                     }
                     try TextFile.write("", to: files[0])
-                    fetched += 1
-                    continue
-                }
-                for (family, slots) in zip(TimestampedFamily.settled, [traffic, bandwidth]) {
-                    let file = FileSystem.join(parts, "\(domain).\(family.rawValue)")
-                    try TextFile.write(BucketHistory.lines(domain: domain, family: family, slots: slots), to: file + ".tmp")
-                    try FileSystem.move(file + ".tmp", to: file)
+                } else {
+                    for (family, slots) in zip(TimestampedFamily.settled, [traffic, bandwidth]) {
+                        let file = FileSystem.join(parts, "\(domain).\(family.rawValue)")
+                        try DurableFile.write(Array(BucketHistory.lines(domain: domain, family: family, slots: slots).utf8), to: file)
+                    }
                 }
             } catch let failure as CommandFailure {
                 throw .failed("\(domain): \(failure.message)\n\(index) of \(domains.count) domains fetched; run the same command again to go on from \(domain)")
