@@ -145,9 +145,8 @@ public actor AgentEngine {
         for gauges in observation.gauges {
             outcome.invalidValues += record.update(gauges.kind, slots: gauges.slots, interval: gauges.interval, now: gauges.receivedAt, rules: rules)
         }
-        if pendingWrites != nil {
-            pendingWrites?.add(NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.sentCursors))
-        }
+        // Without remote write, optional chaining skips the whole call, the samples' choice included.
+        pendingWrites?.add(NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.sentCursors))
         records[domain] = record
         revisions["up", default: 0] += UInt64(outcome.upwardRevisions)
         revisions["down", default: 0] += UInt64(outcome.downwardRevisions)
@@ -160,9 +159,7 @@ public actor AgentEngine {
         guard let selected = domains.selectedSet else { return }
         for (domain, reading) in readings where selected.contains(domain) {
             records[domain, default: DomainRecord()].realtime = reading
-            if pendingWrites != nil {
-                pendingWrites?.add(NewSamples.realtime(reading, domain: domain, notBefore: realtimeFloor, cursors: &records[domain, default: DomainRecord()].sentCursors))
-            }
+            pendingWrites?.add(NewSamples.realtime(reading, domain: domain, notBefore: realtimeFloor, cursors: &records[domain, default: DomainRecord()].sentCursors))
         }
         invalidValues += UInt64(invalid)
         version += 1

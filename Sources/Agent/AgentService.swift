@@ -144,8 +144,13 @@ public final class AgentService: Sendable {
     }
 
     private func queueRemoteWrites() async {
+        await persistence.run { await enqueuePendingWrites() }
+    }
+
+    /// Hands what the engine has pending to the remote-write queue (inside `persistence` only).
+    private func enqueuePendingWrites() async {
         guard let remoteWrite else { return }
-        await persistence.run { await remoteWrite.enqueue(await engine.takePendingWrites()) }
+        await remoteWrite.enqueue(await engine.takePendingWrites())
     }
 
     private func publish() async {
@@ -171,7 +176,7 @@ public final class AgentService: Sendable {
     /// happen one at a time on a queue of their own.
     public func saveState() async {
         await persistence.run {
-            if let remoteWrite { await remoteWrite.enqueue(await engine.takePendingWrites()) }
+            await enqueuePendingWrites()
             await writeStateFile()
         }
     }
