@@ -201,28 +201,25 @@ public final class RemoteWriteShipper: Sendable {
         let statistics = current
         let totals = queue.totals
         let now = time.now()
-        var families: [MetricFamily] = []
-        func add(_ name: String, _ type: MetricType, unit: String? = nil, _ help: String, _ series: [Series]) {
-            do {
-                families.append(try MetricFamily(name: name, type: type, help: help, unit: unit, series: series))
-            } catch {
-                preconditionFailure("invalid built-in metric: \(error)")
-            }
-        }
-        add("aliyun_vod_exporter_remote_write_samples_sent_total", .counter, "Samples the remote-write receiver took.", [Series(.none, Double(statistics.sent))])
-        add("aliyun_vod_exporter_remote_write_samples_failed_total", .counter,
-            "Samples of remote-write attempts that failed and are retried (counted once per attempt).", [Series(.none, Double(statistics.failed))])
-        add("aliyun_vod_exporter_remote_write_samples_dropped_total", .counter,
-            "Samples given up: refused by the receiver (4xx), dropped from a full queue, or not writable to the queue's folder.",
-            DropReason.allCases.map { Series(["reason": $0.rawValue], Double(statistics.dropped[$0] ?? 0)) })
-        add("aliyun_vod_exporter_remote_write_queue_samples", .gauge, "Samples queued on disk that the receiver has not yet taken.", [Series(.none, Double(totals.samples))])
-        add("aliyun_vod_exporter_remote_write_queue_limit_samples", .gauge, "--remote-write.queue-limit: the most samples queued.", [Series(.none, Double(queue.limitSamples))])
-        add("aliyun_vod_exporter_remote_write_oldest_unsent_age_seconds", .gauge, unit: "seconds",
-            "How long the oldest queued request has waited for the receiver (0 when the queue is empty).",
-            [Series(.none, totals.oldestQueuedAt.map { max(0, now - Double($0)) } ?? 0)])
+        var families: [MetricFamily] = [
+            .single(name: "aliyun_vod_exporter_remote_write_samples_sent_total", type: .counter, help: "Samples the remote-write receiver took.",
+                    value: Double(statistics.sent)),
+            .single(name: "aliyun_vod_exporter_remote_write_samples_failed_total", type: .counter,
+                    help: "Samples of remote-write attempts that failed and are retried (counted once per attempt).", value: Double(statistics.failed)),
+            .builtIn(name: "aliyun_vod_exporter_remote_write_samples_dropped_total", type: .counter,
+                     help: "Samples given up: refused by the receiver (4xx), dropped from a full queue, or not writable to the queue's folder.",
+                     series: DropReason.allCases.map { Series(["reason": $0.rawValue], Double(statistics.dropped[$0] ?? 0)) }),
+            .single(name: "aliyun_vod_exporter_remote_write_queue_samples", type: .gauge, help: "Samples queued on disk that the receiver has not yet taken.",
+                    value: Double(totals.samples)),
+            .single(name: "aliyun_vod_exporter_remote_write_queue_limit_samples", type: .gauge, help: "--remote-write.queue-limit: the most samples queued.",
+                    value: Double(queue.limitSamples)),
+            .single(name: "aliyun_vod_exporter_remote_write_oldest_unsent_age_seconds", type: .gauge, unit: "seconds",
+                    help: "How long the oldest queued request has waited for the receiver (0 when the queue is empty).",
+                    value: totals.oldestQueuedAt.map { max(0, now - Double($0)) } ?? 0),
+        ]
         if let lastSuccess = statistics.lastSuccess {
-            add("aliyun_vod_exporter_remote_write_last_success_timestamp_seconds", .gauge, unit: "seconds",
-                "When the remote-write receiver last took a request.", [Series(.none, Double(lastSuccess))])
+            families.append(.single(name: "aliyun_vod_exporter_remote_write_last_success_timestamp_seconds", type: .gauge, unit: "seconds",
+                                    help: "When the remote-write receiver last took a request.", value: Double(lastSuccess)))
         }
         return families
     }
