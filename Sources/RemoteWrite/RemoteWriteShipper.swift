@@ -83,13 +83,13 @@ public final class RemoteWriteShipper: Sendable {
     public func enqueue(_ writes: [EncodedWrite]) async {
         guard !writes.isEmpty else { return }
         let now = Int64(time.now())
-        // One segment at a time, so a failure loses exactly the samples of what was not written.
+        // Each request its own segment, so a failure loses exactly the samples of what was not written.
         let (dropped, unwritten, failure) = await onIO { [queue] () -> (Int, Int, TextFile.FileError?) in
             var dropped = 0, unwritten = 0
             var failure: TextFile.FileError?
             for write in writes {
                 do throws(TextFile.FileError) {
-                    dropped += try queue.append([write], now: now)
+                    dropped += try queue.append(write, now: now)
                 } catch {
                     unwritten += write.samples
                     failure = error

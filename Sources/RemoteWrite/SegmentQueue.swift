@@ -94,20 +94,19 @@ public final class SegmentQueue: Sendable {
         state.withLock { $0.segments.first }
     }
 
-    /// Queues `writes` durably (each one a segment), then drops the oldest segments while the
-    /// queue holds more than ``limitSamples``.
+    /// Queues `write` durably as a segment, then drops the oldest segments while the queue holds
+    /// more than ``limitSamples``.
     /// - Returns: the samples dropped to stay within the limit.
-    /// - Throws: ``TextFile/FileError`` when a segment cannot be written; those before it stay queued.
-    public func append(_ writes: [EncodedWrite], now: Int64) throws(TextFile.FileError) -> Int {
-        for write in writes where write.samples > 0 {
-            let segment = state.withLock { state in
-                defer { state.next += 1 }
-                return Segment(sequence: state.next, samples: write.samples, queuedAt: now)
-            }
-            try DurableFile.write(write.body, to: path(of: segment))
-            state.withLock { $0.segments.append(segment) }
+    /// - Throws: ``TextFile/FileError`` when the segment cannot be written (nothing is queued then).
+    public func append(_ write: EncodedWrite, now: Int64) throws(TextFile.FileError) -> Int {
+        guard write.samples > 0 else { return 0 }
+        let segment = state.withLock { state in
+            defer { state.next += 1 }
+            return Segment(sequence: state.next, samples: write.samples, queuedAt: now)
         }
+        try DurableFile.write(write.body, to: path(of: segment))
         let dropped = state.withLock { state -> [Segment] in
+            state.segments.append(segment)
             var total = state.segments.reduce(0) { $0 + $1.samples }
             var dropped: [Segment] = []
             while total > limitSamples, state.segments.count > 1 {

@@ -115,7 +115,9 @@ case "fill-queue":
             }
         }
         total += samples.count
-        _ = try queue.append(EncodedWrite.requests(TimestampedSample.series(samples)), now: Int64(Date().timeIntervalSince1970))
+        for write in EncodedWrite.requests(TimestampedSample.series(samples)) {
+            _ = try queue.append(write, now: Int64(Date().timeIntervalSince1970))
+        }
     }
     let totals = queue.totals
     let bytes = try FileManager.default.contentsOfDirectory(atPath: folder).reduce(0) { sum, name in

@@ -16,7 +16,8 @@ import Testing
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let queue = try SegmentQueue(directory: folder, limitSamples: 100_000)
-        #expect(try queue.append([Self.write(10, tag: 1), Self.write(20, tag: 2)], now: 1000) == 0)
+        #expect(try queue.append(Self.write(10, tag: 1), now: 1000) == 0)
+        #expect(try queue.append(Self.write(20, tag: 2), now: 1000) == 0)
         #expect(queue.totals == .init(segments: 2, samples: 30, oldestQueuedAt: 1000))
         let first = try #require(queue.oldest())
         #expect(try queue.read(first) == [1, 1, 1] && first.samples == 10)
@@ -26,7 +27,7 @@ import Testing
         // A new process finds what is left, and numbers new segments after it.
         let reopened = try SegmentQueue(directory: folder, limitSamples: 100_000)
         #expect(reopened.totals == .init(segments: 1, samples: 20, oldestQueuedAt: 1000))
-        _ = try reopened.append([Self.write(5, tag: 3)], now: 2000)
+        _ = try reopened.append(Self.write(5, tag: 3), now: 2000)
         let order = [try reopened.read(try #require(reopened.oldest()))]
         #expect(order == [[2, 2, 2]])
         reopened.remove(try #require(reopened.oldest()))
@@ -37,8 +38,9 @@ import Testing
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let queue = try SegmentQueue(directory: folder, limitSamples: 25_000)
-        #expect(try queue.append([Self.write(10_000, tag: 1), Self.write(10_000, tag: 2)], now: 1) == 0)
-        #expect(try queue.append([Self.write(10_000, tag: 3)], now: 2) == 10_000)
+        #expect(try queue.append(Self.write(10_000, tag: 1), now: 1) == 0)
+        #expect(try queue.append(Self.write(10_000, tag: 2), now: 1) == 0)
+        #expect(try queue.append(Self.write(10_000, tag: 3), now: 2) == 10_000)
         #expect(queue.totals.samples == 20_000)
         #expect(try queue.read(try #require(queue.oldest())) == [2, 2, 2])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 2, "the dropped segment's file is gone")
@@ -56,7 +58,7 @@ import Testing
         #expect(queue.totals == .init(segments: 1, samples: 5, oldestQueuedAt: 100))
         #expect(queue.foreignFiles == ["00000000000000000007-0-100.rw", "7-5-100.rw", "notes.txt"])
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/00000000000000000007-5-100.rw.tmp-4242"))
-        _ = try queue.append([Self.write(1, tag: 4)], now: 200)
+        _ = try queue.append(Self.write(1, tag: 4), now: 200)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).contains("00000000000000000004-1-200.rw"), "numbered after the newest found")
     }
 
