@@ -57,7 +57,7 @@ import TestSupport
         (["--web.listen-adress", ":1"], "did you mean --web.listen-address?"),
         (["--web.listen-address", "[::1:80"], "unbalanced"),
         (["--log.format", "xml"], "logfmt or json"),
-        (["--shard", "3/3"], "--shard: \"3/3\" is not I/N"),
+        (["--shard", "1/0"], "--shard: \"1/0\" is not I/N"),
         (["--domain", "a.example.com", "--domains.file", "/x"], "cannot be used together"),
         (["--data.lookback", "1m"], "at least 5m"),
         (["--aliyun.endpoint", "http://vod.example.com"], "--aliyun.endpoint"),
@@ -152,8 +152,9 @@ final class ServingProcess {
     private let errorPipe = Pipe()
     private var errorText = ""
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = BinaryTests.binary
+    /// - Parameter executable: the binary, or a program that ends by executing it.
+    init(executable: URL = BinaryTests.binary, arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
         process.standardError = errorPipe
