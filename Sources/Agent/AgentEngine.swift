@@ -85,12 +85,20 @@ public actor AgentEngine {
     }
 
     /// The domains the data collectors poll now, or why there are none: no list yet, or a list
-    /// the selection leaves empty (a run with nothing to collect is no success).
+    /// the selection leaves empty (a run with nothing to collect is no success, except on a
+    /// shard that the hash gives no domain of a current list: it has nothing to collect).
     func selectedDomains() -> Result<[String], RunProblem> {
         guard let selected = domains.selected else {
             return .failure(RunProblem(reason: "no_domain_list", detail: domains.missingReason))
         }
-        guard !selected.isEmpty else {
+        guard !selected.isEmpty || domains.emptyShareIsHealthy else {
+            let shard = domains.selection.shard
+            if shard.isOutsideCount {
+                return .failure(RunProblem(reason: "no_domains", detail: "shard \(shard) is outside its count: no domain hashes to index \(shard.index) of \(shard.count); give every replica the same N, the number of replicas"))
+            }
+            if let failure = domains.discoveryFailure, domains.selection.shard.count > 1 {
+                return .failure(RunProblem(reason: "no_domains", detail: "no domain selected for shard \(domains.selection.shard), and the latest discovery failed with \(failure)"))
+            }
             return .failure(RunProblem(reason: "no_domains", detail: "no domain selected: the list has \(domains.candidates?.count ?? 0) domains and --domains.include, --domains.exclude and --shard leave none"))
         }
         return .success(selected)
@@ -234,7 +242,7 @@ public actor AgentEngine {
     public func families() throws(MetricDefinitionError) -> (version: UInt64, families: [MetricFamily]) {
         let view = AgentMetrics.View(
             records: records, discovered: selectedDiscovered, candidateCount: domains.candidates?.count ?? 0,
-            selectedCount: domains.selected?.count ?? 0, health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts,
+            matchedCount: domains.matchedCount ?? 0, selectedCount: domains.selected?.count ?? 0, shard: domains.selection.shard, health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts,
             revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
             credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
         return (version, try AgentMetrics.families(view))

@@ -12,7 +12,7 @@ public struct AgentOptions: Sendable {
     static let exclude = Flag.optionalString("domains.exclude", placeholder: "REGEX", help: "Skip domains matching this regular expression (whole name).")
     static let discoveryInterval = Flag.duration("discovery.interval", default: 600, atLeast: 60, help: "How often discovery refreshes the domain list.")
     static let shard = Flag.choice("shard", default: "0/1", placeholder: "I/N", expected: "I/N with 0 ≤ I < N ≤ 1024, such as 0/3",
-        help: "Poll only the domains whose stable hash modulo N is I; account-wide collectors run on shard 0.", parse: { ShardSpec(parsing: $0) })
+        help: "Poll only the domains whose stable hash modulo N is I; account-wide collectors run on shard 0. A shard that owns no domain is healthy; an I of N or more polls nothing and is not ready (N too small for the replicas).", parse: { ShardSpec(parsing: $0) })
     static let lookback = Flag.duration("data.lookback", default: 3600, atLeast: 300, atMost: 2 * 86_400,
         help: "Trailing window re-read on every run (revisions inside it are seen).")
     static let settleDelay = Flag.duration("data.settle-delay", default: 900, help: "A 5-minute bucket counts once this long after its end.")

@@ -11,7 +11,7 @@ import WebServer
 
     @Test func alertRulesPassTheirUnitTests() throws {
         let check = try ExternalTool.outcome("promtool", ["check", "rules", Self.path("deploy/prometheus/alerts.yml")])
-        #expect(check.status == 0 && check.standardOutput.contains("SUCCESS: 29 rules found"), "\(check.standardError)")
+        #expect(check.status == 0 && check.standardOutput.contains("SUCCESS: 30 rules found"), "\(check.standardError)")
         let tests = try ExternalTool.outcome("promtool", ["test", "rules", Self.path("deploy/prometheus/alerts.test.yml")])
         #expect(tests.status == 0 && tests.standardOutput.contains("SUCCESS"), "\(tests.standardOutput)\(tests.standardError)")
         let config = try ExternalTool.outcome("promtool", ["check", "config", Self.path("deploy/prometheus/prometheus.yml")])
@@ -27,10 +27,11 @@ import WebServer
     }
 
     /// Each variant (`kubectl apply -k deploy/kubernetes`, `… -k deploy/kubernetes/sharded`)
-    /// renders on its own into valid objects: the namespace, a ServiceAccount, a Service and its
-    /// workload, with the image its kustomization names, which is the one place to change it.
+    /// renders on its own into valid objects: a ServiceAccount, a Service and its workload (no
+    /// Namespace, which `kubectl delete -k` would delete, and no Secret with a known password),
+    /// with the image its kustomization names, which is the one place to change it.
     @Test(arguments: [("deploy/kubernetes", ["Deployment"]), ("deploy/kubernetes/sharded", ["StatefulSet"]),
-                      ("deploy/kubernetes/tls", ["Deployment", "Secret"])])
+                      ("deploy/kubernetes/tls", ["Deployment"])])
     func kustomizeVariantsRender(variant: String, extraKinds: [String]) throws {
         func render(_ folder: String) throws -> String {
             let outcome = try ExternalTool.outcome("kubectl", ["kustomize", folder])
@@ -39,8 +40,9 @@ import WebServer
         }
         let rendered = try render(Self.path(variant))
         let kinds = rendered.split(separator: "\n").filter { $0.hasPrefix("kind: ") }.map { String($0.dropFirst(6)) }.sorted()
-        #expect(kinds == (["Namespace", "Service", "ServiceAccount"] + extraKinds).sorted(), "\(kinds)")
-        #expect(rendered.contains("image: registry.example.com/vodcdn-exporter:0.1.0"))
+        #expect(kinds == (["Service", "ServiceAccount"] + extraKinds).sorted(), "\(kinds)")
+        // The name `podman load` gives the release's image (scripts/package).
+        #expect(rendered.contains("image: vodcdn-exporter:0.1.0"))
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kustomize-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         try FileManager.default.copyItem(atPath: Self.path("deploy/kubernetes"), toPath: scratch.path)
@@ -52,27 +54,43 @@ import WebServer
         // One edit of the kustomization changes the image of the workload.
         let kustomization = "\(copy)/kustomization.yaml"
         try String(contentsOfFile: kustomization, encoding: .utf8)
-            .replacingOccurrences(of: "newName: registry.example.com/vodcdn-exporter", with: "newName: registry.internal/vod/exporter")
+            .replacingOccurrences(of: "newName: vodcdn-exporter", with: "newName: registry.internal/vod/exporter")
             .replacingOccurrences(of: "newTag: 0.1.0", with: "newTag: 9.9.9")
             .write(toFile: kustomization, atomically: true, encoding: .utf8)
         let edited = try render(copy)
-        #expect(edited.contains("image: registry.internal/vod/exporter:9.9.9") && !edited.contains("registry.example.com"))
+        #expect(edited.contains("image: registry.internal/vod/exporter:9.9.9") && !edited.contains("image: vodcdn-exporter"))
     }
 
-    /// The TLS variant's example web configuration is one the exporter accepts, and the variant
-    /// points the exporter at it and probes over HTTPS.
+    /// N is the StatefulSet's replicas and nothing else: the rendered --shard follows it.
+    @Test func theShardCountComesFromTheReplicasAlone() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sharded-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.copyItem(atPath: Self.path("deploy/kubernetes/sharded"), toPath: scratch.path)
+        let shipped = try ExternalTool.run("kubectl", ["kustomize", scratch.path])
+        #expect(shipped.contains("replicas: 3\n") && shipped.contains("- --shard=$(POD_INDEX)/3\n"))
+        let statefulSet = scratch.appendingPathComponent("statefulset.yaml")
+        try String(contentsOf: statefulSet, encoding: .utf8).replacingOccurrences(of: "replicas: 3", with: "replicas: 8")
+            .write(to: statefulSet, atomically: true, encoding: .utf8)
+        let scaled = try ExternalTool.run("kubectl", ["kustomize", scratch.path])
+        #expect(scaled.contains("replicas: 8\n") && scaled.contains("- --shard=$(POD_INDEX)/8\n") && !scaled.contains("/3\n"))
+        #expect(shipped.components(separatedBy: "replicas:").count == 2, "N written once")
+    }
+
+    /// The TLS variant's example web configuration is refused as shipped (no known password is
+    /// ever deployed) and accepted once a bcrypt hash is put in; the variant points the exporter
+    /// at it and probes over HTTPS; its ServiceMonitor scrapes over HTTPS with basic auth.
     @Test func theTLSVariantsWebConfigurationIsValid() throws {
-        let secret = try YAMLSubset.parse(try String(contentsOfFile: Self.path("deploy/kubernetes/tls/web-config.example.yaml"), encoding: .utf8))
-        guard case .mapping(let top, _) = secret, case .mapping(let data, _)? = top.first(where: { $0.key == "stringData" })?.value,
-              case .scalar(let text, _)? = data.first(where: { $0.key == "web.yml" })?.value else {
-            Issue.record("no stringData web.yml in the example Secret")
-            return
-        }
-        let configuration = try WebConfiguration(parsing: text, directory: "/etc/vodcdn-exporter/web")
+        let example = try String(contentsOfFile: Self.path("deploy/kubernetes/tls/web.example.yml"), encoding: .utf8)
+        #expect(throws: (any Error).self) { try WebConfiguration(parsing: example, directory: "/etc/vodcdn-exporter/web") }
+        let hash = "$2b$10$NE265zD3jo0co3Sukhxu7uwdlD7ipSAMRPVIbl2OtdvP6kU0bvS/C"
+        let configuration = try WebConfiguration(parsing: example.replacingOccurrences(of: "REPLACE-WITH-A-BCRYPT-HASH", with: hash),
+                                                 directory: "/etc/vodcdn-exporter/web")
         #expect(configuration.tls?.certificate == .file("/etc/vodcdn-exporter/web/tls.crt") && configuration.users.keys.sorted() == ["prometheus"])
         let patch = try String(contentsOfFile: Self.path("deploy/kubernetes/tls/deployment-tls.yaml"), encoding: .utf8)
         #expect(patch.contains("--web.config.file=/etc/vodcdn-exporter/web/web.yml") && patch.contains("mountPath: /etc/vodcdn-exporter/web"))
         #expect(patch.components(separatedBy: "scheme: HTTPS").count == 3)
+        let monitor = try String(contentsOfFile: Self.path("deploy/kubernetes/tls/servicemonitor.yaml"), encoding: .utf8)
+        #expect(monitor.contains("scheme: https") && monitor.contains("basicAuth:") && monitor.contains("serverName: vodcdn-exporter.monitoring.svc"))
     }
 
     @Test func kubernetesManifestsValidate() throws {
@@ -89,7 +107,7 @@ import WebServer
         for workload in ["single/deployment.yaml", "sharded/statefulset.yaml"] {
             #expect(try String(contentsOfFile: "\(folder)/\(workload)", encoding: .utf8).contains("kind: ServiceAccount"), "\(workload)")
         }
-        #expect(try String(contentsOfFile: "\(folder)/common/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
+        #expect(try String(contentsOfFile: "\(folder)/namespace.yaml", encoding: .utf8).contains("pod-identity.alibabacloud.com/injection: \"on\""))
         // The validator does catch mistakes.
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: broken) }
@@ -143,10 +161,35 @@ import WebServer
         try unit.replacingOccurrences(of: "/usr/local/bin/vodcdn-exporter", with: BinaryTests.binary.path).write(to: local, atomically: true, encoding: .utf8)
         let outcome = try ExternalTool.outcome("systemd-analyze", ["verify", local.path])
         #expect(outcome.status == 0 && !outcome.standardError.contains("vodcdn-exporter.service:"), "\(outcome.standardError)")
-        #expect(unit.contains("DynamicUser=yes") && unit.contains("NoNewPrivileges=yes") && unit.contains("ProtectSystem=strict") && unit.contains("LoadCredential="))
+        // Credentials are read in place (LoadCredential's copy would not follow a rotation).
+        #expect(unit.contains("User=vodcdn-exporter") && unit.contains("NoNewPrivileges=yes") && unit.contains("ProtectSystem=strict") && !unit.contains("LoadCredential="))
         let broken = folder.appendingPathComponent("broken.service")
         try unit.replacingOccurrences(of: "ExecStart=/usr/local/bin/vodcdn-exporter", with: "ExecStart=relative/path").write(to: broken, atomically: true, encoding: .utf8)
         #expect(try ExternalTool.outcome("systemd-analyze", ["verify", broken.path]).status != 0)
+    }
+
+    /// The binary under the unit's own SystemCallFilter= lines (a seccomp filter built from them,
+    /// as systemd builds it): it starts, serves and stops; and the filter that once killed it at
+    /// start (all of @resources denied) kills it here too, so the check can fail.
+    @Test func theBinaryRunsUnderTheUnitsSystemCallFilter() throws {
+        let unitPath = Self.path("deploy/systemd/vodcdn-exporter.service")
+        let filter = URL(fileURLWithPath: Self.path("scripts/run-under-unit-filter"))
+        let demo = try ServingProcess(executable: filter, arguments: [unitPath, BinaryTests.binary.path, "demo", "--web.listen-address", "127.0.0.1:0"])
+        BinaryTests.waitUntil { (try? TestClient(port: demo.port).request("/-/ready").status) == 200 }
+        BinaryTests.waitForRuns(port: demo.port, ["traffic"])
+        let scraped = try TestClient(port: demo.port).request("/metrics")
+        #expect(scraped.status == 200 && scraped.text.contains("aliyun_vod_traffic_bytes_total{"))
+        #expect(try demo.terminate() == 0, "\(demo.standardError)")
+
+        let unit = try String(contentsOfFile: unitPath, encoding: .utf8)
+        let withoutAddBack = unit.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !($0.hasPrefix("SystemCallFilter=") && !$0.contains("@")) }.joined(separator: "\n")
+        #expect(withoutAddBack != unit && withoutAddBack.contains("SystemCallFilter=~@privileged @resources"))
+        let strict = FileManager.default.temporaryDirectory.appendingPathComponent("strict-\(UUID().uuidString).service")
+        try withoutAddBack.write(to: strict, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: strict) }
+        let killed = try ExternalTool.outcome(executable: filter, [strict.path, BinaryTests.binary.path, "--version"])
+        #expect(killed.status == 31, "killed by SIGSYS, as systemd's filter kills it: \(killed.status) \(killed.standardError)")
     }
 
     @Test func dashboardIsPortable() throws {

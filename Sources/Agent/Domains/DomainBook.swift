@@ -9,6 +9,8 @@ struct DomainBook: Sendable {
     var discovered: [String: DomainInfo]?
     /// Why the latest discovery failed (nil after a success): the cause behind a missing list.
     var discoveryFailure: String?
+    /// How many candidates the include and exclude patterns keep (before the shard).
+    private(set) var matchedCount: Int?
     private(set) var selected: [String]?
     private(set) var selectedSet: Set<String>?
 
@@ -28,8 +30,19 @@ struct DomainBook: Sendable {
 
     /// Applies the selection to the current candidates.
     mutating func reselect() {
-        selected = candidates.map { selection.select($0) }
+        let matched = candidates.map { selection.matching($0) }
+        matchedCount = matched?.count
+        selected = matched.map { $0.filter(selection.shard.owns) }
         selectedSet = selected.map(Set.init)
+    }
+
+    /// Whether an empty selection is this replica's fair share rather than a mistake: with
+    /// several shards, one may own no domain while the list is current (discovery's latest run
+    /// succeeded). One replica with nothing selected is misconfigured.
+    var emptyShareIsHealthy: Bool {
+        guard selection.shard.count > 1, !selection.shard.isOutsideCount, selected?.isEmpty == true else { return false }
+        if case .discovery = source { return discoveryFailure == nil }
+        return true
     }
 
     /// Why there is no list, in words for logs and `/-/ready`.

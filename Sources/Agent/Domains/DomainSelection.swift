@@ -32,14 +32,20 @@ public struct DomainSelection: Sendable {
         self.shard = shard
     }
 
-    /// The selected names, sorted.
-    public func select(_ names: [String]) -> [String] {
+    /// The names the include and exclude patterns keep, lower-cased and sorted: what all the
+    /// shards together cover.
+    public func matching(_ names: [String]) -> [String] {
         let include = self.include.flatMap { try? Regex($0) }
         let exclude = self.exclude.flatMap { try? Regex($0) }
         return Array(Set(names.map { $0.lowercased() })).filter { name in
             if let include, (try? include.wholeMatch(in: name)) == nil { return false }
             if let exclude, (try? exclude.wholeMatch(in: name)) != nil { return false }
-            return shard.owns(name)
+            return true
         }.sorted()
+    }
+
+    /// The names this replica polls: the matching ones its shard owns, sorted.
+    public func select(_ names: [String]) -> [String] {
+        matching(names).filter(shard.owns)
     }
 }

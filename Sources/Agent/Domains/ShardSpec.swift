@@ -13,10 +13,12 @@ public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
         self.count = count
     }
 
-    /// Parses `i/n` with `0 ≤ i < n ≤ 1024`; nil otherwise.
+    /// Parses `i/n` with `0 ≤ i < 1024` and `1 ≤ n ≤ 1024`; nil otherwise. An index at or above
+    /// the count is accepted (a StatefulSet scaled past the N its pods were given must not
+    /// crash-loop): that replica owns nothing and is not ready (`isOutsideCount`).
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 1024, index >= 0, index < count else {
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 1024, index >= 0, index < 1024 else {
             return nil
         }
         self.init(uncheckedIndex: index, count: count)
@@ -31,6 +33,9 @@ public struct ShardSpec: Sendable, Equatable, CustomStringConvertible {
     /// Whether account-wide collectors (quota, tasks, discovery info) run here: shard 0 only,
     /// so n replicas do not multiply those calls.
     public var runsAccountCollectors: Bool { index == 0 }
+
+    /// An index the count does not reach: N was lowered, or pods were added without raising it.
+    public var isOutsideCount: Bool { index >= count }
 
     public var description: String { "\(index)/\(count)" }
 }

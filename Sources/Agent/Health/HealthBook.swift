@@ -13,7 +13,8 @@ struct HealthBook: Sendable {
         let previousKinds = health.lastKinds
         health.runs += 1
         health.lastSucceeded = report.succeededFully
-        health.lastGotData = report.problem == nil && report.succeeded > 0
+        // A run with no item (a shard that owns no domain of a current list) had nothing to get.
+        health.lastGotData = report.problem == nil && (report.succeeded > 0 || report.items == 0)
         if report.succeededFully { health.lastSuccess = Int64(report.endedAt) }
         if let first = report.firstCall, let last = report.lastAnswer { health.lastDuration = max(0, last - first) } else { health.lastDuration = 0 }
         health.lastElapsed = max(0, report.endedAt - report.scheduledAt)

@@ -11,7 +11,11 @@ public enum AgentMetrics {
         /// The discovered domains among the selected ones; nil without discovery.
         public var discovered: [DomainInfo]?
         public var candidateCount: Int
+        /// Candidates the include and exclude patterns keep: what all shards together cover.
+        public var matchedCount: Int
         public var selectedCount: Int
+        /// This replica's `--shard`.
+        public var shard: ShardSpec
         public var health: [String: CollectorHealth]
         public var isUp: Bool
         public var quota: DescribeVodRefreshQuota.Response?
@@ -177,8 +181,12 @@ public enum AgentMetrics {
         try add("aliyun_vod_exporter_collector_projected_run_seconds", .gauge, unit: "seconds",
                 "How long a run of the collector is projected to take for the selected domains at --api.max-qps; above the interval, runs miss their deadline.",
                 view.projectedRunSeconds.map { Series(["collector": $0.key], $0.value) })
-        try add("aliyun_vod_exporter_domains", .gauge, "Domains known (configured or discovered) and selected for this replica.",
-                [Series(["state": "discovered"], Double(view.candidateCount)), Series(["state": "selected"], Double(view.selectedCount))])
+        try add("aliyun_vod_exporter_domains", .gauge,
+                "Domains known (discovered: configured or discovered), kept by --domains.include/--domains.exclude (matched: what all shards together cover), and selected for this replica.",
+                [Series(["state": "discovered"], Double(view.candidateCount)), Series(["state": "matched"], Double(view.matchedCount)),
+                 Series(["state": "selected"], Double(view.selectedCount))])
+        try add("aliyun_vod_exporter_shards", .gauge, "N of --shard I/N: how many replicas share the domains; the label shard is this replica's I.",
+                [Series(["shard": String(view.shard.index)], Double(view.shard.count))])
         try add("aliyun_vod_exporter_config_last_reload_successful", .gauge,
                 "1 when the last reading of the configuration (the domains file, at start and on SIGHUP) succeeded, else 0.",
                 [Series(.none, view.reload.lastSuccessful ? 1 : 0)])
