@@ -76,18 +76,30 @@ static struct {
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 /// Written only inside the once: empty after a successful load.
 static char load_failure[240] = "OpenSSL was not loaded";
+/// Written only inside the once: 1 when OpenSSL 3 was loaded, 0 for 1.1.1.
+static int openssl3 = 0;
 
 static void load(void) {
+    // OpenSSL 3 first; else 1.1.1 (Debian 11, Ubuntu 20.04, RHEL 8, Alibaba Cloud Linux 3), whose
+    // calls used here are the same but for the peer certificate's name.
+    const char *peer_certificate = "SSL_get1_peer_certificate";
     void *crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
     void *library = crypto == NULL ? NULL : dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (library != NULL) {
+        openssl3 = 1;
+    } else {
+        crypto = dlopen("libcrypto.so.1.1", RTLD_NOW | RTLD_LOCAL);
+        library = crypto == NULL ? NULL : dlopen("libssl.so.1.1", RTLD_NOW | RTLD_LOCAL);
+        peer_certificate = "SSL_get_peer_certificate";
+    }
     if (library == NULL) {
         snprintf(load_failure, sizeof load_failure,
-                 "OpenSSL 3 (libssl.so.3, Debian package libssl3) could not be loaded: %s", dlerror());
+                 "OpenSSL 3 or 1.1.1 (libssl.so.3 or libssl.so.1.1, Debian packages libssl3 or libssl1.1) could not be loaded: %s", dlerror());
         return;
     }
 #define FIND(from, field, symbol)                                                              \
     if ((*(void **)&ssl.field = dlsym(from, symbol)) == NULL) {                                \
-        snprintf(load_failure, sizeof load_failure, "OpenSSL lacks %s (OpenSSL 3 is needed)", symbol); \
+        snprintf(load_failure, sizeof load_failure, "OpenSSL lacks %s (OpenSSL 3 or 1.1.1 is needed)", symbol); \
         return;                                                                                \
     }
     FIND(library, server_method, "TLS_server_method")
@@ -112,7 +124,7 @@ static void load(void) {
     FIND(library, get_error, "SSL_get_error")
     FIND(library, ssl_shutdown, "SSL_shutdown")
     FIND(library, ssl_version, "SSL_version")
-    FIND(library, peer_certificate, "SSL_get1_peer_certificate")
+    FIND(library, peer_certificate, peer_certificate)
     FIND(crypto, err_get_error, "ERR_get_error")
     FIND(crypto, err_error_string_n, "ERR_error_string_n")
     FIND(crypto, err_clear_error, "ERR_clear_error")
@@ -216,7 +228,8 @@ void *vodtls_context_create(const vodtls_settings *settings, char *error, size_t
         ssl.ctx_free(context);                      \
         return NULL;                                \
     } while (0)
-    uint64_t options = SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION;
+    // 1.1.1 has no IGNORE_UNEXPECTED_EOF (its bit means something else there).
+    uint64_t options = (openssl3 ? SSL_OP_IGNORE_UNEXPECTED_EOF : 0) | SSL_OP_NO_RENEGOTIATION;
     if (settings->prefer_server_ciphers) options |= SSL_OP_CIPHER_SERVER_PREFERENCE;
     ssl.ctx_set_options(context, options);
     ssl.ctx_ctrl(context, SSL_CTRL_MODE, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER, NULL);

@@ -1,4 +1,4 @@
-// A minimal face of the system OpenSSL (libssl.so.3 and libcrypto.so.3), loaded at run time
+// A minimal face of the system OpenSSL (libssl.so.3 and libcrypto.so.3, or 1.1.1's .so.1.1), loaded at run time
 // like libcurl: no development headers are needed to build, and the binary does not depend on
 // OpenSSL until a TLS listener is configured. Certificates and keys are passed as PEM bytes
 // (the Swift side reads the files), so inline PEM and files take one path.
