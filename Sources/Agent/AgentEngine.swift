@@ -96,8 +96,8 @@ public actor AgentEngine {
             if shard.isOutsideCount {
                 return .failure(RunProblem(reason: "no_domains", detail: "shard \(shard) is outside its count: no domain hashes to index \(shard.index) of \(shard.count); give every replica the same N, the number of replicas"))
             }
-            if let failure = domains.discoveryFailure, domains.selection.shard.count > 1 {
-                return .failure(RunProblem(reason: "no_domains", detail: "no domain selected for shard \(domains.selection.shard), and the latest discovery failed with \(failure)"))
+            if let failure = domains.discoveryFailure, shard.count > 1 {
+                return .failure(RunProblem(reason: "no_domains", detail: "no domain selected for shard \(shard), and the latest discovery failed with \(failure)"))
             }
             return .failure(RunProblem(reason: "no_domains", detail: "no domain selected: the list has \(domains.candidates?.count ?? 0) domains and --domains.include, --domains.exclude and --shard leave none"))
         }

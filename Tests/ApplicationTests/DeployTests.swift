@@ -122,7 +122,7 @@ import WebServer
         #expect(check.status == 0, "\(check.standardError)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("generate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        for relative in ["scripts/generate-rules", "deploy/prometheus/alerts.yml", "deploy/kubernetes/prometheusrule.yaml"] {
+        for relative in ["scripts/generate-rules", "deploy/prometheus/alerts.yml", "deploy/prometheus/alerts.test.yml", "deploy/kubernetes/prometheusrule.yaml"] {
             let target = folder.appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Self.path(relative), toPath: target.path)
@@ -131,6 +131,18 @@ import WebServer
         try (String(contentsOf: rules, encoding: .utf8) + "\n").write(to: rules, atomically: true, encoding: .utf8)
         let stale = try ExternalTool.outcome("python3", [folder.appendingPathComponent("scripts/generate-rules").path, "--check"])
         #expect(stale.status == 1 && stale.standardError.contains("run scripts/generate-rules"), "\(stale.standardError)")
+        // The runbook base is set in one place: every alert, its tests and the PrometheusRule follow.
+        let base = "https://wiki.internal/ops/vod-runbook"
+        let pointed = try ExternalTool.outcome("python3", [folder.appendingPathComponent("scripts/generate-rules").path, "--runbook-base", base])
+        #expect(pointed.status == 0, "\(pointed.standardError)")
+        for relative in ["deploy/prometheus/alerts.yml", "deploy/prometheus/alerts.test.yml", "deploy/kubernetes/prometheusrule.yaml"] {
+            let text = try String(contentsOf: folder.appendingPathComponent(relative), encoding: .utf8)
+            let urls = text.components(separatedBy: "runbook_url: \"").dropFirst()
+            #expect(urls.count >= 17 && urls.allSatisfy { $0.hasPrefix(base + "#vod") }, "\(relative)")
+        }
+        let tests = folder.appendingPathComponent("deploy/prometheus/alerts.test.yml").path
+        let promtool = try ExternalTool.outcome("promtool", ["test", "rules", tests])
+        #expect(promtool.status == 0, "\(promtool.standardOutput)")
     }
 
     /// The CRD-based objects (no schema offline): the PrometheusRule carries exactly the rules of

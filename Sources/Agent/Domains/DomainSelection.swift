@@ -43,9 +43,4 @@ public struct DomainSelection: Sendable {
             return true
         }.sorted()
     }
-
-    /// The names this replica polls: the matching ones its shard owns, sorted.
-    public func select(_ names: [String]) -> [String] {
-        matching(names).filter(shard.owns)
-    }
 }
