@@ -241,6 +241,33 @@ final class ServingProcess {
     }
 }
 
+/// The sharded StatefulSet as users run it: the binary, 8 replicas over an account of 3 domains.
+@Suite(.serialized) struct ShardedBinaryTests {
+    @Test func threeDomainsOverEightShardsAreAllReady() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0",
+                                                       "--domains", "a.example.com,b.example.com,c.example.com"])
+        defer { _ = try? simulator.terminate() }
+        let shards = try (0..<8).map { index in
+            try ServingProcess(arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)",
+                                           "--shard", "\(index)/8"],
+                               environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
+        }
+        var selected = 0
+        for (index, shard) in shards.enumerated() {
+            BinaryTests.waitForRuns(port: shard.port, ["traffic"])
+            BinaryTests.waitUntil { (try? TestClient(port: shard.port).request("/-/ready").status) == 200 }
+            #expect(try TestClient(port: shard.port).request("/-/ready").status == 200, "shard \(index)")
+            let body = try TestClient(port: shard.port).request("/metrics").text
+            #expect(body.contains("aliyun_vod_up 1\n") && body.contains("aliyun_vod_exporter_shards{shard=\"\(index)\"} 8\n"), "shard \(index)")
+            #expect(body.contains("aliyun_vod_exporter_domains{state=\"matched\"} 3\n"))
+            let line = body.split(separator: "\n").first { $0.hasPrefix("aliyun_vod_exporter_domains{state=\"selected\"}") }
+            selected += Int(line?.split(separator: " ").last ?? "") ?? -100
+        }
+        #expect(selected == 3, "every domain polled by exactly one shard")
+        for shard in shards { #expect(try shard.terminate() == 0) }
+    }
+}
+
 /// Alibaba's official Python SDKs (installed by scripts/test) call the seven seed operations
 /// against `simulate`: signatures verified, answers parsed.
 @Suite(.serialized) struct OfficialSDKTests {
