@@ -1,5 +1,6 @@
 import Agent
 import Flags
+import Primitives
 import VODAPI
 
 /// The agent's own flags: domains, data semantics, state, collectors, the API.
@@ -15,7 +16,8 @@ public struct AgentOptions: Sendable {
         help: "Poll only the domains whose stable hash modulo N is I; account-wide collectors run on shard 0. A shard that owns no domain is healthy; an I of N or more polls nothing and is not ready (N too small for the replicas).", parse: { ShardSpec(parsing: $0) })
     static let lookback = Flag.duration("data.lookback", default: 3600, atLeast: 300, atMost: 2 * 86_400,
         help: "Trailing window re-read on every run (revisions inside it are seen).")
-    static let settleDelay = Flag.duration("data.settle-delay", default: 900, help: "A 5-minute bucket counts once this long after its end.")
+    static let settleDelay = Flag.duration("data.settle-delay", default: 900, atLeast: 300, atMost: 86_400,
+        help: "A 5-minute bucket counts once this long after its end (the API's 5-minute data arrives about 15 minutes late; what it revises later is added as a revision).")
     static let maxBackfill = Flag.duration("data.max-backfill", default: 86_400, atLeast: 300, atMost: 30 * 86_400,
         help: "With --state.file: how far back a gap since the last counted bucket is filled.")
     static let stateFile = Flag.optionalString("state.file", placeholder: "PATH",
@@ -67,9 +69,12 @@ public struct AgentOptions: Sendable {
             throw UsageError("--domains.include/--domains.exclude: \(error.description)")
         }
         let lookback = Int64(try flags.value(Self.lookback))
+        let settleDelay = Int64(try flags.value(Self.settleDelay))
+        let maxBackfill = Int64(try flags.value(Self.maxBackfill))
+        try Self.checkWindow(lookback: lookback, settleDelay: settleDelay)
         stateFile = try flags.value(Self.stateFile)
         // Without state, a gap can only be filled from the lookback.
-        let backfill = stateFile == nil ? lookback : max(Int64(try flags.value(Self.maxBackfill)), lookback)
+        let backfill = stateFile == nil ? lookback : max(maxBackfill, lookback)
         var collectors: Set<AgentConfiguration.Collector> = []
         for (collector, flag) in Self.collectorSwitches where try flags.value(flag) {
             collectors.insert(collector)
@@ -82,9 +87,20 @@ public struct AgentOptions: Sendable {
         // As many domains in flight per run as API calls: more would only queue at the gate.
         agent = AgentConfiguration(
             domainSource: source, selection: selection, collectors: collectors, lookback: lookback,
-            settleDelay: Int64(try flags.value(Self.settleDelay)), maxBackfill: backfill,
+            settleDelay: settleDelay, maxBackfill: backfill,
             realtimeInterval: Int64(try flags.value(Self.realtimeInterval)),
             discoveryInterval: Int64(try flags.value(Self.discoveryInterval)),
             maxConcurrentDomains: api.maxConcurrency, maxQPS: api.maxQPS, sendsTimestampedSamples: remoteWrite.url != nil)
+    }
+
+    /// A bucket is counted once settled and while inside the lookback; runs come every 5
+    /// minutes, so the window must hold a settled bucket for a whole run interval or some are
+    /// never counted (a lookback of 5m with the default settle delay counts nothing at all).
+    static func checkWindow(lookback: Int64, settleDelay: Int64) throws(UsageError) {
+        let interval: Int64 = 300
+        let needed = settleDelay + 2 * interval
+        guard lookback < needed else { return }
+        let suggestion = DurationText.format(Double(max(3600, (needed + 899) / 900 * 900)))
+        throw UsageError("--data.lookback \(DurationText.format(Double(lookback))) is too short for --data.settle-delay \(DurationText.format(Double(settleDelay))): a 5-minute bucket counts once settled and while inside the lookback, which needs at least \(DurationText.format(Double(needed))) (the settle delay + 10m); use --data.lookback \(suggestion), or a shorter --data.settle-delay")
     }
 }

@@ -124,13 +124,18 @@ extension Flag where Value == Double {
         }
     }
 
-    /// What a valid duration looks like, for an error message.
+    /// What a valid duration looks like, for an error message, with examples inside the range.
     private static func durationExpectation(atLeast minimum: Double, atMost maximum: Double?) -> String {
+        let upper = maximum ?? .infinity
+        var examples = [30, 300, 900, 3600, 21_600, 86_400].map(Double.init).filter { $0 >= minimum && $0 <= upper }
+        if examples.isEmpty { examples = [minimum] }
+        let words = examples.prefix(3).map(DurationText.format)
+        let suggestion = words.count == 1 ? words[0] : words.dropLast().joined(separator: ", ") + " or " + words.last!
         switch (minimum > 0, maximum) {
-        case (false, nil): "a duration such as 30s, 15m or 1h"
-        case (true, nil): "a duration of at least \(DurationText.format(minimum)) such as 30s, 15m or 1h"
-        case (false, let maximum?): "a duration of at most \(DurationText.format(maximum)) such as 30s, 15m or 1h"
-        case (true, let maximum?): "a duration of at least \(DurationText.format(minimum)) and at most \(DurationText.format(maximum)) such as 30s, 15m or 1h"
+        case (false, nil): return "a duration such as \(suggestion)"
+        case (true, nil): return "a duration of at least \(DurationText.format(minimum)) such as \(suggestion)"
+        case (false, let maximum?): return "a duration of at most \(DurationText.format(maximum)) such as \(suggestion)"
+        case (true, let maximum?): return "a duration of at least \(DurationText.format(minimum)) and at most \(DurationText.format(maximum)) such as \(suggestion)"
         }
     }
 

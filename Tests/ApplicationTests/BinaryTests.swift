@@ -65,6 +65,12 @@ import TestSupport
         (["--domains.file", "/nonexistent/domains.txt"], "--domains.file: cannot read /nonexistent/domains.txt: No such file or directory"),
         (["--domains.file", "/"], "--domains.file: cannot read /: it is a directory"),
         (["--collector.realtime.interval", "5s"], "at least 30s"),
+        // Flags that could never count a bucket, or mean nothing, say what works instead.
+        (["--data.lookback", "5m"], "--data.lookback 5m is too short for --data.settle-delay 15m"),
+        (["--data.lookback", "20m"], "use --data.lookback 1h"),
+        (["--data.settle-delay", "30m", "--data.lookback", "30m"], "needs at least 40m (the settle delay + 10m)"),
+        (["--data.max-backfill", "-1d"], "--data.max-backfill: \"-1d\" is not a duration of at least 5m"),
+        (["--data.settle-delay", "0s"], "--data.settle-delay: \"0s\" is not a duration of at least 5m and at most 1d such as 5m, 15m or 1h"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
         let (status, output, errors) = try Self.run(arguments)

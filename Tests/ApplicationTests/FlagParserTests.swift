@@ -80,10 +80,10 @@ import Testing
     }
 
     @Test func badValuesNameTheirSource() throws {
-        #expect(throws: UsageError("--data.lookback: \"1 hour\" is not a duration of at least 5m and at most 1d such as 30s, 15m or 1h")) {
+        #expect(throws: UsageError("--data.lookback: \"1 hour\" is not a duration of at least 5m and at most 1d such as 5m, 15m or 1h")) {
             try parse(["--data.lookback", "1 hour"]).value(Self.lookback)
         }
-        #expect(throws: UsageError("--data.lookback: \"2d\" is not a duration of at least 5m and at most 1d such as 30s, 15m or 1h")) {
+        #expect(throws: UsageError("--data.lookback: \"2d\" is not a duration of at least 5m and at most 1d such as 5m, 15m or 1h")) {
             try parse(["--data.lookback", "2d"]).value(Self.lookback)
         }
         #expect(throws: UsageError("$VODCDN_SHARD_COUNT: \"two\" is not an integer from 1 to 64")) {
