@@ -264,6 +264,12 @@ public actor AgentEngine {
     /// The ledgers and gauges, for the state file.
     public func exportRecords() -> [String: DomainRecord] { records }
 
+    /// What one save persists, taken together: the records, and the remote writes pending up to
+    /// this moment, which the records' send cursors already count as sent.
+    public func checkpoint() -> (records: [String: DomainRecord], writes: [EncodedWrite]) {
+        (records, takePendingWrites())
+    }
+
     /// Restores ledgers from the state file (before the first run).
     public func importRecords(_ restored: [String: DomainRecord]) {
         records = restored

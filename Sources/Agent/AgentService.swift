@@ -21,7 +21,7 @@ public final class AgentService: Sendable {
     private let publisher: MetricsPublisher
     private let stateFile: StateFile?
     /// With `--remote-write.url`: where new buckets and minutes go, and who sends them on.
-    private let remoteWrite: RemoteWriteShipper?
+    private let remoteWrite: (any RemoteWriteSink)?
     private let stateIdentity: (endpoint: String, shard: String)
     private let staticFamilies: [MetricFamily]
     private let logger: Logger
@@ -44,7 +44,7 @@ public final class AgentService: Sendable {
     ///     (memory housekeeping; tests watch the schedule through it).
     public init(engine: AgentEngine, client: VODClient, configuration: AgentConfiguration, time: any TimeSource,
                 publisher: MetricsPublisher, stateFile: StateFile?, endpoint: String, staticFamilies: [MetricFamily], logger: Logger,
-                remoteWrite: RemoteWriteShipper? = nil, afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
+                remoteWrite: (any RemoteWriteSink)? = nil, afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) {
         precondition((remoteWrite != nil) == configuration.sendsTimestampedSamples, "remote write is on in both or neither")
         self.engine = engine
         self.client = client
@@ -171,20 +171,22 @@ public final class AgentService: Sendable {
     }
 
     /// Writes the state file now (also done after every run of a settled-data collector and when
-    /// `run` ends), after queueing the remote writes its send cursors account for: a crash in
-    /// between sends them twice (a duplicate the receiver takes), never not at all. Writes
-    /// happen one at a time on a queue of their own.
+    /// `run` ends). The records and the remote writes their send cursors account for are taken
+    /// from the engine in one step, the writes queued durably, then the records saved: a crash in
+    /// between sends them twice (a duplicate the receiver takes), never not at all, and what
+    /// other collectors apply meanwhile waits for the next save. Writes happen one at a time on a
+    /// queue of their own.
     public func saveState() async {
         await persistence.run {
-            await enqueuePendingWrites()
-            await writeStateFile()
+            let checkpoint = await engine.checkpoint()
+            if let remoteWrite { await remoteWrite.enqueue(checkpoint.writes) }
+            await writeStateFile(checkpoint.records)
         }
     }
 
-    private func writeStateFile() async {
+    private func writeStateFile(_ records: [String: DomainRecord]) async {
         guard let stateFile else { return }
-        let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard,
-                               domains: await engine.exportRecords())
+        let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records)
         let failure = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             stateQueue.async {
                 do throws(StateFile.WriteError) {

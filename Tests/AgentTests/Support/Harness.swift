@@ -37,7 +37,7 @@ struct EngineHarness {
     init(source: AgentConfiguration.DomainSource = .discovery, shard: ShardSpec = .all, include: String? = nil,
          files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = AgentConfiguration.Collector.defaults,
          maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI(), time: (any TimeSource)? = nil, maxQPS: Double = 10_000,
-         maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60, remoteWrite: RemoteWriteShipper? = nil,
+         maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60, remoteWrite: (any RemoteWriteSink)? = nil,
          afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
         self.api = api
         let time = time ?? FakeAPITime(api: api)
