@@ -13,6 +13,9 @@ public actor AgentEngine {
     private let readFile: @Sendable (String) throws -> String
 
     private var records: [String: DomainRecord] = [:]
+    /// Records of domains that left the selection, kept for `--data.max-backfill` (saved too):
+    /// a domain that returns continues where it stopped. Not exported as metrics.
+    private var departed: [String: DomainRecord] = [:]
     private var domains: DomainBook
     private var quota: DescribeVodRefreshQuota.Response?
     private var taskCounts: [TaskCountKey: Int]?
@@ -65,6 +68,13 @@ public actor AgentEngine {
         }
         do {
             let names = try DomainsFile.parse(try readFile(path))
+            if let previous = domains.configured?.count, previous > 0, names.count * 2 <= previous {
+                // Often a file caught mid-write or emptied by mistake: said plainly; the records stay.
+                logger.warn(names.isEmpty ? "the domains file is now empty; no domain is polled" : "the domains file lists far fewer domains than before", [
+                    "path": path, "domains": String(names.count), "before": String(previous),
+                    "kept_for_seconds": String(configuration.maxBackfill),
+                ])
+            }
             domains.configured = names
             domainsChanged()
             reload.succeeded(at: Int64(time.now()))
@@ -109,12 +119,36 @@ public actor AgentEngine {
         domainsChanged()
     }
 
-    /// Forgets the records of domains no longer selected (their series disappear) and projects
-    /// whether the collectors' calls fit their intervals at this size.
+    /// Sets aside the records of domains no longer selected (their series disappear; a domain
+    /// that returns within `--data.max-backfill` continues its counters, and the buckets of its
+    /// absence are filled like any gap) and projects whether the collectors' calls fit their
+    /// intervals at this size.
     private func domainsChanged() {
         domains.reselect()
         guard let selected = domains.selectedSet else { return }
-        for domain in records.keys where !selected.contains(domain) { records.removeValue(forKey: domain) }
+        let now = Int64(time.now())
+        var left: [String] = [], returned: [String] = []
+        for domain in records.keys where !selected.contains(domain) {
+            var record = records.removeValue(forKey: domain)!
+            record.departedAt = now
+            departed[domain] = record
+            left.append(domain)
+        }
+        for domain in departed.keys where selected.contains(domain) {
+            var record = departed.removeValue(forKey: domain)!
+            record.departedAt = nil
+            records[domain] = record
+            returned.append(domain)
+        }
+        forgetDeparted(now: now)
+        if !left.isEmpty {
+            logger.info("domains left the selection; their series are withdrawn and their counters kept in case they return", [
+                "domains": String(left.count), "example": left.sorted()[0], "kept_for_seconds": String(configuration.maxBackfill),
+            ])
+        }
+        if !returned.isEmpty {
+            logger.info("domains returned to the selection; their counters continue", ["domains": String(returned.count), "example": returned.sorted()[0]])
+        }
         let demands = configuration.activeCollectors.map { collector in
             RunBudget.Demand(collector: collector.rawValue, cadence: configuration.cadence(of: collector),
                              callsPerRun: RunBudget.callsPerRun(collector, domains: selected.count))
@@ -261,22 +295,46 @@ public actor AgentEngine {
         return intervals
     }
 
-    /// The ledgers and gauges, for the state file.
-    public func exportRecords() -> [String: DomainRecord] { records }
+    /// The ledgers and gauges, for the state file: the selected domains' and the departed ones'
+    /// still kept (marked with `departedAt`).
+    public func exportRecords() -> [String: DomainRecord] {
+        forgetDeparted(now: Int64(time.now()))
+        return records.merging(departed) { selected, _ in selected }
+    }
 
     /// What one save persists, taken together: the records, and the remote writes pending up to
     /// this moment, which the records' send cursors already count as sent.
     public func checkpoint() -> (records: [String: DomainRecord], writes: [EncodedWrite]) {
-        (records, takePendingWrites())
+        (exportRecords(), takePendingWrites())
     }
 
-    /// Restores ledgers from the state file (before the first run).
+    /// Restores ledgers from the state file (before the first run); records of domains that are
+    /// not selected (or were departed when saved) are kept aside as departed.
     public func importRecords(_ restored: [String: DomainRecord]) {
-        records = restored
-        if let selected = domains.selectedSet {
-            for domain in records.keys where !selected.contains(domain) { records.removeValue(forKey: domain) }
+        let now = Int64(time.now())
+        records = [:]
+        departed = [:]
+        for (domain, var record) in restored {
+            let selected = domains.selectedSet.map { $0.contains(domain) } ?? (record.departedAt == nil)
+            if selected {
+                record.departedAt = nil
+                records[domain] = record
+            } else {
+                record.departedAt = record.departedAt ?? now
+                departed[domain] = record
+            }
         }
+        forgetDeparted(now: now)
         version += 1
+    }
+
+    /// Drops departed records older than `--data.max-backfill`: a domain returning later starts
+    /// afresh (its absence is longer than any gap the agent fills).
+    private func forgetDeparted(now: Int64) {
+        let horizon = now - configuration.maxBackfill
+        for (domain, record) in departed where (record.departedAt ?? now) < horizon {
+            departed.removeValue(forKey: domain)
+        }
     }
 }
 

@@ -31,6 +31,10 @@ public struct DomainRecord: Sendable, Equatable {
     /// are saved with the ledgers, so a restart neither skips nor repeats a bucket; the
     /// realtime ones are not (see ``NewSamples/realtime(_:domain:notBefore:cursors:)``).
     public var sentCursors: [TimestampedFamily: Int64] = [:]
+    /// When the domain left the selection (discovery lost it, the domains file dropped it); nil
+    /// while selected. A departed record is kept for `--data.max-backfill`, so a domain that
+    /// returns continues its counters instead of counting its lookback again.
+    public var departedAt: Int64?
 
     public init() {}
 
@@ -123,7 +127,7 @@ public struct DomainRecord: Sendable, Equatable {
 
 extension DomainRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case counters, gauges, sent
+        case counters, gauges, sent, departed
     }
 
     // The state file keeps the nested shape of version 1: {"counters": {kind: {area: ledger}},
@@ -143,6 +147,7 @@ extension DomainRecord: Codable {
             }
         }
         sentCursors = try container.decodeIfPresent([TimestampedFamily: Int64].self, forKey: .sent) ?? [:]
+        departedAt = try container.decodeIfPresent(Int64.self, forKey: .departed)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -155,6 +160,7 @@ extension DomainRecord: Codable {
         try container.encode(gauges, forKey: .gauges)
         let settledCursors = sentCursors.filter { TimestampedFamily.settled.contains($0.key) }
         if !settledCursors.isEmpty { try container.encode(settledCursors, forKey: .sent) }
+        try container.encodeIfPresent(departedAt, forKey: .departed)
     }
 }
 
