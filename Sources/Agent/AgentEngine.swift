@@ -181,8 +181,14 @@ public actor AgentEngine {
         var record = records.removeValue(forKey: domain) ?? DomainRecord()  // uniquely held: ledgers change in place
         var outcome = IngestOutcome()
         for counters in observation.counters {
-            outcome.add(record.ingest(counters.slots, into: counters.kind, window: counters.window, interval: counters.interval,
-                                      now: counters.receivedAt, rules: rules))
+            let ingested = record.ingest(counters.slots, into: counters.kind, window: counters.window, interval: counters.interval,
+                                         now: counters.receivedAt, rules: rules)
+            if ingested.refusedObservations > 0 {
+                logger.warn("an answer's buckets are not 5 minutes wide (DataInterval); its values are not counted", [
+                    "domain": domain, "kind": "\(counters.kind)", "interval_seconds": String(counters.interval),
+                ])
+            }
+            outcome.add(ingested)
         }
         for gauges in observation.gauges {
             outcome.invalidValues += record.update(gauges.kind, slots: gauges.slots, interval: gauges.interval, now: gauges.receivedAt, rules: rules)

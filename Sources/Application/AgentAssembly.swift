@@ -4,6 +4,7 @@ import FoundationEssentials
 import Logging
 import Primitives
 import RemoteWrite
+import Synchronization
 import VODAPI
 
 /// The agent's parts wired together from its options: transport, credential chain, rate
@@ -56,8 +57,20 @@ public struct AgentAssembly: Sendable {
         let remoteWrite = shipper
         // The request counters are read on every scrape, like the process metrics: a hung or
         // failing API shows in them at once, not only when a run ends; so is the remote-write queue.
+        // A family that cannot be built is a programmer mistake: logged once (not per scrape), the
+        // rest still served.
+        let statisticsFailure = Mutex<String?>(nil)
         publisher = MetricsPublisher(freshFamilies: {
-            ProcessMetricsCollector().collect() + ((try? statistics.families()) ?? []) + (remoteWrite?.families() ?? [])
+            let api: [MetricFamily]
+            do {
+                api = try statistics.families()
+            } catch {
+                let problem = "\(error)"
+                let first = statisticsFailure.withLock { seen in defer { seen = problem }; return seen != problem }
+                if first { agentLogger.error("the API request families cannot be built; serving the rest without them", ["error": problem]) }
+                api = []
+            }
+            return ProcessMetricsCollector().collect() + api + (remoteWrite?.families() ?? [])
         })
         self.engine = engine
         service = AgentService(

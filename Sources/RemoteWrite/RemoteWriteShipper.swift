@@ -128,7 +128,12 @@ public final class RemoteWriteShipper: Sendable {
                 count(segment.samples, as: .unwritable)
                 logger.error("a queued remote-write segment cannot be read; it is dropped", ["error": error.description])
             }
-            _ = await onIO { [queue] in queue.remove(segment) }
+            let removal = await onIO { [queue] () -> TextFile.FileError? in
+                do throws(TextFile.FileError) { _ = try queue.remove(segment); return nil } catch { return error }
+            }
+            if let removal {
+                logger.warn("a sent remote-write segment's file cannot be deleted; a restart sends it again (a duplicate)", ["error": removal.description])
+            }
         }
     }
 

@@ -128,14 +128,16 @@ public final class SegmentQueue: Sendable {
 
     /// Takes `segment` out of the queue and removes its file.
     /// - Returns: whether it was still queued (the limit may have dropped it meanwhile).
+    /// - Throws: when its file could not be deleted: it is out of the queue now, but a restart
+    ///   finds and sends it again (a duplicate the receiver takes).
     @discardableResult
-    public func remove(_ segment: Segment) -> Bool {
+    public func remove(_ segment: Segment) throws(TextFile.FileError) -> Bool {
         let queued = state.withLock { state in
             guard let index = state.segments.firstIndex(of: segment) else { return false }
             state.segments.remove(at: index)
             return true
         }
-        try? FileSystem.remove(path(of: segment))
+        try FileSystem.remove(path(of: segment))
         DurableFile.syncFolder(of: path(of: segment))
         return queued
     }

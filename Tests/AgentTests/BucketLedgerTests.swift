@@ -21,6 +21,17 @@ import TestSupport
         #expect(outcome.newBuckets == 0 && ledger.total == 60)
     }
 
+    /// An hourly answer (a wider window, or an API change) is refused whole: counted, its 10:00
+    /// would overlap the 5-minute buckets 10:05–10:55 that follow.
+    @Test func onlyFiveMinuteBucketsAreCounted() {
+        var ledger = BucketLedger()
+        let hourly = ledger.ingest(BucketObservation(window: 0..<7200, interval: 3600, values: [0: 3600, 3600: 3600], now: 9000),
+                                   settleDelay: Self.settle, horizon: Self.horizon)
+        #expect(hourly.refusedObservations == 1 && hourly.newBuckets == 0 && ledger.total == 0 && ledger.cursor == nil)
+        let fiveMinute = observe(&ledger, window: 0..<600, values: [0: 300, 300: 300], now: 9000)
+        #expect(fiveMinute.refusedObservations == 0 && fiveMinute.newBuckets == 2 && ledger.total == 600)
+    }
+
     /// After a day's gap is filled, the day of buckets is forgotten and its memory given back.
     @Test func aBackfilledDayIsForgottenAndItsRoomGivenBack() {
         var ledger = BucketLedger()

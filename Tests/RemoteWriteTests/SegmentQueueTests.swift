@@ -21,8 +21,8 @@ import Testing
         #expect(queue.totals == .init(segments: 2, samples: 30, oldestQueuedAt: 1000))
         let first = try #require(queue.oldest())
         #expect(try queue.read(first) == [1, 1, 1] && first.samples == 10)
-        #expect(queue.remove(first))
-        #expect(!queue.remove(first), "already gone")
+        #expect(try queue.remove(first))
+        #expect(try !queue.remove(first), "already gone")
 
         // A new process finds what is left, and numbers new segments after it.
         let reopened = try SegmentQueue(directory: folder, limitSamples: 100_000)
@@ -30,8 +30,24 @@ import Testing
         _ = try reopened.append(Self.write(5, tag: 3), now: 2000)
         let order = [try reopened.read(try #require(reopened.oldest()))]
         #expect(order == [[2, 2, 2]])
-        reopened.remove(try #require(reopened.oldest()))
+        try reopened.remove(try #require(reopened.oldest()))
         #expect(try reopened.read(try #require(reopened.oldest())) == [3, 3, 3])
+    }
+
+    /// A segment whose file cannot be deleted leaves the queue but says so (a restart would send
+    /// it again), instead of failing silently.
+    @Test func aSegmentThatCannotBeDeletedIsReported() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let queue = try SegmentQueue(directory: folder, limitSamples: 100_000)
+        _ = try queue.append(Self.write(10, tag: 1), now: 1000)
+        let segment = try #require(queue.oldest())
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first)
+        // A non-empty folder in its place: unlink refuses it.
+        try FileManager.default.removeItem(atPath: folder + "/" + name)
+        try FileManager.default.createDirectory(atPath: folder + "/" + name + "/x", withIntermediateDirectories: true)
+        #expect(throws: (any Error).self) { try queue.remove(segment) }
+        #expect(queue.oldest() == nil, "out of the queue all the same")
     }
 
     @Test func aFullQueueDropsItsOldestSegments() throws {

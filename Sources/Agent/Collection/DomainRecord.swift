@@ -170,6 +170,7 @@ extension IngestOutcome {
         upwardRevisions += other.upwardRevisions
         downwardRevisions += other.downwardRevisions
         invalidValues += other.invalidValues
+        refusedObservations += other.refusedObservations
         missedBuckets = max(missedBuckets, other.missedBuckets)
     }
 }

@@ -32,6 +32,10 @@ public struct BucketLedger: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// The only bucket width a ledger counts: an hourly answer would count 10:00 and then
+    /// 10:05–10:55 again.
+    public static let bucketSeconds: Int64 = 300
+
     /// The newest counted bucket and its value: what the gauges show.
     public var newest: (start: Int64, value: Double)? {
         guard let cursor, let last = buckets.last, last.start == cursor else { return nil }
@@ -45,6 +49,10 @@ public struct BucketLedger: Codable, Equatable, Sendable {
     ///     no revision can be seen for them).
     public mutating func ingest(_ observation: BucketObservation, settleDelay: Int64, horizon: Int64) -> IngestOutcome {
         var outcome = IngestOutcome()
+        guard observation.interval == Self.bucketSeconds else {
+            outcome.refusedObservations = 1
+            return outcome
+        }
         let interval = observation.interval
         // Whole buckets of the window, aligned to the interval.
         var start = observation.window.lowerBound

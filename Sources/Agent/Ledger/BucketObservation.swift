@@ -30,6 +30,8 @@ public struct IngestOutcome: Sendable, Equatable {
     public var missedBuckets = 0
     /// Values the API sent that cannot be bytes (negative, infinite, NaN), treated as absent.
     public var invalidValues = 0
+    /// Observations not counted because their buckets are not 5 minutes wide.
+    public var refusedObservations = 0
 
     public init() {}
 }
