@@ -101,7 +101,9 @@ public struct DomainRecord: Sendable, Equatable {
                 return false
             })
         }
-        let settled = valid.filter { now >= $0.timestamp + interval + rules.settleDelay && !$0.values.isEmpty }
+        let settled = valid.filter {
+            SettlementRules.isSettled(bucketStart: $0.timestamp, interval: interval, settleDelay: rules.settleDelay, at: now) && !$0.values.isEmpty
+        }
         guard let newest = settled.max(by: { $0.timestamp < $1.timestamp }) else { return invalid }
         if let current = newestBucket(of: kind), current > newest.timestamp { return invalid }
         let readings = Area.allCases.compactMap { area in
@@ -194,5 +196,11 @@ public struct SettlementRules: Sendable, Equatable {
     public init(settleDelay: Int64, horizon: Int64) {
         self.settleDelay = settleDelay
         self.horizon = horizon
+    }
+
+    /// The one rule of when a bucket counts: `settleDelay` seconds after its end. The ledgers,
+    /// the gauges and the remote-write samples all ask here.
+    public static func isSettled(bucketStart: Int64, interval: Int64, settleDelay: Int64, at now: Int64) -> Bool {
+        now >= bucketStart + interval + settleDelay
     }
 }

@@ -62,7 +62,8 @@ public struct BucketLedger: Codable, Equatable, Sendable {
         var bucket = start
         while bucket < observation.window.upperBound {
             defer { bucket += interval }
-            guard observation.now >= bucket + interval + settleDelay else { break }  // later buckets settle later still
+            // Later buckets settle later still.
+            guard SettlementRules.isSettled(bucketStart: bucket, interval: interval, settleDelay: settleDelay, at: observation.now) else { break }
             var value = observation.values[bucket] ?? 0
             // Callers check values against DataBounds first; this keeps the total finite whatever
             // a caller passes.

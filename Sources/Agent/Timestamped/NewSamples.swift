@@ -37,12 +37,12 @@ enum NewSamples {
     private static func take(_ slots: AreaSlots, family: TimestampedFamily, domain: String, interval: Int64, receivedAt: Int64,
                              settleDelay: Int64, limit: Double, cursors: inout [TimestampedFamily: Int64]) -> [TimestampedSample] {
         // Only 5-minute data: the series are per 5-minute bucket.
-        guard interval == 300 else { return [] }
+        guard interval == BucketLedger.bucketSeconds else { return [] }
         let cursor = cursors[family] ?? .min
         var samples: [TimestampedSample] = []
         var newest = cursor
         for slot in slots.sorted(by: { $0.timestamp < $1.timestamp })
-        where slot.timestamp > cursor && receivedAt >= slot.timestamp + interval + settleDelay {
+        where slot.timestamp > cursor && SettlementRules.isSettled(bucketStart: slot.timestamp, interval: interval, settleDelay: settleDelay, at: receivedAt) {
             for area in Area.allCases {
                 guard let value = slot.values[area], DataBounds.isPlausible(value, limit: limit) else { continue }
                 samples.append(TimestampedSample(family: family, domain: domain, area: area, timestamp: slot.timestamp, value: value))
