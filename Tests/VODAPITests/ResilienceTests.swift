@@ -141,6 +141,36 @@ struct ResilienceTests {
         #expect(await gate.callsInFlight == 0)
     }
 
+    @Test("bulk calls never take the slots reserved for the priority lane")
+    func lanes() async throws {
+        let gate = RequestGate(maxQPS: 10_000, burst: 10_000, maxConcurrent: 4)
+        #expect(gate.reservedForPriority == 1)
+        let release = AsyncStream<Void>.makeStream()
+        let entered = AsyncStream<String>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Four bulk calls that do not finish until released: three get slots, one waits.
+            for index in 0..<4 {
+                group.addTask {
+                    try await gate.withPermit(lane: .bulk) {
+                        entered.continuation.yield("bulk \(index)")
+                        for await _ in release.stream { break }
+                    }
+                }
+            }
+            var iterator = entered.stream.makeAsyncIterator()
+            for _ in 0..<3 { _ = await iterator.next() }
+            #expect(await gate.callsInFlight == 3, "the fourth slot is kept for priority calls")
+            // A priority call gets the reserved slot at once.
+            try await gate.withPermit(lane: .priority) { _ = entered.continuation.yield("priority") }
+            #expect(await iterator.next() == "priority")
+            for _ in 0..<4 { release.continuation.yield() }
+            release.continuation.finish()
+            try await group.waitForAll()
+        }
+        #expect(await gate.callsInFlight == 0)
+        #expect(RequestGate(maxQPS: 1, burst: 1, maxConcurrent: 1).reservedForPriority == 0, "one slot serves every lane")
+    }
+
     @Test("the gate spaces calls at the configured rate (virtual time)")
     func rateSpacing() async throws {
         let time = ManualTime(now: 0)

@@ -50,7 +50,7 @@ public final class VODClient: Sendable {
         }
         var attempt = 1
         while true {
-            let outcome = await attemptOnce(request, decode: Operation.decodeResponse, attempt: attempt)
+            let outcome = await attemptOnce(request, lane: operation.lane, decode: Operation.decodeResponse, attempt: attempt)
             switch outcome {
             case .success(let response):
                 return response
@@ -92,7 +92,7 @@ public final class VODClient: Sendable {
     }
 
     private func attemptOnce<Response>(
-        _ request: RPCRequest, decode: (JSONCursor) throws(ResponseDecodingError) -> Response, attempt: Int
+        _ request: RPCRequest, lane: RequestGate.Lane, decode: (JSONCursor) throws(ResponseDecodingError) -> Response, attempt: Int
     ) async -> Result<Response, VODClientError> {
         let action = request.action
         let current: Credentials
@@ -111,7 +111,7 @@ public final class VODClient: Sendable {
         let nonce = self.nonce
         let sent: (Result<TransportResponse, TransportError>, Double)
         do {
-            sent = try await gate.withPermit { @Sendable in
+            sent = try await gate.withPermit(lane: lane) { @Sendable in
                 let signed = signer.sign(request, credentials: current, epochSeconds: Int64(time.now()), nonce: nonce())
                 let started = time.monotonic()
                 do throws(TransportError) {

@@ -52,6 +52,7 @@ public struct DescribeVodDomainReqHitRateData: DomainDataOperation {
 public struct DescribeVodDomainQpsData: VODOperation {
     public static let action = "DescribeVodDomainQpsData"
     public var query: DomainDataQuery
+    public var lane: RequestGate.Lane { .bulk }
 
     public init(query: DomainDataQuery) {
         self.query = query

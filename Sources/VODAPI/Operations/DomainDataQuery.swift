@@ -62,6 +62,11 @@ public protocol DomainDataOperation: VODOperation where Response == DomainDataSe
 }
 
 extension DomainDataOperation {
+    /// One per domain per run: the bulk of the calls, kept off the slots reserved for the rest.
+    public var lane: RequestGate.Lane { .bulk }
+}
+
+extension DomainDataOperation {
     public static var allowsRegionFilter: Bool { false }
 
     public func parameters() throws(RequestValidationError) -> [String: String] {

@@ -14,6 +14,8 @@ public protocol VODOperation: Sendable {
     /// Where the parameters travel: the query string (reads), or a form body for POSTs whose
     /// parameters can be long (up to 1,000 URLs would not fit in a URL).
     var placement: RPCRequest.ParameterPlacement { get }
+    /// The gate's lane: `bulk` for the per-domain history queries, `priority` for the rest.
+    var lane: RequestGate.Lane { get }
     /// The business parameters, after checking the documented rules.
     /// - Throws: ``RequestValidationError`` naming the broken rule, before anything is sent.
     func parameters() throws(RequestValidationError) -> [String: String]
@@ -28,6 +30,7 @@ extension VODOperation {
     public var method: HTTPMethod { .get }
     public var consumesQuota: Bool { false }
     public var placement: RPCRequest.ParameterPlacement { .query }
+    public var lane: RequestGate.Lane { .priority }
 
     /// The unsigned request for this operation.
     public func rpcRequest() throws(RequestValidationError) -> RPCRequest {
