@@ -16,6 +16,8 @@ public actor AgentEngine {
     /// Records of domains that left the selection, kept for `--data.max-backfill` (saved too):
     /// a domain that returns continues where it stopped. Not exported as metrics.
     private var departed: [String: DomainRecord] = [:]
+    /// Kinds and bucket widths the ledgers refused, logged once each.
+    private var refusedWidths: Set<String> = []
     private var domains: DomainBook
     private var quota: DescribeVodRefreshQuota.Response?
     private var taskCounts: [TaskCountKey: Int]?
@@ -183,7 +185,8 @@ public actor AgentEngine {
         for counters in observation.counters {
             let ingested = record.ingest(counters.slots, into: counters.kind, window: counters.window, interval: counters.interval,
                                          now: counters.receivedAt, rules: rules)
-            if ingested.refusedObservations > 0 {
+            // Once per kind and width, not per domain and run: an API change would affect them all.
+            if ingested.refusedObservations > 0, refusedWidths.insert("\(counters.kind) \(counters.interval)").inserted {
                 logger.warn("an answer's buckets are not 5 minutes wide (DataInterval); its values are not counted", [
                     "domain": domain, "kind": "\(counters.kind)", "interval_seconds": String(counters.interval),
                 ])
@@ -305,7 +308,7 @@ public actor AgentEngine {
     /// still kept (marked with `departedAt`).
     public func exportRecords() -> [String: DomainRecord] {
         forgetDeparted(now: Int64(time.now()))
-        return records.merging(departed) { selected, _ in selected }
+        return departed.isEmpty ? records : records.merging(departed) { selected, _ in selected }
     }
 
     /// What one save persists, taken together: the records, and the remote writes pending up to

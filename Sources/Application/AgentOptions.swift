@@ -97,8 +97,7 @@ public struct AgentOptions: Sendable {
     /// minutes, so the window must hold a settled bucket for a whole run interval or some are
     /// never counted (a lookback of 5m with the default settle delay counts nothing at all).
     static func checkWindow(lookback: Int64, settleDelay: Int64) throws(UsageError) {
-        let interval: Int64 = 300
-        let needed = settleDelay + 2 * interval
+        let needed = settleDelay + 2 * BucketLedger.bucketSeconds
         guard lookback < needed else { return }
         let suggestion = DurationText.format(Double(max(3600, (needed + 899) / 900 * 900)))
         throw UsageError("--data.lookback \(DurationText.format(Double(lookback))) is too short for --data.settle-delay \(DurationText.format(Double(settleDelay))): a 5-minute bucket counts once settled and while inside the lookback, which needs at least \(DurationText.format(Double(needed))) (the settle delay + 10m); use --data.lookback \(suggestion), or a shorter --data.settle-delay")

@@ -32,6 +32,19 @@ import TestSupport
         #expect(fiveMinute.refusedObservations == 0 && fiveMinute.newBuckets == 2 && ledger.total == 600)
     }
 
+    /// The agent says so once per kind and width, not once per domain and run.
+    @Test func refusedWidthsAreLoggedOnce() async throws {
+        let harness = try EngineHarness(source: .list(["a.example.com", "b.example.com"]), collectors: [.traffic])
+        _ = try await harness.cycle()  // the list is read: both domains selected
+        let hourly = NewSamplesTests.traffic([NewSamplesTests.start: [.domestic: 3600]], receivedAt: NewSamplesTests.start + 9000,
+                                             window: NewSamplesTests.start..<(NewSamplesTests.start + 3600), interval: 3600)
+        for _ in 0..<3 {
+            for domain in ["a.example.com", "b.example.com"] { await harness.engine.apply(hourly, to: domain) }
+        }
+        let lines = harness.logs.all.filter { $0.message.contains("not 5 minutes wide") }
+        #expect(lines.count == 2, "traffic and HTTPS traffic, once each: \(lines.map(\.metadata))")
+    }
+
     /// After a day's gap is filled, the day of buckets is forgotten and its memory given back.
     @Test func aBackfilledDayIsForgottenAndItsRoomGivenBack() {
         var ledger = BucketLedger()
