@@ -112,6 +112,15 @@ public struct AgentConfiguration: Sendable {
         }
     }
 
+    /// Seconds without a successful data call, while one waits or fails for every collector,
+    /// after which data has stopped (`up` 0): the fastest data collector's interval plus a
+    /// margin (90 s with realtime every minute), so a collector that still delivers is never
+    /// judged silent between its runs.
+    var dataStopThreshold: Double {
+        let fastest = activeCollectors.filter { Collector.data.contains($0) }.map { cadence(of: $0).interval }.min() ?? pollInterval
+        return Double(fastest) + max(30, Double(fastest) / 10)
+    }
+
     /// When discovery runs: just before the settled-data collectors on its grid points.
     var discoveryCadence: Cadence {
         Cadence(interval: discoveryInterval, offset: 10 % discoveryInterval, spread: 0)

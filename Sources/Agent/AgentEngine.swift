@@ -1,5 +1,6 @@
 import Exposition
 import Logging
+import Primitives
 import RemoteWrite
 import VODAPI
 
@@ -22,6 +23,10 @@ public actor AgentEngine {
     private var quota: DescribeVodRefreshQuota.Response?
     private var taskCounts: [TaskCountKey: Int]?
     private var health = HealthBook()
+    /// Data calls as they happen: health between the ends of runs.
+    private var dataCalls: DataCallWatch
+    /// Why data has stopped, as last reviewed; nil while data calls succeed.
+    private var dataStop: DataCallWatch.Stop?
     private var revisions: [String: UInt64] = [:]  // direction → count
     private var missedBuckets: UInt64 = 0
     private var invalidValues: UInt64 = 0
@@ -54,6 +59,7 @@ public actor AgentEngine {
         self.domains = domains
         pendingWrites = configuration.sendsTimestampedSamples ? PendingWrites() : nil
         realtimeFloor = Int64(time.now()) / 60 * 60
+        dataCalls = DataCallWatch(threshold: configuration.dataStopThreshold, start: time.now())
     }
 
     // MARK: Domains
@@ -243,6 +249,39 @@ public actor AgentEngine {
         version += 1
     }
 
+    /// A data collector's call began; the handle goes back to `dataCallEnded`.
+    func dataCallBegan() -> Int {
+        dataCalls.began(at: time.now())
+    }
+
+    /// A data collector's call ended, with its error if it failed.
+    func dataCallEnded(_ call: Int, collector: String, error: VODClientError?) {
+        dataCalls.ended(call, error: error, at: time.now())
+        if error == nil { health.dataArrived(for: collector) }
+    }
+
+    /// Judges again whether data has stopped (every few seconds) and logs a change.
+    /// - Returns: whether the judgement changed (a new snapshot is due).
+    @discardableResult
+    public func reviewDataCalls() -> Bool {
+        let now = time.now()
+        let stop = dataCalls.stop(at: now)
+        switch (dataStop, stop) {
+        case (nil, let stop?):
+            logger.error("data has stopped: up is 0 and /-/ready answers 503 until a data call succeeds", [
+                "last_success": UTCTimestamp.format(Int64(stop.lastSuccess)), "silent_seconds": String(Int(now - stop.lastSuccess)),
+                "waiting": String(stop.waiting), "latest_error": stop.latestFailure ?? "none: calls are waiting for answers",
+            ])
+        case (let previous?, nil):
+            logger.info("data calls succeed again", ["silent_seconds": String(Int(dataCalls.lastSuccess - previous.lastSuccess))])
+        default:
+            return false
+        }
+        dataStop = stop
+        version += 1
+        return true
+    }
+
     /// The names of the data collectors that are on; with none on (only quota and tasks), the
     /// collectors that are, so health still means "data arrives".
     private var dataCollectors: [String] {
@@ -252,11 +291,11 @@ public actor AgentEngine {
     }
 
     /// Whether data arrives (`aliyun_vod_up`).
-    public var isUp: Bool { health.isUp(dataCollectors: dataCollectors) }
+    public var isUp: Bool { health.isUp(dataCollectors: dataCollectors, stop: dataStop) }
 
     /// `/-/ready`: whether data arrives, and why not.
     public func readiness() -> (ready: Bool, reason: String) {
-        health.readiness(dataCollectors: dataCollectors)
+        health.readiness(dataCollectors: dataCollectors, stop: dataStop)
     }
 
     /// Whether a write of the state file succeeded (counted for the metrics).
@@ -285,7 +324,8 @@ public actor AgentEngine {
     public func families() throws(MetricDefinitionError) -> (version: UInt64, families: [MetricFamily]) {
         let view = AgentMetrics.View(
             records: records, discovered: selectedDiscovered, candidateCount: domains.candidates?.count ?? 0,
-            matchedCount: domains.matchedCount ?? 0, selectedCount: domains.selected?.count ?? 0, shard: domains.selection.shard, health: health.collectors, isUp: isUp, quota: quota, taskCounts: taskCounts,
+            matchedCount: domains.matchedCount ?? 0, selectedCount: domains.selected?.count ?? 0, shard: domains.selection.shard, health: health.collectors, isUp: isUp,
+            lastDataCallSuccess: dataCalls.hasSucceeded ? dataCalls.lastSuccess : nil, quota: quota, taskCounts: taskCounts,
             revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
             credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
         return (version, try AgentMetrics.families(view))

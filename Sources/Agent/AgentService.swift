@@ -103,11 +103,24 @@ public final class AgentService: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             if let remoteWrite { group.addTask { await remoteWrite.run() } }
+            group.addTask { await self.reviewDataCalls() }
             await scheduler.run()
             group.cancelAll()
         }
         await saveState()
     }
+
+    /// Every few seconds, judges whether data calls have stopped (a hang shows within the
+    /// threshold, not at the run's deadline) and publishes a change.
+    private func reviewDataCalls() async {
+        while !Task.isCancelled {
+            if (try? await time.sleep(seconds: Self.reviewSeconds)) == nil { return }
+            if await engine.reviewDataCalls() { await publish() }
+        }
+    }
+
+    /// Seconds between reviews of the data calls.
+    static let reviewSeconds = 5.0
 
     /// Runs discovery (if on), then every collector once, at once and unspread, and returns
     /// when all have finished and published: one round of everything, for tests and the

@@ -80,19 +80,34 @@ import Testing
 
     @Test func upNeedsDataFromADataCollector() {
         var book = HealthBook()
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"]))
-        #expect(book.readiness(dataCollectors: ["traffic"]).reason.contains("traffic: first run in progress"))
+        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil))
+        #expect(book.readiness(dataCollectors: ["traffic"], stop: nil).reason.contains("traffic: first run in progress"))
         book.record(Self.report("quota", items: 1), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"]), "account collectors do not count")
+        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "account collectors do not count")
         book.record(Self.report("traffic", problem: RunProblem(reason: "no_domain_list", detail: "no domain list: discovery failed")), logger: .disabled)
-        let readiness = book.readiness(dataCollectors: ["traffic", "bandwidth"])
+        let readiness = book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: nil)
         #expect(!readiness.ready && readiness.reason.contains("traffic: no domain list: discovery failed"))
         book.record(Self.report("bandwidth", failures: ["auth_error:InvalidAccessKeyId.NotFound": 10]), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"]), "every domain failed: no data")
-        #expect(book.readiness(dataCollectors: ["traffic", "bandwidth"]).reason.contains("bandwidth: 10 of 10 failed"))
+        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "every domain failed: no data")
+        #expect(book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: nil).reason.contains("bandwidth: 10 of 10 failed"))
         book.record(Self.report("bandwidth", failures: ["server_error:ServiceUnavailable": 9]), logger: .disabled)
-        #expect(book.isUp(dataCollectors: ["traffic", "bandwidth"]), "one domain with data is data")
+        #expect(book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "one domain with data is data")
         #expect(book.collectors["bandwidth"]?.lastSucceeded == false)
+        // Data calls that stopped outweigh the latest runs, and the readiness says why.
+        let stop = DataCallWatch.Stop(lastSuccess: 1_764_000_000, waiting: 3, latestFailure: nil)
+        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: stop))
+        let stopped = book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: stop).reason
+        #expect(stopped.hasPrefix("not ready: no data call has succeeded since 2025-11-24T16:00:00Z (3 waiting for an answer)\n"), "\(stopped)")
+    }
+
+    @Test func aRunInProgressThatGotDataIsData() {
+        var book = HealthBook()
+        book.record(Self.report("realtime", failures: ["transport_error": 10]), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: ["realtime"], stop: nil))
+        book.dataArrived(for: "realtime")
+        #expect(book.isUp(dataCollectors: ["realtime"], stop: nil), "the first answer of the next run")
+        book.record(Self.report("realtime", failures: ["transport_error": 10]), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: ["realtime"], stop: nil), "the run's report replaces it")
     }
 }
 

@@ -22,12 +22,12 @@ import VODAPI
     /// An agent for `domains` domains on virtual time starting `start` seconds after a 5-minute
     /// boundary (100 s: past the grid point at 20 s), and the reports of its runs.
     static func agent(domains count: Int, collectors: Set<AgentConfiguration.Collector>, maxQPS: Double,
-                      maxConcurrency: Int, start: Double = 100) async throws -> (VirtualTime, Runs, EngineHarness) {
+                      maxConcurrency: Int, start: Double = 100, retries: Int = 0) async throws -> (VirtualTime, Runs, EngineHarness) {
         let time = VirtualTime(epoch: Self.epoch + start)
         let runs = Runs()
         let domains = (0..<count).map { "d\($0).example.com" }
         let harness = try EngineHarness(source: .list(domains), collectors: collectors, api: FakeVODAPI(time: time), time: time,
-                                        maxQPS: maxQPS, maxConcurrency: maxConcurrency, afterRun: { runs.add($0) })
+                                        maxQPS: maxQPS, maxConcurrency: maxConcurrency, retries: retries, afterRun: { runs.add($0) })
         _ = await harness.engine.reloadDomainsFile()
         return (time, runs, harness)
     }
@@ -112,6 +112,8 @@ import VODAPI
         }
         let starts = realtime.map(\.scheduledAt)
         #expect(zip(starts, starts.dropFirst()).allSatisfy { $1 - $0 == 60 }, "on its cadence: \(starts.map { $0 - Self.epoch })")
+        // Realtime delivers every minute: data has not stopped, whatever hangs beside it.
+        #expect(await harness.engine.isUp && !harness.logs.all.contains { $0.message.hasPrefix("data has stopped") })
     }
 
     @Test func reloadsDuringARunGiveExactlyOneMoreRun() async throws {

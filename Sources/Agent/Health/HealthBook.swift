@@ -6,10 +6,19 @@ import VODAPI
 /// did not fully succeed, and the recovery.
 struct HealthBook: Sendable {
     private(set) var collectors: [String: CollectorHealth] = [:]
+    /// Collectors with a run in progress that has already got data: a recovery shows at its
+    /// first answer, not at the end of the run.
+    private var gotDataInRun: Set<String> = []
+
+    /// A call of `collector`'s run in progress succeeded.
+    mutating func dataArrived(for collector: String) {
+        gotDataInRun.insert(collector)
+    }
 
     /// Applies a finished run and logs what it tells.
     mutating func record(_ report: RunReport, logger: Logger) {
         var health = collectors[report.collector] ?? CollectorHealth()
+        gotDataInRun.remove(report.collector)
         let previousKinds = health.lastKinds
         health.runs += 1
         health.lastSucceeded = report.succeededFully
@@ -45,21 +54,22 @@ struct HealthBook: Sendable {
         }
     }
 
-    /// Whether data arrives: the latest run of at least one of `dataCollectors` got data.
-    /// Bad credentials, an unreachable or hung API, no domain list and no selected domain all
-    /// leave every data collector without data.
-    func isUp(dataCollectors: [String]) -> Bool {
-        dataCollectors.contains { collectors[$0]?.lastGotData == true }
+    /// Whether data arrives: no stop of the data calls, and the latest run of at least one of
+    /// `dataCollectors` (or its run in progress) got data. Bad credentials, an unreachable or
+    /// hung API, no domain list and no selected domain all leave every data collector without data.
+    func isUp(dataCollectors: [String], stop: DataCallWatch.Stop?) -> Bool {
+        stop == nil && dataCollectors.contains { collectors[$0]?.lastGotData == true || gotDataInRun.contains($0) }
     }
 
     /// `/-/ready`: ready while up; otherwise why not, one line per data collector.
-    func readiness(dataCollectors: [String]) -> (ready: Bool, reason: String) {
-        if isUp(dataCollectors: dataCollectors) { return (true, "ready") }
+    func readiness(dataCollectors: [String], stop: DataCallWatch.Stop?) -> (ready: Bool, reason: String) {
+        if isUp(dataCollectors: dataCollectors, stop: stop) { return (true, "ready") }
         let lines = dataCollectors.sorted().map { name -> String in
             guard let health = collectors[name] else { return "\(name): first run in progress" }
-            return "\(name): \(health.lastProblem ?? "no data")"
+            return "\(name): \(health.lastProblem ?? (health.lastGotData ? "latest run complete" : "no data"))"
         }
-        return (false, "not ready: no data collector has data\n" + lines.joined(separator: "\n"))
+        let headline = stop?.description ?? "no data collector has data"
+        return (false, "not ready: \(headline)\n" + lines.joined(separator: "\n"))
     }
 
     /// The reason label of a failure kind (its part before the API code).

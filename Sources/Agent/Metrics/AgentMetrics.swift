@@ -18,6 +18,8 @@ public enum AgentMetrics {
         public var shard: ShardSpec
         public var health: [String: CollectorHealth]
         public var isUp: Bool
+        /// When a data call last succeeded; nil before the first.
+        public var lastDataCallSuccess: Double?
         public var quota: DescribeVodRefreshQuota.Response?
         public var taskCounts: [TaskCountKey: Int]?
         public var revisions: [String: UInt64]
@@ -158,8 +160,10 @@ public enum AgentMetrics {
                     counts.map { Series(["type": $0.key.type, "status": $0.key.status], Double($0.value)) })
         }
         try add("aliyun_vod_up", .gauge,
-                "1 while the latest run of at least one data collector got data from the VOD API, else 0 (bad credentials, unreachable or hung API, no domain list, no domain selected).",
+                "1 while the latest run of at least one data collector got data from the VOD API and data calls have not stopped, else 0 (bad credentials, unreachable or hung API, no domain list, no domain selected).",
                 [Series(.none, view.isUp ? 1 : 0)])
+        try add("aliyun_vod_exporter_data_call_last_success_timestamp_seconds", .gauge, unit: "seconds",
+                "When a data call (any data collector's) last succeeded.", view.lastDataCallSuccess.map { [Series(.none, $0)] } ?? [])
         try add("aliyun_vod_exporter_collector_success", .gauge, "1 when every domain (or call) of the collector's latest run finished, else 0.",
                 view.health.map { Series(["collector": $0.key], $0.value.lastSucceeded ? 1 : 0) })
         try add("aliyun_vod_exporter_collector_last_success_timestamp_seconds", .gauge, unit: "seconds",

@@ -68,10 +68,16 @@ struct CollectorScheduler: Sendable {
             report.problem = problem
         case .success(let items):
             let engine = self.engine
+            // Data calls are watched as they happen, so a hang shows before the run's deadline.
+            let watched = AgentConfiguration.Collector(rawValue: collector.name).map(AgentConfiguration.Collector.data.contains) ?? false
             await CollectorRun(time: time, maxInFlight: maxInFlight).execute(
                 items, into: &report, start: scheduledAt, spread: spread, deadline: scheduledAt + collector.cadence.deadline
             ) { item in
-                await collector.perform(item, engine: engine)
+                guard watched else { return await collector.perform(item, engine: engine) }
+                let call = await engine.dataCallBegan()
+                let error = await collector.perform(item, engine: engine)
+                await engine.dataCallEnded(call, collector: collector.name, error: error)
+                return error
             }
         }
         // A stop interrupted the run: its unfinished items are no failure of the API.

@@ -26,6 +26,8 @@ final class FakeVODAPI: HTTPTransport {
         var latency: [String: Double] = [:]
         /// Replaces the answer of an action (status, body) until cleared.
         var bodies: [String: (Int, String)] = [:]
+        /// Every n-th call is answered `Throttling.User` (nil: none).
+        var throttleEvery: Int?
     }
 
     let settings = Mutex(Settings())
@@ -74,6 +76,9 @@ final class FakeVODAPI: HTTPTransport {
         }
         var settings = settings.withLock { $0 }
         settings.now = now
+        if let every = settings.throttleEvery, log.withLock({ $0.count }) % every == 0 {
+            return Self.json(#"{"RequestId":"req-throttled","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#, status: 400)
+        }
         if let (status, body) = settings.bodies[action] { return Self.json(body, status: status) }
         if let (status, code) = settings.failing[action] ?? settings.failingAll {
             return Self.json(#"{"RequestId":"req-fail","HostId":"vod","Code":"\#(code)","Message":"injected failure"}"#, status: status)

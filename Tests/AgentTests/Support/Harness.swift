@@ -38,13 +38,13 @@ struct EngineHarness {
          files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = AgentConfiguration.Collector.defaults,
          maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI(), time: (any TimeSource)? = nil, maxQPS: Double = 10_000,
          maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60, remoteWrite: (any RemoteWriteSink)? = nil,
-         afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
+         retries: Int = 0, afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
         self.api = api
         let time = time ?? FakeAPITime(api: api)
         let statistics = self.statistics
         let client = VODClient(
             configuration: VODClientConfiguration(endpoint: try Endpoint(parsing: "http://127.0.0.1:1", allowInsecureHTTP: true),
-                                                  retryPolicy: RetryPolicy(maxAttempts: 1)),
+                                                  retryPolicy: RetryPolicy(maxAttempts: 1 + retries)),
             credentials: StaticCredentialsProvider(Credentials(accessKeyId: "id", accessKeySecret: "secret"), sourceDescription: "test"),
             transport: api, gate: RequestGate(maxQPS: maxQPS, burst: max(1, Int(maxQPS)), maxConcurrent: maxConcurrency, time: time),
             time: time, observe: { statistics.record($0) })
