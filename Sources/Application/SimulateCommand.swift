@@ -20,7 +20,7 @@ enum SimulateCommand {
         help: "Instead of --domains: N generated domains d0.example.com … (for load tests; a long --domains list exceeds the argument size limit).")
     static let spike = Flag.list("spike", default: ["live.example.com"], placeholder: "LIST", help: "Domains whose traffic spikes (×6 for 30 minutes every 3 hours).")
     static let faults = Flag.string("faults", default: "", placeholder: "LIST",
-        help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth (change at run time: POST /-/simulator/faults?set=…).")
+        help: "Faults to inject: throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth, absurd, error200, hide:NAME (change at run time: POST /-/simulator/faults?set=…).")
     static let taskDuration = Flag.duration("task-duration", default: 20, help: "How long refresh and preload tasks stay Refreshing.")
     static let accessKeyId = Flag.string("access-key-id", default: "LTAI5tSimulatorKeyId", placeholder: "ID", help: "The AccessKeyId requests must be signed with.")
     static let accessKeySecret = Flag.string("access-key-secret", default: "SimulatorSecretNotForProduction", placeholder: "SECRET", help: "Its secret.")

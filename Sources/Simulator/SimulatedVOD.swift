@@ -92,20 +92,22 @@ public final class SimulatedVOD: HTTPHandler {
         case .failure(let refusal): return .error(refusal.status, refusal.code, refusal.message, requestId: requestId)
         }
         do {
-            return try operation(signed.action ?? "", signed.parameters, now: now, requestId: requestId, host: headers["host"] ?? "127.0.0.1")
+            return try operation(signed.action ?? "", signed.parameters, now: now, requestId: requestId, host: headers["host"] ?? "127.0.0.1",
+                                 hidden: faults.hiddenDomains)
         } catch {
             return .error(error.status, error.code, error.message, requestId: requestId)
         }
     }
 
-    private func operation(_ action: String, _ parameters: [String: String], now: Int64, requestId: String, host: String) throws(APIReply.Refusal) -> APIReply {
+    private func operation(_ action: String, _ parameters: [String: String], now: Int64, requestId: String, host: String,
+                           hidden: Set<String>) throws(APIReply.Refusal) -> APIReply {
         switch action {
         case _ where DataOperations.containers[action] != nil:
             return try data.respond(action, parameters, now: now, requestId: requestId)
         case "DescribeVodDomainRealTimeDetailData":
             return try data.realtime(parameters, now: now, requestId: requestId)
         case "DescribeVodUserDomains":
-            return try account.userDomains(parameters, requestId: requestId)
+            return try account.userDomains(parameters, hidden: hidden, requestId: requestId)
         case "DescribeVodRefreshQuota":
             return account.quota(now: now, requestId: requestId)
         case "DescribeVodRefreshTasks":

@@ -347,6 +347,55 @@ final class ServingProcess {
     }
 }
 
+/// A domain that leaves the account's list for a discovery cycle and returns, with the binary
+/// against `simulate`: its series leave and come back, and its counter continues (never down,
+/// and unchanged while no new bucket settled) instead of counting the lookback again.
+@Suite(.serialized) struct DomainReturnBinaryTests {
+    @Test func aDomainThatLeavesTheAccountAndReturnsKeepsItsCounter() throws {
+        let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--domains", "a.example.com,b.example.com"])
+        defer { _ = try? simulator.terminate() }
+        let agent = try ServingProcess(
+            arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)"],
+            environment: ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tSimulatorKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "SimulatorSecretNotForProduction"])
+        func metrics() -> String { (try? TestClient(port: agent.port).request("/metrics").text) ?? "" }
+        func value(_ name: String, _ body: String) -> Double? {
+            body.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+        }
+        let counter = #"aliyun_vod_traffic_bytes_total{area="domestic",domain="b.example.com"}"#
+        let newest = #"aliyun_vod_data_timestamp_seconds{domain="b.example.com",source="traffic"}"#
+        func fault(_ query: String) throws {
+            #expect(try TestClient(port: simulator.port).request("/-/simulator/faults?\(query)", method: "POST").status == 200)
+        }
+        BinaryTests.waitUntil { value(counter, metrics()) != nil }
+        let before = metrics()
+        let counted = try #require(value(counter, before))
+        #expect(counted > 0)
+
+        // Gone for one discovery cycle (SIGHUP runs discovery at once): its series leave.
+        try fault("set=hide:b.example.com")
+        kill(agent.process.processIdentifier, SIGHUP)
+        BinaryTests.waitUntil { metrics().contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n") }
+        let away = metrics()
+        #expect(away.contains("aliyun_vod_exporter_domains{state=\"selected\"} 1\n") && value(counter, away) == nil, "withdrawn while away")
+
+        // Back: the counter continues where it stopped, also after the run SIGHUP asks for.
+        let runs = #"aliyun_vod_exporter_collector_runs_total{collector="traffic"}"#
+        let runsAway = try #require(value(runs, away))
+        try fault("clear")
+        kill(agent.process.processIdentifier, SIGHUP)
+        BinaryTests.waitUntil { value(counter, metrics()) != nil && (value(runs, metrics()) ?? 0) > runsAway }
+        let after = metrics()
+        #expect(try #require(value(runs, after)) > runsAway, "a run after the return")
+        let continued = try #require(value(counter, after))
+        #expect(continued >= counted, "never down: \(counted) then \(continued)")
+        if value(newest, after) == value(newest, before) {
+            #expect(continued == counted, "no bucket settled meanwhile, so nothing was added: \(counted) then \(continued)")
+        }
+        #expect(try agent.terminate() == 0)
+        #expect(agent.standardError.contains("domains left the selection") && agent.standardError.contains("domains returned to the selection"))
+    }
+}
+
 @Suite struct SimulateCommandTests {
     @Test func generatedDomainsAndBadFlags() throws {
         let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--domain-count", "3", "--faults", "slow:1ms"])

@@ -203,5 +203,8 @@ import WebServer
         #expect(throws: FaultSet.ParseError.self) { try FaultSet(parsing: "explode") }
         #expect(throws: FaultSet.ParseError.self) { try FaultSet(parsing: "throttle:2") }
         #expect(try FaultSet(parsing: "").description == "none")
+        let hidden = try FaultSet(parsing: "hide:B.example.com,hide:a.example.com")
+        #expect(hidden.hiddenDomains == ["a.example.com", "b.example.com"] && hidden.description == "hide:a.example.com,hide:b.example.com")
+        #expect(throws: FaultSet.ParseError.self) { try FaultSet(parsing: "hide") }
     }
 }

@@ -15,6 +15,8 @@ import Primitives
 /// - `absurd`: data values no CDN can produce (`1e308` bytes in a bucket, bandwidth alike).
 /// - `error200`: answer every request with status 200 and an error body (`Code`, no data),
 ///   as some gateways do.
+/// - `hide:NAME`: leave domain NAME out of `DescribeVodUserDomains` (it left the account for a
+///   while); repeatable.
 public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public var throttleShare = 0.0
     public var serverErrorShare = 0.0
@@ -27,6 +29,8 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public var rejectAuthentication = false
     public var absurdValues = false
     public var errorWithOK = false
+    /// Domains `DescribeVodUserDomains` leaves out.
+    public var hiddenDomains: Set<String> = []
 
     public init() {}
 
@@ -34,7 +38,7 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let item: String
         public var description: String {
-            "unknown fault \"\(item)\" (expected throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth, absurd, error200)"
+            "unknown fault \"\(item)\" (expected throttle[:P], 5xx[:P], slow:D, hang, truncate, malformed, types, clock:±D, auth, absurd, error200, hide:NAME)"
         }
     }
 
@@ -63,6 +67,9 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
             case "auth": rejectAuthentication = true
             case "absurd": absurdValues = true
             case "error200": errorWithOK = true
+            case "hide":
+                guard let argument, !argument.isEmpty else { throw ParseError(item: item) }
+                hiddenDomains.insert(argument.lowercased())
             case "clock":
                 guard let argument, let sign = argument.first, sign == "+" || sign == "-",
                       let seconds = Self.duration(String(argument.dropFirst())) else { throw ParseError(item: item) }
@@ -86,6 +93,7 @@ public struct FaultSet: Sendable, Equatable, CustomStringConvertible {
         if absurdValues { items.append("absurd") }
         if errorWithOK { items.append("error200") }
         if clockOffset != 0 { items.append("clock:\(clockOffset >= 0 ? "+" : "-")\(abs(clockOffset))s") }
+        items += hiddenDomains.sorted().map { "hide:\($0)" }
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
 

@@ -8,7 +8,8 @@ struct AccountOperations: Sendable {
     let model: TrafficModel
     let logs: LogFiles
 
-    func userDomains(_ parameters: [String: String], requestId: String) throws(APIReply.Refusal) -> APIReply {
+    /// - Parameter hidden: domains left out (the `hide` fault).
+    func userDomains(_ parameters: [String: String], hidden: Set<String>, requestId: String) throws(APIReply.Refusal) -> APIReply {
         let pageSize = try ParameterRules.page(parameters, "PageSize", default: 20, range: 1...50)
         let pageNumber = try ParameterRules.page(parameters, "PageNumber", default: 1, range: 1...100_000)
         if let status = parameters["DomainStatus"],
@@ -19,7 +20,7 @@ struct AccountOperations: Sendable {
         guard ["fuzzy_match", "pre_match", "suf_match", "full_match"].contains(searchType) else {
             throw APIReply.Refusal(400, "InvalidDomainSearchType.ValueNotSupported", "Specified DomainSearchType is not supported.")
         }
-        var matching = domains
+        var matching = domains.filter { !hidden.contains($0) }
         if let filter = parameters["DomainName"]?.lowercased(), !filter.isEmpty {
             matching = matching.filter { name in
                 switch searchType {
