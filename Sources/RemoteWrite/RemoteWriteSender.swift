@@ -28,16 +28,19 @@ public struct RemoteWriteSender: Sendable {
     let maxAttempts: Int
     /// Waits between attempts (injected: tests do not sleep).
     let pause: @Sendable (Double) async -> Void
+    /// The wall clock, for `Retry-After` given as a date.
+    let time: any TimeSource
 
     /// - Parameters:
     ///   - maxAttempts: tries per request before giving up (`Int.max`: until the task is cancelled).
     ///   - pause: sleeps between attempts.
     public init(url: String, headers: @escaping @Sendable () throws(Failure) -> [(name: String, value: String)], transport: any HTTPTransport, timeout: Double, maxAttempts: Int,
-                pause: @escaping @Sendable (Double) async -> Void) {
+                pause: @escaping @Sendable (Double) async -> Void, time: any TimeSource = SystemTimeSource()) {
         precondition(maxAttempts >= 1, "at least one attempt")
         self.url = url
         self.headers = headers
         self.transport = transport
+        self.time = time
         self.timeout = timeout
         self.maxAttempts = maxAttempts
         self.pause = pause
@@ -69,11 +72,15 @@ public struct RemoteWriteSender: Sendable {
                 let answer = try await transport.send(HTTPRequest(method: .post, url: url, headers: requestHeaders, body: body), timeout: timeout)
                 let message = String(decoding: answer.body.prefix(300), as: UTF8.self).trimmingWhitespace()
                 problem = "HTTP \(answer.status)\(message.isEmpty ? "" : ": \(message)")"
-                switch WriteOutcome.of(status: answer.status, retryAfter: answer.headers["retry-after"], attempt: attempt) {
+                let retryAfter = answer.headers["retry-after"]
+                switch WriteOutcome.of(status: answer.status, retryAfter: retryAfter, attempt: attempt, now: time.now()) {
                 case .accepted:
                     return
                 case .retry(let seconds):
                     wait = seconds
+                    if let asked = retryAfter.flatMap({ WriteOutcome.retryAfterSeconds($0, now: time.now()) }), asked > seconds {
+                        problem += " (Retry-After asked for \(Int(asked)) s; tried again after the \(Int(seconds)) s cap)"
+                    }
                 case .refused:
                     throw Failure(description: "the receiver refused the samples: \(problem)", refused: true)
                 }

@@ -138,22 +138,54 @@ public final class RemoteWriteShipper: Sendable {
     }
 
     /// Delivers one request; a refused request of several series is split in two and each
-    /// half delivered. Returns false when the task was cancelled first.
+    /// half delivered, so only the series the receiver will not take are dropped. Returns false
+    /// when the task was cancelled first.
     private func deliver(_ body: [UInt8], samples: Int) async -> Bool {
+        var split = SplitRefusal()
+        let finished = await deliver(body, samples: samples, split: &split)
+        if split.refusedPieces > SplitRefusal.loggedPieces {
+            logger.error("the remote-write receiver refused more pieces of a split request; they are dropped", [
+                "url": sender.url, "pieces_not_logged": String(split.refusedPieces - SplitRefusal.loggedPieces),
+                "samples_not_logged": String(split.unloggedSamples),
+            ])
+        }
+        return finished
+    }
+
+    /// The refusals of one request and its pieces: each piece's message is logged, up to a bound.
+    private struct SplitRefusal {
+        static let loggedPieces = 10
+        var splitting = false
+        var refusedPieces = 0
+        var unloggedSamples = 0
+    }
+
+    private func deliver(_ body: [UInt8], samples: Int, split: inout SplitRefusal) async -> Bool {
         do throws(RemoteWriteSender.Failure) {
             try await sender.deliver(body: body) { problem in attemptFailed(problem, samples: samples) }
             succeeded(samples)
             return true
         } catch where error.refused {
             if let protobuf = try? Snappy.decompress(body), let series = WriteRequest.timeSeries(protobuf), series.count > 1 {
+                if !split.splitting {
+                    split.splitting = true
+                    logger.warn("the remote-write receiver refused a request; splitting it to find the series it will not take", [
+                        "url": sender.url, "error": error.description, "series": String(series.count), "samples": String(samples),
+                    ])
+                }
                 for half in [series[..<(series.count / 2)], series[(series.count / 2)...]] {
                     let halfSamples = half.reduce(0) { $0 + (WriteRequest.sampleCount($1) ?? 0) }
-                    guard await deliver(Snappy.compress(Array(half.joined())), samples: halfSamples) else { return false }
+                    guard await deliver(Snappy.compress(Array(half.joined())), samples: halfSamples, split: &split) else { return false }
                 }
                 return true
             }
             count(samples, as: .refused)
-            logger.error("the remote-write receiver refused samples; they are dropped", ["url": sender.url, "error": error.description, "samples": String(samples)])
+            split.refusedPieces += 1
+            if split.refusedPieces <= SplitRefusal.loggedPieces {
+                logger.error("the remote-write receiver refused samples; they are dropped", ["url": sender.url, "error": error.description, "samples": String(samples)])
+            } else {
+                split.unloggedSamples += samples
+            }
             return true
         } catch {
             return false

@@ -1,3 +1,4 @@
+import Primitives
 import RemoteWrite
 import Synchronization
 import Testing
@@ -58,6 +59,48 @@ import VODAPI
         #expect(try await Self.sender(receiver, waits: waits).send([RemoteWriteSeries(labels: ["__name__": "x"], samples: [.init(value: 1, timestampMilliseconds: 0)])]) == 1)
         #expect(waits.all == [1, 7, 4])
         #expect(receiver.requests.withLock { $0.count } == 4)
+    }
+
+    /// A 429 whose `Retry-After` is an HTTP-date 11 s ahead: the resend arrives at that date,
+    /// not before (virtual time; the sender's clock and sleeps are the test's).
+    @Test func aRetryAfterDateIsWaitedFor() async throws {
+        let time = VirtualTime(epoch: 1_764_000_000)
+        let date = UTCTimestamp.formatHTTPDate(1_764_000_011)
+        let receiver = ScriptedReceiver([.success(TransportResponse(status: 429, headers: HTTPHeaders([("Retry-After", date)])))])
+        let timed = TimedReceiver(receiver: receiver, time: time)
+        let sender = RemoteWriteSender(url: "http://127.0.0.1:9/api/v1/write", headers: { [] }, transport: timed, timeout: 5, maxAttempts: 4,
+                                       pause: { try? await time.sleep(seconds: $0) }, time: time)
+        let failures = Mutex<[String]>([])
+        await time.run {
+            try? await sender.deliver(body: [1]) { problem in failures.withLock { $0.append(problem) } }
+        }
+        #expect(timed.arrivals.withLock { $0 } == [1_764_000_000, 1_764_000_011])
+        #expect(failures.withLock { $0 } == ["HTTP 429"])
+    }
+
+    /// A `Retry-After` longer than the cap is cut, and the cut is said.
+    @Test func aRetryAfterOverTheCapIsSaid() async throws {
+        let receiver = ScriptedReceiver([.success(TransportResponse(status: 503, headers: HTTPHeaders([("Retry-After", "3600")])))])
+        let waits = Waits()
+        let failures = Mutex<[String]>([])
+        try await Self.sender(receiver, waits: waits).deliver(body: [1]) { problem in failures.withLock { $0.append(problem) } }
+        #expect(waits.all == [300])
+        #expect(failures.withLock { $0 } == ["HTTP 503 (Retry-After asked for 3600 s; tried again after the 300 s cap)"])
+    }
+
+    /// Stamps each request with the virtual time it arrived.
+    final class TimedReceiver: HTTPTransport {
+        let receiver: ScriptedReceiver
+        let time: VirtualTime
+        let arrivals = Mutex<[Double]>([])
+        init(receiver: ScriptedReceiver, time: VirtualTime) {
+            self.receiver = receiver
+            self.time = time
+        }
+        func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
+            arrivals.withLock { $0.append(time.now()) }
+            return try await receiver.send(request, timeout: timeout)
+        }
     }
 
     @Test func aRefusalIsNotRetriedAndSaysWhy() async {

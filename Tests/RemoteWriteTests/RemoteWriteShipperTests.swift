@@ -106,6 +106,26 @@ import TestSupport
         #expect(receiver.samples.count == 21 - 4)
         #expect(Self.value(shipper.families(), "aliyun_vod_exporter_remote_write_samples_dropped_total", ["reason": "refused"]) == 4)
         #expect(setup.logs.all.contains { $0.level == .error && $0.metadata["error"]?.contains("out of bounds") == true })
+        #expect(setup.logs.all.filter { $0.message.hasPrefix("the remote-write receiver refused a request; splitting") }.count == 1)
+    }
+
+    /// Every series refused: each refused piece logs the receiver's message, up to 10 per
+    /// request, and one line counts the rest.
+    @Test func refusedPiecesAreLoggedWithABound() async throws {
+        let receiver = RecordingReceiver(refuses: { _ in true })
+        let setup = try Setup(receiver: receiver)
+        defer { try? FileManager.default.removeItem(atPath: setup.folder) }
+        let shipper = setup.shipper
+        await setup.run {
+            await shipper.enqueue(EncodedWrite.requests(Self.series(30)))
+            await setup.drain()
+        }
+        let refusals = setup.logs.all.filter { $0.message == "the remote-write receiver refused samples; they are dropped" }
+        #expect(refusals.count == 10 && refusals.allSatisfy { $0.metadata["error"]?.contains("out of bounds") == true })
+        let rest = try #require(setup.logs.all.first { $0.message.hasPrefix("the remote-write receiver refused more pieces") })
+        #expect(rest.metadata["pieces_not_logged"] == "20")
+        #expect(receiver.samples.isEmpty && rest.metadata["samples_not_logged"] == String((11...30).reduce(0, +)), "series 10-29 (11-30 samples each)")
+        #expect(Self.value(shipper.families(), "aliyun_vod_exporter_remote_write_samples_dropped_total", ["reason": "refused"]) == 465, "1 + 2 + … + 30 samples")
     }
 
     @Test func aStopLeavesTheQueueForTheNextProcess() async throws {
