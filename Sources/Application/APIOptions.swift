@@ -73,8 +73,7 @@ public struct APIOptions: Sendable {
                            time: any TimeSource = SystemTimeSource(),
                            observe: @escaping @Sendable (RequestRecord) -> Void = { _ in },
                            onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }) -> (VODClient, ReloadableCredentialsProvider) {
-        let nonce: @Sendable () -> String = { UUID().uuidString.lowercased() }
-        let factory = CredentialsProviderFactory(transport: transport, nonce: nonce, stsEndpointOverride: stsEndpoint,
+        let factory = CredentialsProviderFactory(transport: transport, stsEndpointOverride: stsEndpoint,
                                                  metadataEndpoint: metadataEndpoint)
         let environment = credentialEnvironment(environment)
         let credentials = ReloadableCredentialsProvider {
@@ -85,7 +84,7 @@ public struct APIOptions: Sendable {
         let client = VODClient(
             configuration: client, credentials: credentials, transport: transport,
             gate: RequestGate(maxQPS: maxQPS, burst: max(1, Int(maxQPS.rounded(.up))), maxConcurrent: maxConcurrency, time: time),
-            time: time, nonce: nonce, observe: observe, onRetry: onRetry)
+            time: time, observe: observe, onRetry: onRetry)
         return (client, credentials)
     }
 }

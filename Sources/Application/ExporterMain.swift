@@ -57,6 +57,17 @@ public enum ExporterMain {
         """
     }
 
+    /// Why API requests cannot be signed here, or nil: every request needs a random nonce, and
+    /// none is ever made up.
+    static func signingProblem() -> String? {
+        do {
+            _ = try NonceSource.system.next()
+            return nil
+        } catch {
+            return "cannot sign API requests: \(error.description); no request is sent with a nonce that is not random"
+        }
+    }
+
     /// Runs the agent until SIGTERM/SIGINT.
     /// - Parameter announce: called with the metrics URL once the listener is up (the demo prints it).
     static func runAgent(_ arguments: [String], environment: [String: String], announce: ((String) -> Void)? = nil) async -> Int32 {
@@ -69,6 +80,10 @@ public enum ExporterMain {
         } catch {
             writeError("\(ProductVersion.name): \(error.message)\nRun '\(ProductVersion.name) --help' for the flags.\n")
             return ExitStatus.usage
+        }
+        if let problem = signingProblem() {
+            writeError("\(ProductVersion.name): \(problem)\n")
+            return ExitStatus.failure
         }
         let signals = SignalWatcher()
         let assembly: AgentAssembly

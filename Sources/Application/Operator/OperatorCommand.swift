@@ -123,6 +123,10 @@ enum OperatorCommands {
             print("\(command.usage)\n\nFlags (each can also be set through the environment variable shown):\n\(UsageText.flags(declared))", terminator: "")
             return ExitStatus.success
         }
+        if let problem = ExporterMain.signingProblem() {
+            ExporterMain.writeError("\(ProductVersion.name) \(command.name): \(problem)\n")
+            return ExitStatus.failure
+        }
         let session: OperatorSession
         do {
             let flags = try FlagParser.parse(arguments, environment: environment, flags: declared, allowsPositionals: command.takesArguments)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Primitives
 
 /// The VOD API client: validates, rate-limits, signs, sends, retries and decodes.
 ///
@@ -10,20 +11,21 @@ public final class VODClient: Sendable {
     private let transport: any HTTPTransport
     private let gate: RequestGate
     private let time: any TimeSource
-    private let nonce: @Sendable () -> String
+    private let nonce: @Sendable () throws(SystemRandom.Unavailable) -> String
     private let jitter: @Sendable () -> Double
     private let observe: @Sendable (RequestRecord) -> Void
     private let onRetry: @Sendable (RetryNotice) -> Void
 
     /// - Parameters:
-    ///   - nonce: a unique value per request; a fresh UUID by default.
+    ///   - nonce: a unique value per request: a random UUID from the system's random source by
+    ///     default; without randomness the call fails instead of being signed.
     ///   - jitter: a random number in `0..<1` for backoff.
     ///   - observe: called after every attempt (metrics, logs).
     ///   - onRetry: called before each wait for a retry (the operator commands show it).
     public init(
         configuration: VODClientConfiguration, credentials: any CredentialsProvider, transport: any HTTPTransport,
         gate: RequestGate, time: any TimeSource = SystemTimeSource(),
-        nonce: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        nonce: @escaping @Sendable () throws(SystemRandom.Unavailable) -> String = NonceSource.system.next,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         observe: @escaping @Sendable (RequestRecord) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
@@ -112,7 +114,13 @@ public final class VODClient: Sendable {
         let sent: (Result<TransportResponse, TransportError>, Double)
         do {
             sent = try await gate.withPermit(lane: lane) { @Sendable in
-                let signed = signer.sign(request, credentials: current, epochSeconds: Int64(time.now()), nonce: nonce())
+                let signature: String
+                do throws(SystemRandom.Unavailable) {
+                    signature = try nonce()
+                } catch {
+                    return (.failure(TransportError(kind: .invalidRequest, detail: "not signed: \(error.description)")), 0)
+                }
+                let signed = signer.sign(request, credentials: current, epochSeconds: Int64(time.now()), nonce: signature)
                 let started = time.monotonic()
                 do throws(TransportError) {
                     let response = try await transport.send(signed, timeout: timeout)

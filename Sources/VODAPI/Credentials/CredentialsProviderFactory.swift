@@ -1,10 +1,12 @@
+import Primitives
+
 /// Turns a ``CredentialSource`` into a working provider, with the endpoints and transport to
 /// fetch temporary credentials.
 public struct CredentialsProviderFactory: Sendable {
     public var transport: any HTTPTransport
     public var files: any FileReader
     public var time: any TimeSource
-    public var nonce: @Sendable () -> String
+    public var nonce: @Sendable () throws(SystemRandom.Unavailable) -> String
     /// Replaces the STS endpoint the source would pick (tests, private endpoints).
     public var stsEndpointOverride: Endpoint?
     /// The instance metadata service.
@@ -14,7 +16,7 @@ public struct CredentialsProviderFactory: Sendable {
 
     public init(
         transport: any HTTPTransport, files: any FileReader = LocalFileReader(), time: any TimeSource = SystemTimeSource(),
-        nonce: @escaping @Sendable () -> String, stsEndpointOverride: Endpoint? = nil,
+        nonce: @escaping @Sendable () throws(SystemRandom.Unavailable) -> String = NonceSource.system.next, stsEndpointOverride: Endpoint? = nil,
         metadataEndpoint: Endpoint = ECSMetadataCredentials.defaultEndpoint, disableIMDSv1: Bool = false
     ) {
         self.transport = transport

@@ -8,12 +8,12 @@ public struct STSClient: Sendable {
     public let endpoint: Endpoint
     private let transport: any HTTPTransport
     private let time: any TimeSource
-    private let nonce: @Sendable () -> String
+    private let nonce: @Sendable () throws(SystemRandom.Unavailable) -> String
     private let timeout: Double
 
     public init(
         endpoint: Endpoint, transport: any HTTPTransport, time: any TimeSource = SystemTimeSource(),
-        timeout: Double = 10, nonce: @escaping @Sendable () -> String
+        timeout: Double = 10, nonce: @escaping @Sendable () throws(SystemRandom.Unavailable) -> String = NonceSource.system.next
     ) {
         self.endpoint = endpoint
         self.transport = transport
@@ -60,7 +60,13 @@ public struct STSClient: Sendable {
         let request = RPCRequest(
             action: "AssumeRole", version: Self.version, method: .post, parameters: session.parameters, placement: .formBody)
         let signer = RequestSigner(version: .v2, endpoint: endpoint)
-        let signed = signer.sign(request, credentials: source, epochSeconds: Int64(time.now()), nonce: nonce())
+        let signature: String
+        do throws(SystemRandom.Unavailable) {
+            signature = try nonce()
+        } catch {
+            throw CredentialsError(source: "STS AssumeRole for \(session.roleArn)", problem: "not signed: \(error.description)")
+        }
+        let signed = signer.sign(request, credentials: source, epochSeconds: Int64(time.now()), nonce: signature)
         return try await exchange(signed, source: "STS AssumeRole for \(session.roleArn)", sentSecrets: [source.accessKeySecret, source.securityToken ?? ""])
     }
 
