@@ -120,7 +120,7 @@ public enum ExporterMain {
         ])
         if let announce {
             let host = web.server.listenAddress.urlHost
-            announce("http://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
+            announce("\(endpoint.servesTLS ? "https" : "http")://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
         }
         let polling = Task { await assembly.service.run() }
         for await number in signals.signals {

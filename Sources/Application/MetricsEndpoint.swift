@@ -10,6 +10,8 @@ import WebServer
 public struct MetricsEndpoint: Sendable {
     public let server: HTTPServer
     public let options: WebOptions
+    /// Whether the listener speaks HTTPS (`tls_server_config` in the web configuration file).
+    public let servesTLS: Bool
 
     /// Why the listener cannot be set up as the flags ask.
     public struct SetupError: Error, CustomStringConvertible {
@@ -52,6 +54,7 @@ public struct MetricsEndpoint: Sendable {
             metrics: { [webFamilies] in publisher.body(format: $0, gzip: $1, extra: webFamilies()) })
         server = HTTPServer(configuration: configuration, handler: router, logger: logger.with("component", "web"))
         self.options = options
+        servesTLS = configuration.tls != nil
     }
 
     /// Whether the web configuration file's last read worked, and when the last good one was.

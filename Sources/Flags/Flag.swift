@@ -46,8 +46,9 @@ extension Flag where Value == String {
 
 extension Flag where Value == String? {
     /// A text without a default: nil when not given.
-    public static func optionalString(_ name: String, placeholder: String? = nil, help: String) -> Flag {
-        Flag(definition: FlagDefinition(name, placeholder: placeholder, help: help), expected: "a text") { .some($0.last) }
+    /// - Parameter environment: the environment variable, when not the one derived from the name.
+    public static func optionalString(_ name: String, placeholder: String? = nil, environment: String? = nil, help: String) -> Flag {
+        Flag(definition: FlagDefinition(name, placeholder: placeholder, environment: environment, help: help), expected: "a text") { .some($0.last) }
     }
 }
 

@@ -25,10 +25,15 @@ public struct FlagDefinition: FlagDeclaration, Equatable {
     /// For a flag that no longer exists: what to use instead. Giving it is a usage error that
     /// says so; `--help` does not list it.
     public let removal: String?
+    /// The environment variable, when the one derived from the name would mean something else
+    /// in other commands (one variable, one meaning).
+    private let environmentName: String?
 
-    /// - Parameter commandLineOnly: the environment variable is ignored (with a warning).
+    /// - Parameters:
+    ///   - commandLineOnly: the environment variable is ignored (with a warning).
+    ///   - environment: the variable's name instead of the derived one.
     public init(_ name: String, _ kind: Kind = .string, default defaultValue: String? = nil, repeatable: Bool = false,
-                placeholder: String? = nil, commandLineOnly: Bool = false, removal: String? = nil, help: String) {
+                placeholder: String? = nil, commandLineOnly: Bool = false, removal: String? = nil, environment: String? = nil, help: String) {
         precondition(!name.hasPrefix("-") && !name.isEmpty, "flag names are given without dashes")
         self.name = name
         self.kind = kind
@@ -38,6 +43,7 @@ public struct FlagDefinition: FlagDeclaration, Equatable {
         self.placeholder = placeholder ?? Self.defaultPlaceholder(kind)
         self.isCommandLineOnly = commandLineOnly
         self.removal = removal
+        self.environmentName = environment
     }
 
     public var definition: FlagDefinition { self }
@@ -45,7 +51,7 @@ public struct FlagDefinition: FlagDeclaration, Equatable {
     /// The environment variable that sets this flag: `VODCDN_` + the name upper-cased with
     /// `.` and `-` as `_` (`--web.listen-address` → `VODCDN_WEB_LISTEN_ADDRESS`).
     public var environmentVariable: String {
-        "VODCDN_" + String(name.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 })
+        environmentName ?? "VODCDN_" + String(name.uppercased().map { $0 == "." || $0 == "-" ? "_" : $0 })
     }
 
     private static func defaultPlaceholder(_ kind: Kind) -> String {

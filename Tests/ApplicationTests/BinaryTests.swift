@@ -211,6 +211,33 @@ final class ServingProcess {
         #expect(try demo.terminate() == 0)
     }
 
+    /// The demo's banner names the scheme the listener speaks: https with TLS on.
+    @Test func demoBannerSaysHTTPSWithTLS() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let config = certificates.path("web.yml")
+        try "tls_server_config:\n  cert_file: \(certificates.path("server.pem"))\n  key_file: \(certificates.path("server.key"))\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = BinaryTests.binary
+        process.arguments = ["demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", config]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var banner = ""
+        let deadline = Date().addingTimeInterval(10)
+        while !banner.contains("simulator:") && Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            banner += String(decoding: chunk, as: UTF8.self)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        let metrics = banner.split(separator: "\n").first { $0.contains("metrics:") } ?? ""
+        #expect(metrics.contains("https://127.0.0.1:") && metrics.hasSuffix("/metrics"), "\(banner)")
+    }
+
     @Test func agentAgainstTheSimulator() throws {
         let simulator = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--domains", "a.example.com,b.example.com",
                                                        "--access-key-id", "LTAItest", "--access-key-secret", "s3cret"])

@@ -15,4 +15,24 @@ import Testing
             #expect(Set(names).count == names.count, "\(name): \(names.sorted())")
         }
     }
+
+    /// One environment variable, one meaning: every command that reads a variable reads it as
+    /// the same flag (`VODCDN_OUTPUT=json` once named backfill's output file `json`).
+    @Test func eachEnvironmentVariableHasOneMeaning() {
+        var meanings: [String: (command: String, definition: FlagDefinition)] = [:]
+        let commands = OperatorCommands.all.map { ($0.name, OperatorCommands.flags(of: $0)) }
+            + [("the exporter", ExporterMain.agentFlags), ("simulate", SimulateCommand.flags)]
+        for (command, flags) in commands {
+            for definition in flags.map(\.definition) where definition.removal == nil {
+                if let known = meanings[definition.environmentVariable] {
+                    #expect(known.definition.name == definition.name && known.definition.kind == definition.kind
+                            && known.definition.placeholder == definition.placeholder,
+                            "\(definition.environmentVariable): --\(known.definition.name) \(known.definition.placeholder) in \(known.command), --\(definition.name) \(definition.placeholder) in \(command)")
+                } else {
+                    meanings[definition.environmentVariable] = (command, definition)
+                }
+            }
+        }
+        #expect(BackfillCommand.output.definition.environmentVariable == "VODCDN_BACKFILL_OUTPUT")
+    }
 }

@@ -139,6 +139,15 @@ import TestSupport
         #expect(status == 1 && errors.contains("1500 url paths need more than today's remaining url quota (498 of 2000)") && errors.contains("--force-quota"))
         (status, _, errors) = try simulator.run(["refresh", "--force-quota"], input: many.replacingOccurrences(of: "/v/", with: "/w/"))
         #expect(status == 1 && errors.contains("QuotaExceeded.Refresh"))
+        // A dry run says what the real one would meet, and fails as it would.
+        (status, output, errors) = try simulator.run(["refresh", "--dry-run"], input: many.replacingOccurrences(of: "/v/", with: "/x/"))
+        #expect(status == 1 && output.contains("2  ") && errors.contains("dry run: 1002 url paths short of today's remaining url quota (498 of 2000)")
+                && errors.contains("would be refused"), "\(output)\(errors)")
+        (status, _, errors) = try simulator.run(["refresh", "--dry-run"], input: "https://cdn.example.net/one.mp4\n")
+        #expect(status == 0, "\(errors)")
+        // A directory is a path ending in "/"; without it, a clear word and nothing sent.
+        (status, _, errors) = try simulator.run(["refresh", "--directory", "https://video.example.com/movies"])
+        #expect(status == 64 && errors.contains("--directory takes directories, which end with \"/\": https://video.example.com/movies (a directory would be https://video.example.com/movies/)"), "\(errors)")
 
         // Paging: all 1,500 tasks of the big refresh come back (30 pages of 50).
         let tasks = try simulator.json(["tasks", "--type", "file"])["tasks"] as? [[String: Any]]
@@ -159,6 +168,9 @@ import TestSupport
         let output = folder.appendingPathComponent("history.om").path
         let end = (Int64(Date().timeIntervalSince1970) - 3600) / 300 * 300
         let (start, stop) = (UTCTimestamp.format(end - 2 * 86_400), UTCTimestamp.format(end))
+        // VODCDN_OUTPUT means table or json to every other command: never a file name here.
+        let (misread, _, misreadErrors) = try simulator.run(["backfill", "--domain", "video.example.com", "--since", "1h"], environment: ["VODCDN_OUTPUT": "json"])
+        #expect(misread == 64 && misreadErrors.contains("give --output FILE or --remote-write.url URL") && !FileManager.default.fileExists(atPath: "json"))
         let (status, summary, errors) = try simulator.run(["backfill", "--domain", "video.example.com", "--start", start, "--end", stop, "--output", output])
         #expect(status == 0 && summary.contains("wrote 2304 samples of 1 domain"), "\(summary)\(errors)")
         #expect(!FileManager.default.fileExists(atPath: output + ".parts"))
@@ -195,9 +207,11 @@ import TestSupport
         let urls = (0..<2500).map { "https://cdn.example.net/p/\($0).mp4" }
         let unsent = folder.appendingPathComponent("unsent.txt").path
 
-        // A dry run shows the batches and the shortfall, and sends nothing.
+        // A dry run shows the batches and the shortfall, sends nothing, and exits 1 as the real
+        // command would be refused.
         var (status, output, errors) = try simulator.run(["refresh", "--dry-run"], input: urls.joined(separator: "\n"))
-        #expect(status == 0 && output.contains("2500 url paths in 3 requests") && output.contains("2000 of 2000 remain") && output.contains("500 short"), "\(output)\(errors)")
+        #expect(status == 1 && output.contains("2500 url paths in 3 requests") && output.contains("2000 of 2000 remain") && output.contains("500 short"), "\(output)\(errors)")
+        #expect(errors.contains("dry run: 500 url paths short"))
         #expect(try simulator.json(["quota"])["quota"].flatMap { ($0 as? [String: [String: Int]])?["url"]?["remaining"] } == 2000)
 
         (status, output, errors) = try simulator.run(["refresh", "--force-quota", "--unsent", unsent], input: urls.joined(separator: "\n"))
@@ -293,6 +307,12 @@ import TestSupport
         #expect(!failed.isEmpty && failed.allSatisfy { $0["status"] as? String == "failed" })
         let all = try simulator.json(["tasks", "--task-id", ids.joined(separator: ",")])["tasks"] as? [[String: Any]] ?? []
         #expect(all.allSatisfy { ($0["progress"] as? Double).map { (0...100).contains($0) } == true }, "progress is a number")
+        // A row per task, with its URLs counted by status; --urls for each URL.
+        let (_, perTask, _) = try simulator.run(["tasks", "--task-id", ids[0]])
+        #expect(perTask.split(separator: "\n").count == 3 && perTask.contains("1 complete, 1 failed") && perTask.contains("(+1)")
+                && perTask.contains("of 2 URLs in 1 tasks"), "\(perTask)")
+        let (_, perURL, _) = try simulator.run(["tasks", "--task-id", ids[0], "--urls"])
+        #expect(perURL.split(separator: "\n").count == 3 && perURL.contains("https://video.example.com/ok.mp4") && perURL.contains("https://video.example.com/fail/b.mp4"))
         let (_, rawJSON, _) = try simulator.run(["tasks", "--task-id", ids[0], "--output", "json"])
         #expect(rawJSON.contains("\"https://video.example.com/") && !rawJSON.contains("\\/"), "URLs unescaped")
     }
@@ -312,6 +332,9 @@ import TestSupport
         #expect(hourly?.first?["interval"] as? Int == 3600)
         let (table, output, _) = try simulator.run(["traffic", "--domain", "video.example.com", "--since", "1h"])
         #expect(table == 0 && output.contains("total: ") && output.contains(" GB"))
+        // A domain the account does not have is an error, as the API answers it, not a quiet "0 B".
+        let (unknown, _, unknownErrors) = try simulator.run(["traffic", "--domain", "nope.example", "--since", "1h"])
+        #expect(unknown == 1 && unknownErrors.contains("InvalidDomain.NotFound") && unknownErrors.contains("→ the domain is not on this account"), "\(unknownErrors)")
         for bad in [["traffic"], ["traffic", "--domain", "a", "--since", "soon"], ["traffic", "--domain", "a", "--start", "yesterday"],
                     ["traffic", "--domain", "a", "--interval", "60"], ["traffic", "--domain", "a", "--since", "1h", "--start", "-2h"]] {
             let (status, _, errors) = try simulator.run(bad)

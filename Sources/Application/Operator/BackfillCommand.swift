@@ -39,8 +39,10 @@ struct BackfillCommand: OperatorCommand {
     static let takesArguments = false
     /// `--output` is the file here; the summary is a line of text.
     static let formatsOutput = false
-    static let output = Flag.optionalString("output", placeholder: "FILE", help: "Where to write the OpenMetrics text (or give --remote-write.url).")
-    static let domain = Flag.list("domain", placeholder: "D", help: "Only these domains (repeat or comma-separate); default: the account's online domains.")
+    // Its own variable: VODCDN_OUTPUT chooses table or json in the other commands.
+    static let output = Flag.optionalString("output", placeholder: "FILE", environment: "VODCDN_BACKFILL_OUTPUT",
+                                            help: "Where to write the OpenMetrics text (or give --remote-write.url).")
+    static let domain = Flag.list("domain", placeholder: "NAME", help: "Only these domains (repeat or comma-separate); default: the account's online domains.")
     static let start = Flag.optionalString("start", placeholder: "TIME", help: "Start: RFC 3339, a date (UTC) or relative such as -7d.")
     static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now; buckets not yet settled are left out).")
     static let since = Flag.optionalString("since", placeholder: "DURATION", help: "Instead of --start/--end: the last DURATION (default 7d).")

@@ -64,9 +64,11 @@ enum CacheSubmission {
 
     /// Reads and checks the URLs, checks the quota, sends them in batches and reports what was
     /// accepted, as each batch is, and what was not.
-    static func submit(_ session: OperatorSession, quotaKind: String,
+    /// - Parameter check: refuses URLs the command cannot take (before anything is asked).
+    static func submit(_ session: OperatorSession, quotaKind: String, check: ([String]) throws(CommandFailure) -> Void = { _ in },
                        send: ([String]) async throws(CommandFailure) -> [String]) async throws(CommandFailure) -> Int32 {
         let urls = try urls(session)
+        try check(urls)
         let batches = ObjectPathList.batches(urls)
         let unsentPath = try session.value(Self.unsent)
         if try session.value(Self.dryRun) {
@@ -107,7 +109,8 @@ enum CacheSubmission {
         throw .reported(lines.joined(separator: "\n"))
     }
 
-    /// `--dry-run`: the batches and the quota they need; nothing is sent.
+    /// `--dry-run`: the batches and the quota they need; nothing is sent. Exits 1, saying so,
+    /// when the quota cannot cover them (the real command would be refused up front).
     static func dryRun(_ session: OperatorSession, quotaKind: String, batches: [[String]]) async throws(CommandFailure) -> Int32 {
         let allowance = try await allowance(session, kind: quotaKind)
         let needed = batches.reduce(0) { $0 + $1.count }
@@ -118,6 +121,13 @@ enum CacheSubmission {
                 + (fits ? "; nothing was sent\n" : " (\(needed - Int(allowance.remaining)) short: the batches past it would fail); nothing was sent\n"),
             json: ["dryRun": true, "batches": .array(batches.enumerated().map { ["batch": JSONValue($0.offset + 1), "urls": JSONValue($0.element.count)] }),
                    "quota": ["kind": .string(quotaKind), "needed": JSONValue(needed), "remaining": JSONValue(Int(allowance.remaining)), "total": JSONValue(Int(allowance.quota))]])
+        guard fits else {
+            let short = needed - Int(allowance.remaining)
+            let refusal = try session.value(Self.forceQuota)
+                ? "with --force-quota the batches past the quota would fail"
+                : "the command would be refused before sending anything (--force-quota sends anyway, and the batches past the quota fail)"
+            throw .reported("dry run: \(short) \(quotaKind) path\(short == 1 ? "" : "s") short of today's remaining \(quotaKind) quota (\(Int(allowance.remaining)) of \(Int(allowance.quota))): \(refusal)")
+        }
         return ExitStatus.success
     }
 
@@ -178,7 +188,15 @@ struct RefreshCommand: OperatorCommand {
         guard kinds.filter({ $0 }).count <= 1 else { throw .usage(UsageError("--directory, --regex and --ignore-params exclude each other")) }
         let objectType: RefreshVodObjectCaches.ObjectType = kinds[0] ? .directory : kinds[1] ? .regex : kinds[2] ? .ignoreParams : .file
         let force = try session.value(Self.force)
-        return try await CacheSubmission.submit(session, quotaKind: objectType == .directory ? "directory" : "url") { (batch) throws(CommandFailure) in
+        let check = { (urls: [String]) throws(CommandFailure) in
+            guard objectType == .directory else { return }
+            let files = urls.filter { !$0.hasSuffix("/") }
+            guard files.isEmpty else {
+                throw .usage(UsageError("--directory takes directories, which end with \"/\": " + files.prefix(3).map { "\($0) (a directory would be \($0)/)" }.joined(separator: ", ")
+                                        + (files.count > 3 ? " and \(files.count - 3) more" : "")))
+            }
+        }
+        return try await CacheSubmission.submit(session, quotaKind: objectType == .directory ? "directory" : "url", check: check) { (batch) throws(CommandFailure) in
             try await session.call(RefreshVodObjectCaches(objectPaths: batch, objectType: objectType, force: force ? true : nil)).taskIds
         }
     }

@@ -19,7 +19,7 @@ struct CheckCommand: OperatorCommand {
           \(ProductVersion.name) check --domain video.example.com
         """
     static let takesArguments = false
-    static let domain = Flag.optionalString("domain", placeholder: "D", help: "A domain for the per-domain checks (default: the first one found).")
+    static let domain = Flag.optionalString("domain", placeholder: "NAME", help: "A domain for the per-domain checks (default: the first one found).")
     static let flags: [any FlagDeclaration] = [domain]
 
     struct Finding {
@@ -108,13 +108,13 @@ struct CheckCommand: OperatorCommand {
                     _ = try await session.client.call(DescribeVodDomainRealTimeDetailData(domainNames: [domain], startTime: end - 600, endTime: end))
                 }
             } else {
-                findings.append(Finding(name: "per-domain operations", verdict: "skip", detail: "no domain found or given", fix: "pass --domain D"))
+                findings.append(Finding(name: "per-domain operations", verdict: "skip", detail: "no domain found or given", fix: "pass --domain NAME"))
             }
             findings.append(Finding(name: "RefreshVodObjectCaches, PreloadVodObjectCaches", verdict: "skip", detail: "not sent: they use quota",
                                     fix: "refresh and preload need the RAM actions vod:RefreshVodObjectCaches and vod:PreloadVodObjectCaches"))
         }
         session.emit(
-            table: TextTable.render(["CHECK", "VERDICT", "DETAIL", "FIX"], findings.map { [$0.name, $0.verdict, $0.detail, $0.fix] }),
+            table: FindingList.render(findings.map { ($0.name, $0.verdict, $0.detail, $0.fix) }),
             json: ["checks": .array(findings.map { ["name": .string($0.name), "verdict": .string($0.verdict), "detail": .string($0.detail), "fix": .string($0.fix)] })])
         return findings.contains { $0.verdict == "fail" } ? ExitStatus.failure : ExitStatus.success
     }

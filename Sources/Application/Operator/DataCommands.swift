@@ -5,7 +5,7 @@ import VODAPI
 
 /// What `traffic` and `bandwidth` share: flags, the query, one summed series or one per domain.
 enum DataSeriesCommand {
-    static let domain = Flag.list("domain", placeholder: "D", help: "A domain (repeat or comma-separate for several; summed unless --per-domain).")
+    static let domain = Flag.list("domain", placeholder: "NAME", help: "A domain (repeat or comma-separate for several; summed unless --per-domain).")
     static let start = Flag.optionalString("start", placeholder: "TIME",
         help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -6h.")
     static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now), same forms.")

@@ -22,6 +22,9 @@ enum ErrorAdvice {
             if code.hasPrefix("Forbidden") || code == "NoPermission" || code.hasPrefix("OperationDenied") {
                 return "grant the RAM action vod:\(action) (the policy AliyunVODReadOnlyAccess covers every read call)"
             }
+            if code == "InvalidDomain.NotFound" {
+                return "the domain is not on this account (or its name is misspelt): `vodcdn-exporter domains` lists the account's domains"
+            }
             if api.category == .throttled {
                 return "the account's API rate limit is reached (shared by every client of the account): lower --api.max-qps or try later"
             }

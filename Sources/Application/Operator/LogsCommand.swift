@@ -20,7 +20,7 @@ struct LogsCommand: OperatorCommand {
           \(ProductVersion.name) logs --domain video.example.com --start 2026-11-24 --end 2026-11-25 --download ./logs
         """
     static let takesArguments = false
-    static let domain = Flag.optionalString("domain", placeholder: "D", help: "The domain (one).")
+    static let domain = Flag.optionalString("domain", placeholder: "NAME", help: "The domain (one).")
     static let start = Flag.optionalString("start", placeholder: "TIME",
         help: "Start: RFC 3339 (2026-11-25T10:00:00Z, 2026-11-25T18:00:00+08:00), a date (2026-11-25, UTC), or relative such as -24h.")
     static let end = Flag.optionalString("end", placeholder: "TIME", help: "End (default now).")

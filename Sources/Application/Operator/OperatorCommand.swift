@@ -41,7 +41,13 @@ enum CommandFailure: Error {
     var message: String {
         switch self {
         case .usage(let error): error.message
-        case .api(let error): error.description
+        case .api(let error):
+            // The fix `check` would give, on its own line.
+            if case .api(let action, _) = error, case let fix = ErrorAdvice.fix(for: error, action: action), !fix.isEmpty {
+                "\(error.description)\n→ \(fix)"
+            } else {
+                error.description
+            }
         case .failed(let text), .reported(let text): text
         }
     }

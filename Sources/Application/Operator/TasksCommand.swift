@@ -9,9 +9,10 @@ struct TasksCommand: OperatorCommand {
     static let name = "tasks"
     static let summary = "list refresh/preload tasks; --wait follows them to the end (DescribeVodRefreshTasks)"
     static let usage = """
-        \(ProductVersion.name) tasks [--task-id ID…] [--domain D --type file|directory|preload] [--status complete|refreshing|failed] [--wait]
+        \(ProductVersion.name) tasks [--task-id ID…] [--domain NAME --type file|directory|preload] [--status complete|refreshing|failed] [--wait] [--urls]
 
-        Lists the tasks of the last 3 days (all pages). With --wait and --task-id, polls until
+        Lists the tasks of the last 3 days (all pages), one row per task with how many of its
+        URLs are in each status; --urls shows every URL. With --wait and --task-id, polls until
         those tasks finish and exits 1 if any failed.
 
         Examples:
@@ -20,7 +21,7 @@ struct TasksCommand: OperatorCommand {
         """
     static let takesArguments = false
     static let taskId = Flag.list("task-id", placeholder: "ID", help: "Only these tasks (comma-separated or repeated).")
-    static let domain = Flag.optionalString("domain", placeholder: "D", help: "Only tasks of this domain (without --type, every type is asked).")
+    static let domain = Flag.optionalString("domain", placeholder: "NAME", help: "Only tasks of this domain (without --type, every type is asked).")
     static let type = Flag.optionalChoice("type", placeholder: "TYPE", expected: "file, directory or preload",
         help: "file, directory or preload.") { DescribeVodRefreshTasks.ObjectType(rawValue: $0) }
     static let status = Flag.optionalChoice("status", placeholder: "STATUS", expected: "complete, refreshing or failed",
@@ -29,7 +30,8 @@ struct TasksCommand: OperatorCommand {
     }
     static let wait = Flag.boolean("wait", default: false, help: "Poll the --task-id tasks until they finish; exit 1 if any failed.")
     static let pollInterval = Flag.duration("poll-interval", default: 5, atLeast: 0.1, help: "Time between polls with --wait.")
-    static let flags: [any FlagDeclaration] = [taskId, domain, type, status, wait, pollInterval]
+    static let urls = Flag.boolean("urls", default: false, help: "One row per URL instead of one per task.")
+    static let flags: [any FlagDeclaration] = [taskId, domain, type, status, wait, pollInterval, urls]
 
     static func run(_ session: OperatorSession) async throws(CommandFailure) -> Int32 {
         let ids = try session.value(Self.taskId)
@@ -75,10 +77,14 @@ struct TasksCommand: OperatorCommand {
             }
             progress.finish()
         }
+        let perURL = try session.value(Self.urls)
         session.emit(
-            table: TextTable.render(["TASK ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "PATH", "REASON"], tasks.map { task in
-                [task.taskId, task.objectType, task.status.lowercased(), task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
-            }),
+            table: perURL
+                ? TextTable.render(["TASK ID", "TYPE", "STATUS", "PROGRESS", "CREATED", "PATH", "REASON"], tasks.map { task in
+                    [task.taskId, task.objectType, task.status.lowercased(), task.process ?? "", task.creationTime.map(UTCTimestamp.format) ?? "", task.objectPath, task.description ?? ""]
+                })
+                : TextTable.render(["TASK ID", "TYPE", "URLS", "STATUS", "CREATED", "FIRST PATH", "REASON"], Self.perTask(tasks))
+                    + (tasks.isEmpty ? "" : Self.summary(tasks, of: "URLs") + " in \(Set(tasks.map(\.taskId)).count) tasks (--urls for each URL)\n"),
             json: ["tasks": .array(tasks.map { task -> JSONValue in
                 // One vocabulary with --status: complete, refreshing, failed (and pending).
                 ["taskId": .string(task.taskId), "type": .string(task.objectType), "status": .string(task.status.lowercased()),
@@ -115,9 +121,28 @@ struct TasksCommand: OperatorCommand {
         }
     }
 
-    static func summary(_ tasks: [DescribeVodRefreshTasks.Task]) -> String {
+    /// One row per task id, in the order the API listed them: its URLs, how many are in each
+    /// status, the first creation time, the first path and the first failure's reason.
+    static func perTask(_ tasks: [DescribeVodRefreshTasks.Task]) -> [[String]] {
+        var order: [String] = []
+        var groups: [String: [DescribeVodRefreshTasks.Task]] = [:]
+        for task in tasks {
+            if groups[task.taskId] == nil { order.append(task.taskId) }
+            groups[task.taskId, default: []].append(task)
+        }
+        return order.map { id in
+            let group = groups[id]!
+            let counts = Dictionary(grouping: group, by: { $0.status.lowercased() }).mapValues(\.count)
+            let status = counts.count == 1 ? counts.keys.first! : counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
+            let first = group[0].objectPath + (group.count > 1 ? " (+\(group.count - 1))" : "")
+            return [id, group[0].objectType, String(group.count), status, group.compactMap(\.creationTime).min().map(UTCTimestamp.format) ?? "",
+                    first, group.first { $0.description?.isEmpty == false }?.description ?? ""]
+        }
+    }
+
+    static func summary(_ tasks: [DescribeVodRefreshTasks.Task], of noun: String = "tasks") -> String {
         let counts = Dictionary(grouping: tasks, by: \.status).mapValues(\.count)
-        return counts.keys.sorted().map { "\(counts[$0]!) \($0.lowercased())" }.joined(separator: ", ") + " of \(tasks.count) tasks"
+        return counts.keys.sorted().map { "\(counts[$0]!) \($0.lowercased())" }.joined(separator: ", ") + " of \(tasks.count) \(noun)"
     }
 }
 

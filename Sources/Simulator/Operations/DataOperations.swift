@@ -17,6 +17,7 @@ struct DataOperations: Sendable {
     func respond(_ action: String, _ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
         let range = try ParameterRules.dataRange(parameters, now: now)
         let requested = try ParameterRules.domains(parameters, limit: 500, required: false)
+        try ParameterRules.requireOwned(requested, of: domains)
         let filtered = parameters["IspNameEn"] != nil || parameters["LocationNameEn"] != nil
         let names = (requested.isEmpty ? domains : requested).filter { domains.contains($0) }
         var slots: [JSONValue] = []
@@ -109,6 +110,7 @@ struct DataOperations: Sendable {
     /// DescribeVodDomainRealTimeDetailData: 1-minute records per domain, `Data` a JSON string.
     func realtime(_ parameters: [String: String], now: Int64, requestId: String) throws(APIReply.Refusal) -> APIReply {
         let names = try ParameterRules.domains(parameters, limit: 20, required: true)
+        try ParameterRules.requireOwned(names, of: domains)
         guard parameters["StartTime"] != nil, parameters["EndTime"] != nil else {
             throw APIReply.Refusal(400, "MissingTimeParameter", "The StartTime and EndTime must be both specified.")
         }

@@ -61,6 +61,13 @@ enum ParameterRules {
         return names
     }
 
+    /// Refuses a request naming a domain the account does not have, as the API does.
+    static func requireOwned(_ names: [String], of account: [String]) throws(APIReply.Refusal) {
+        if let stranger = names.first(where: { !account.contains($0) }) {
+            throw APIReply.Refusal(404, "InvalidDomain.NotFound", "The domain \(stranger) does not exist, or it does not belong to you.")
+        }
+    }
+
     /// An integer page parameter within bounds.
     static func page(_ parameters: [String: String], _ name: String, default value: Int, range: ClosedRange<Int>) throws(APIReply.Refusal) -> Int {
         guard let text = parameters[name] else { return value }
