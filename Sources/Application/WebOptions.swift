@@ -53,8 +53,8 @@ public struct WebOptions: Sendable {
             throw flags.invalid(Self.telemetryPath, path, expected: "a path like /metrics (not /, /-/healthy or /-/ready)")
         }
         telemetryPath = path
-        configFile = try flags.value(Self.configFile)
-        if configFile == "" { throw flags.invalid(Self.configFile, "", expected: "a file name") }
+        // Empty is the flag's default, as in every exporter: no web configuration.
+        configFile = try flags.value(Self.configFile).flatMap { $0.isEmpty ? nil : $0 }
         protectsProbes = try flags.value(Self.protectProbes)
     }
 }

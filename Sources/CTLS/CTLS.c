@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -22,6 +23,7 @@ enum {
     SSL_VERIFY_NONE = 0, SSL_VERIFY_PEER = 1, SSL_VERIFY_FAIL_IF_NO_PEER_CERT = 2,
     SSL_ERROR_WANT_READ = 2, SSL_ERROR_WANT_WRITE = 3, SSL_ERROR_SYSCALL = 5, SSL_ERROR_ZERO_RETURN = 6,
     NID_subject_alt_name = 85,
+    X509_V_ERR_CERT_REJECTED = 28,
     GEN_EMAIL = 1, GEN_DNS = 2, GEN_URI = 6, GEN_IPADD = 7,
 };
 static const uint64_t SSL_OP_IGNORE_UNEXPECTED_EOF = (uint64_t)1 << 7;
@@ -54,7 +56,6 @@ static struct {
     int (*get_error)(const void *, int);
     int (*ssl_shutdown)(void *);
     int (*ssl_version)(const void *);
-    void *(*peer_certificate)(const void *);
     unsigned long (*err_get_error)(void);
     void (*err_error_string_n)(unsigned long, char *, size_t);
     void (*err_clear_error)(void);
@@ -71,6 +72,16 @@ static struct {
     void (*general_names_free)(void *);
     const unsigned char *(*string_data)(const void *);
     int (*string_length)(const void *);
+    int (*ctx_set_ciphersuites)(void *, const char *);
+    int (*ctx_set_default_verify_paths)(void *);
+    int (*ctx_set_ex_data)(void *, int, void *);
+    void *(*ctx_get_ex_data)(const void *, int);
+    void *(*get_ssl_ctx)(const void *);
+    int (*get_ex_data_store_ctx_idx)(void);
+    void *(*store_ctx_get_ex_data)(const void *, int);
+    int (*store_ctx_get_error_depth)(const void *);
+    void *(*store_ctx_get_current_cert)(const void *);
+    void (*store_ctx_set_error)(void *, int);
 } ssl;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -81,8 +92,7 @@ static int openssl3 = 0;
 
 static void load(void) {
     // OpenSSL 3 first; else 1.1.1 (Debian 11, Ubuntu 20.04, RHEL 8, Alibaba Cloud Linux 3), whose
-    // calls used here are the same but for the peer certificate's name.
-    const char *peer_certificate = "SSL_get1_peer_certificate";
+    // calls used here are the same.
     void *crypto = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
     void *library = crypto == NULL ? NULL : dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
     if (library != NULL) {
@@ -90,7 +100,6 @@ static void load(void) {
     } else {
         crypto = dlopen("libcrypto.so.1.1", RTLD_NOW | RTLD_LOCAL);
         library = crypto == NULL ? NULL : dlopen("libssl.so.1.1", RTLD_NOW | RTLD_LOCAL);
-        peer_certificate = "SSL_get_peer_certificate";
     }
     if (library == NULL) {
         snprintf(load_failure, sizeof load_failure,
@@ -124,7 +133,6 @@ static void load(void) {
     FIND(library, get_error, "SSL_get_error")
     FIND(library, ssl_shutdown, "SSL_shutdown")
     FIND(library, ssl_version, "SSL_version")
-    FIND(library, peer_certificate, peer_certificate)
     FIND(crypto, err_get_error, "ERR_get_error")
     FIND(crypto, err_error_string_n, "ERR_error_string_n")
     FIND(crypto, err_clear_error, "ERR_clear_error")
@@ -141,6 +149,16 @@ static void load(void) {
     FIND(crypto, general_names_free, "GENERAL_NAMES_free")
     FIND(crypto, string_data, "ASN1_STRING_get0_data")
     FIND(crypto, string_length, "ASN1_STRING_length")
+    FIND(library, ctx_set_ciphersuites, "SSL_CTX_set_ciphersuites")
+    FIND(library, ctx_set_default_verify_paths, "SSL_CTX_set_default_verify_paths")
+    FIND(library, ctx_set_ex_data, "SSL_CTX_set_ex_data")
+    FIND(library, ctx_get_ex_data, "SSL_CTX_get_ex_data")
+    FIND(library, get_ssl_ctx, "SSL_get_SSL_CTX")
+    FIND(library, get_ex_data_store_ctx_idx, "SSL_get_ex_data_X509_STORE_CTX_idx")
+    FIND(crypto, store_ctx_get_ex_data, "X509_STORE_CTX_get_ex_data")
+    FIND(crypto, store_ctx_get_error_depth, "X509_STORE_CTX_get_error_depth")
+    FIND(crypto, store_ctx_get_current_cert, "X509_STORE_CTX_get_current_cert")
+    FIND(crypto, store_ctx_set_error, "X509_STORE_CTX_set_error")
 #undef FIND
     load_failure[0] = '\0';
 }
@@ -166,11 +184,58 @@ static void describe(const char *what, char *error, size_t error_length) {
     snprintf(error, error_length, "%s: %s", what, reason);
 }
 
-/// Accepts any certificate: for the client-auth types that ask for one without verifying it.
-static int accept_any(int preverified, void *store) {
-    (void)preverified;
-    (void)store;
-    return 1;
+/// What the verify callback checks, kept with the context (its ex_data 0) and freed with it.
+typedef struct {
+    /// The client-auth types that ask for a certificate without verifying it accept any.
+    int accept_unverified;
+    size_t san_count;
+    char **sans;
+} client_policy;
+
+static int certificate_has_san(void *certificate, char *const *names, size_t count);
+
+/// The client certificate check of every handshake: verification as the client-auth type asks,
+/// then the leaf's SANs against the allowed ones; a refusal fails the handshake with a
+/// bad_certificate alert (X509_V_ERR_CERT_REJECTED), as Go's server does.
+static int verify_client(int preverified, void *store) {
+    void *session = ssl.store_ctx_get_ex_data(store, ssl.get_ex_data_store_ctx_idx());
+    const client_policy *policy = session == NULL ? NULL : ssl.ctx_get_ex_data(ssl.get_ssl_ctx(session), 0);
+    if (policy == NULL) return preverified;
+    if (!preverified && !policy->accept_unverified) return 0;
+    if (policy->san_count == 0 || ssl.store_ctx_get_error_depth(store) != 0) return 1;
+    if (certificate_has_san(ssl.store_ctx_get_current_cert(store), policy->sans, policy->san_count)) return 1;
+    ssl.store_ctx_set_error(store, X509_V_ERR_CERT_REJECTED);
+    return 0;
+}
+
+static void policy_free(client_policy *policy) {
+    if (policy == NULL) return;
+    for (size_t index = 0; index < policy->san_count; index++) free(policy->sans[index]);
+    free(policy->sans);
+    free(policy);
+}
+
+/// A copy of what the callback needs; NULL when memory runs out.
+static client_policy *policy_create(const vodtls_settings *settings) {
+    client_policy *policy = calloc(1, sizeof *policy);
+    if (policy == NULL) return NULL;
+    policy->accept_unverified = settings->client_auth == 1 || settings->client_auth == 2;
+    if (settings->allowed_san_count > 0) {
+        policy->sans = calloc(settings->allowed_san_count, sizeof *policy->sans);
+        if (policy->sans == NULL) {
+            free(policy);
+            return NULL;
+        }
+        for (size_t index = 0; index < settings->allowed_san_count; index++) {
+            policy->sans[index] = strdup(settings->allowed_sans[index]);
+            policy->san_count = index + 1;
+            if (policy->sans[index] == NULL) {
+                policy_free(policy);
+                return NULL;
+            }
+        }
+    }
+    return policy;
 }
 
 /// Calls `each` for every certificate of a PEM buffer; the count of certificates, -1 on error.
@@ -236,6 +301,7 @@ void *vodtls_context_create(const vodtls_settings *settings, char *error, size_t
     if (ssl.ctx_ctrl(context, SSL_CTRL_SET_MIN_PROTO_VERSION, settings->min_version, NULL) != 1) FAIL("min_version is not available");
     if (ssl.ctx_ctrl(context, SSL_CTRL_SET_MAX_PROTO_VERSION, settings->max_version, NULL) != 1) FAIL("max_version is not available");
     if (settings->cipher_list != NULL && ssl.ctx_set_cipher_list(context, settings->cipher_list) != 1) FAIL("cipher_suites");
+    if (settings->tls13_suites != NULL && ssl.ctx_set_ciphersuites(context, settings->tls13_suites) != 1) FAIL("cipher_suites (TLS 1.3)");
     if (settings->groups_list != NULL && ssl.ctx_ctrl(context, SSL_CTRL_SET_GROUPS_LIST, 0, (void *)settings->groups_list) != 1) {
         FAIL("curve_preferences");
     }
@@ -254,20 +320,31 @@ void *vodtls_context_create(const vodtls_settings *settings, char *error, size_t
         int authorities = each_certificate(settings->client_ca_pem, settings->client_ca_length, context, use_client_ca);
         if (authorities < 0) FAIL("the client CA cannot be used");
         if (authorities == 0) FAIL("no PEM certificate in the client CA");
+    } else if ((settings->client_auth == 3 || settings->client_auth == 4) && ssl.ctx_set_default_verify_paths(context) != 1) {
+        // Verified without a client CA: against the system's CAs, as Go does.
+        FAIL("the system's CA certificates cannot be loaded");
     }
-    switch (settings->client_auth) {
-    case 1: ssl.ctx_set_verify(context, SSL_VERIFY_PEER, accept_any); break;
-    case 2: ssl.ctx_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any); break;
-    case 3: ssl.ctx_set_verify(context, SSL_VERIFY_PEER, NULL); break;
-    case 4: ssl.ctx_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL); break;
-    default: ssl.ctx_set_verify(context, SSL_VERIFY_NONE, NULL); break;
+    if (settings->client_auth != 0) {
+        client_policy *policy = policy_create(settings);
+        if (policy == NULL) FAIL("out of memory");
+        if (ssl.ctx_set_ex_data(context, 0, policy) != 1) {
+            policy_free(policy);
+            FAIL("the client certificate policy cannot be kept");
+        }
+        int mode = SSL_VERIFY_PEER | (settings->client_auth == 2 || settings->client_auth == 4 ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0);
+        ssl.ctx_set_verify(context, mode, verify_client);
+    } else {
+        ssl.ctx_set_verify(context, SSL_VERIFY_NONE, NULL);
     }
 #undef FAIL
     return context;
 }
 
 void vodtls_context_free(void *context) {
-    if (context != NULL) ssl.ctx_free(context);
+    if (context == NULL) return;
+    client_policy *policy = ssl.ctx_get_ex_data(context, 0);
+    ssl.ctx_free(context);
+    policy_free(policy);
 }
 
 void *vodtls_session_create(void *context, int fd) {
@@ -366,8 +443,7 @@ static int san_equals(const general_name *entry, const char *name) {
     }
 }
 
-int vodtls_peer_has_san(void *session, const char *const *names, size_t count) {
-    void *certificate = ssl.peer_certificate(session);
+static int certificate_has_san(void *certificate, char *const *names, size_t count) {
     if (certificate == NULL) return 0;
     void *entries = ssl.x509_get_ext_d2i(certificate, NID_subject_alt_name, NULL, NULL);
     int found = 0;
@@ -379,7 +455,5 @@ int vodtls_peer_has_san(void *session, const char *const *names, size_t count) {
         }
         ssl.general_names_free(entries);
     }
-    ssl.x509_free(certificate);
-    ssl.err_clear_error();
     return found;
 }

@@ -13,11 +13,12 @@ import WebServer
         #expect(web.server.listenAddress == ListenAddress(host: nil, port: 10790))
         #expect(web.telemetryPath == "/metrics" && web.configFile == nil && !web.protectsProbes)
         #expect(web.server.headTimeout == 10 && web.server.idleTimeout == 120 && web.server.maxConnections == 2048)
+        #expect(try options(["--web.config.file", ""]).configFile == nil, "empty is the default, as in every exporter")
     }
 
     @Test(arguments: [
         ["--web.listen-address", "9100"], ["--web.telemetry-path", "metrics"], ["--web.telemetry-path", "/-/ready"],
-        ["--web.telemetry-path", "/"], ["--web.telemetry-path", "/a b"], ["--web.config.file", ""],
+        ["--web.telemetry-path", "/"], ["--web.telemetry-path", "/a b"],
         ["--web.max-connections", "0"], ["--web.idle-timeout", "0s"],
     ])
     func invalid(arguments: [String]) {

@@ -29,6 +29,13 @@ typedef struct vodtls_settings {
     const char *groups_list;
     /// Whether the server's cipher order wins over the client's.
     int prefer_server_ciphers;
+    /// TLS 1.3 suites (colon-separated, e.g. "TLS_AES_128_GCM_SHA256"); NULL for the defaults.
+    const char *tls13_suites;
+    /// Subject alternative names of which a client certificate must carry one (DNS, e-mail, URI or
+    /// IP address, exact match); checked during the handshake, which fails with a
+    /// bad_certificate alert otherwise. No names: any.
+    const char *const *allowed_sans;
+    size_t allowed_san_count;
 } vodtls_settings;
 
 /// Loads the libraries once; 0 on success, else 1 with the reason in `reason`.
@@ -62,8 +69,5 @@ void vodtls_shutdown(void *session);
 
 /// The negotiated protocol version as on the wire (0x0304 for TLS 1.3), 0 before the handshake.
 int vodtls_version(void *session);
-/// Whether the peer's certificate carries one of `names` as a subject alternative name (DNS,
-/// e-mail, URI or IP address, exact match); 0 without a certificate.
-int vodtls_peer_has_san(void *session, const char *const *names, size_t count);
 
 #endif

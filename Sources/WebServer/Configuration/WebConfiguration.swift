@@ -37,6 +37,8 @@ public struct WebConfiguration: Sendable, Equatable {
         public var maxVersion: UInt16 = 0x0304
         /// OpenSSL names of the TLS 1.2 cipher suites, in preference order; empty: the defaults.
         public var cipherSuites: [String] = []
+        /// TLS 1.3 suites named in `cipher_suites`, in order; empty: OpenSSL's defaults.
+        public var tls13CipherSuites: [String] = []
         public var preferServerCipherSuites = true
         /// OpenSSL names of the key-exchange groups, in preference order; empty: the defaults.
         public var curves: [String] = []
@@ -47,7 +49,8 @@ public struct WebConfiguration: Sendable, Equatable {
     public var headers: [(name: String, value: String)] = []
     /// `basic_auth_users`: username → bcrypt hash. Empty: no basic auth.
     public var users: [String: BCrypt.Hash] = [:]
-    /// `rate_limit`: at most `burst` requests at once, one more every `interval` seconds.
+    /// `rate_limit`: at most `burst` requests at once, one more every `interval` seconds (a burst
+    /// of 0 refuses every request, as the toolkit's limiter does).
     public var rateLimit: (interval: Double, burst: Int)?
 
     public init() {}
@@ -85,6 +88,9 @@ public struct WebConfiguration: Sendable, Equatable {
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA": "ECDHE-RSA-AES256-SHA",
     ]
 
+    /// TLS 1.3 suites (Go accepts their names in `cipher_suites`; OpenSSL names them alike).
+    static let tls13CipherSuites: Set<String> = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+
     static let curves: [String: String] = ["CurveP256": "P-256", "CurveP384": "P-384", "CurveP521": "P-521", "X25519": "X25519"]
     static let versions: [String: UInt16] = ["TLS10": 0x0301, "TLS11": 0x0302, "TLS12": 0x0303, "TLS13": 0x0304]
 
@@ -106,71 +112,91 @@ public struct WebConfiguration: Sendable, Equatable {
 
     // MARK: Sections
 
+    /// `tls_server_config`, checked in the order the exporter-toolkit checks it: the names of
+    /// versions, suites and curves; then, when TLS is on at all (a certificate, key, client CA or
+    /// client auth type is given), the certificate, the key and the client auth type. Empty values
+    /// count as not given. Whether a client CA without a client auth type is an error is the
+    /// context's to say, after reading the files (``TLSContext``).
     private static func tls(_ node: YAMLSubset.Node, directory: String) throws(ConfigurationError) -> TLS? {
         let keys = try mapping(node, "tls_server_config", known: [
             "cert", "key", "client_ca", "cert_file", "key_file", "client_auth_type", "client_ca_file", "client_allowed_sans",
             "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites", "curve_preferences",
         ])
-        if keys.isEmpty { return nil }
-        func source(inline: String, file: String, required: Bool) throws(ConfigurationError) -> TLS.Source? {
-            let text = try keys[inline].map { node throws(ConfigurationError) in try string(node, inline) }
-            let path = try keys[file].map { node throws(ConfigurationError) in try string(node, file) }
-            switch (text, path) {
+        var versionsGiven: [String: UInt16] = [:]
+        for key in ["min_version", "max_version"] {
+            guard let value = keys[key] else { continue }
+            let text = try string(value, key)
+            guard let version = versions[text] else {
+                throw ConfigurationError(line: value.line, reason: "unknown TLS version \(text) in \(key) (TLS10, TLS11, TLS12, TLS13)")
+            }
+            versionsGiven[key] = version
+        }
+        var tls12Suites: [String] = [], tls13Suites: [String] = []
+        if let value = keys["cipher_suites"] {
+            for name in try strings(value, "cipher_suites") {
+                if let openSSL = cipherSuites[name] {
+                    tls12Suites.append(openSSL)
+                } else if tls13CipherSuites.contains(name) {
+                    tls13Suites.append(name)
+                } else {
+                    throw ConfigurationError(line: value.line, reason: "unknown cipher suite \(name)")
+                }
+            }
+        }
+        let groups: [String] = try keys["curve_preferences"].map { value throws(ConfigurationError) -> [String] in
+            try strings(value, "curve_preferences").map { name throws(ConfigurationError) in
+                guard let group = curves[name] else { throw ConfigurationError(line: value.line, reason: "unknown curve \(name) (CurveP256, CurveP384, CurveP521, X25519)") }
+                return group
+            }
+        } ?? []
+        let prefersServer = try keys["prefer_server_cipher_suites"].map { value throws(ConfigurationError) in try boolean(value, "prefer_server_cipher_suites") }
+        // Given and not empty: what turns TLS on.
+        func given(_ key: String) throws(ConfigurationError) -> String? {
+            guard let value = keys[key] else { return nil }
+            let text = try string(value, key)
+            return text.isEmpty ? nil : text
+        }
+        var enabled = false
+        for key in ["cert", "cert_file", "key", "key_file", "client_ca", "client_ca_file", "client_auth_type"] where try given(key) != nil {
+            enabled = true
+        }
+        // Versions, suites or curves alone leave TLS off, as in the toolkit: plain HTTP.
+        guard enabled else { return nil }
+        func source(inline: String, file: String, required: String?) throws(ConfigurationError) -> TLS.Source? {
+            switch (try given(inline), try given(file)) {
             case (let text?, nil): return .inline(text)
             case (nil, let path?): return .file(path.hasPrefix("/") ? path : FileSystem.join(directory, path))
             case (.some, .some): throw ConfigurationError(line: keys[inline]?.line, reason: "give \(inline) or \(file), not both")
             case (nil, nil):
-                if required { throw ConfigurationError(line: node.line, reason: "tls_server_config needs \(file) (or \(inline))") }
+                if let required { throw ConfigurationError(line: keys[file]?.line ?? keys[inline]?.line ?? node.line, reason: required) }
                 return nil
             }
         }
-        var tls = TLS(certificate: try source(inline: "cert", file: "cert_file", required: true)!,
-                      key: try source(inline: "key", file: "key_file", required: true)!)
-        tls.clientCA = try source(inline: "client_ca", file: "client_ca_file", required: false)
-        if let value = keys["client_auth_type"] {
-            let text = try string(value, "client_auth_type")
+        var tls = TLS(certificate: try source(inline: "cert", file: "cert_file", required: "missing one of cert or cert_file")!,
+                      key: try source(inline: "key", file: "key_file", required: "missing one of key or key_file")!)
+        tls.clientCA = try source(inline: "client_ca", file: "client_ca_file", required: nil)
+        if let text = try given("client_auth_type") {
             guard let auth = TLS.ClientAuth(rawValue: text == "RequireClientCert" ? "RequireAnyClientCert" : text) else {
-                throw ConfigurationError(line: value.line, reason: "client_auth_type \(text) is not one of \(TLS.ClientAuth.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigurationError(line: keys["client_auth_type"]?.line,
+                                         reason: "invalid client_auth_type \(text) (\(TLS.ClientAuth.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             tls.clientAuth = auth
         }
-        if tls.clientCA != nil && tls.clientAuth == .noClientCert {
-            throw ConfigurationError(line: (keys["client_ca_file"] ?? keys["client_ca"])?.line,
-                                     reason: "a client CA is given but client_auth_type is NoClientCert (use RequireAndVerifyClientCert)")
-        }
-        if tls.clientAuth.verifies && tls.clientCA == nil {
-            throw ConfigurationError(line: keys["client_auth_type"]?.line, reason: "client_auth_type \(tls.clientAuth.rawValue) needs client_ca_file (or client_ca)")
-        }
         if let value = keys["client_allowed_sans"] {
             tls.clientAllowedSANs = try strings(value, "client_allowed_sans")
-            if !tls.clientAuth.verifies {
-                throw ConfigurationError(line: value.line, reason: "client_allowed_sans needs a verified client certificate (client_auth_type RequireAndVerifyClientCert)")
+            if tls.clientAuth == .noClientCert && !tls.clientAllowedSANs.isEmpty {
+                throw ConfigurationError(line: value.line, reason: "client_allowed_sans needs a client certificate (a client_auth_type other than NoClientCert)")
             }
         }
-        for (key, path) in [("min_version", \TLS.minVersion), ("max_version", \TLS.maxVersion)] {
-            guard let value = keys[key] else { continue }
-            let text = try string(value, key)
-            guard let version = versions[text] else {
-                throw ConfigurationError(line: value.line, reason: "\(key) \(text) is not one of TLS10, TLS11, TLS12, TLS13")
-            }
-            tls[keyPath: path] = version
-        }
+        if let min = versionsGiven["min_version"] { tls.minVersion = min }
+        if let max = versionsGiven["max_version"] { tls.maxVersion = max }
         if tls.minVersion > tls.maxVersion {
             throw ConfigurationError(line: keys["min_version"]?.line ?? keys["max_version"]?.line, reason: "min_version is above max_version")
         }
-        if let value = keys["cipher_suites"] {
-            tls.cipherSuites = try strings(value, "cipher_suites").map { name throws(ConfigurationError) in
-                guard let openSSL = cipherSuites[name] else { throw ConfigurationError(line: value.line, reason: "unknown cipher suite \(name)") }
-                return openSSL
-            }
-        }
-        if let value = keys["curve_preferences"] {
-            tls.curves = try strings(value, "curve_preferences").map { name throws(ConfigurationError) in
-                guard let group = curves[name] else { throw ConfigurationError(line: value.line, reason: "unknown curve \(name) (CurveP256, CurveP384, CurveP521, X25519)") }
-                return group
-            }
-        }
-        if let value = keys["prefer_server_cipher_suites"] { tls.preferServerCipherSuites = try boolean(value, "prefer_server_cipher_suites") }
+        tls.cipherSuites = tls12Suites
+        tls.tls13CipherSuites = tls13Suites
+        tls.curves = groups
+        if let prefersServer { tls.preferServerCipherSuites = prefersServer }
         return tls
     }
 
@@ -225,8 +251,8 @@ public struct WebConfiguration: Sendable, Equatable {
             guard let number = Int(try string(value, "burst")), number >= 0 else { throw ConfigurationError(line: value.line, reason: "burst is a whole number") }
             return number
         } ?? 0
+        // As in the toolkit: no interval, no limit; a burst of 0 answers every request with 429.
         guard interval > 0 else { return nil }
-        guard burst > 0 else { throw ConfigurationError(line: node.line, reason: "rate_limit needs a burst of at least 1") }
         return (interval, burst)
     }
 

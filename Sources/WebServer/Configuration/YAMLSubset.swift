@@ -63,6 +63,11 @@ public enum YAMLSubset {
         var reader = Reader(lines: lines, raw: raw)
         guard !reader.lines.isEmpty else { return .null(line: 1) }
         let node = try reader.block(indent: reader.lines[0].indent)
+        // A document that is one plain scalar may run over several lines (folded with spaces).
+        if case .scalar(let first, let line) = node, reader.position < reader.lines.count,
+           reader.lines[reader.position...].allSatisfy({ $0.indent == reader.lines[0].indent && !$0.text.contains(": ") && !$0.text.hasSuffix(":") }) {
+            return .scalar(([first] + reader.lines[reader.position...].map(\.text)).joined(separator: " "), line: line)
+        }
         if reader.position < reader.lines.count {
             let line = reader.lines[reader.position]
             throw ParseError(line: line.number, reason: "unexpected indentation")

@@ -1,5 +1,6 @@
 /// The web configuration's `rate_limit`: a token bucket of `burst` requests that refills one
-/// every `interval` seconds; a request without a token gets 429. Pure: the caller passes the time.
+/// every `interval` seconds; a request without a token gets 429 (with a burst of 0, every
+/// request). Pure: the caller passes the time.
 struct RequestRateLimiter: Equatable {
     let interval: Double
     let burst: Int
@@ -7,7 +8,7 @@ struct RequestRateLimiter: Equatable {
     private var updated: Double?
 
     init(interval: Double, burst: Int) {
-        precondition(interval > 0 && burst > 0, "a rate limit has a positive interval and burst")
+        precondition(interval > 0 && burst >= 0, "a rate limit has a positive interval and a burst of 0 or more")
         self.interval = interval
         self.burst = burst
         tokens = Double(burst)

@@ -203,11 +203,6 @@ final class Connection: @unchecked Sendable {
         var error = [CChar](repeating: 0, count: 256)
         switch vodtls_handshake(session, &error, error.count) {
         case Int32(VODTLS_DONE):
-            if !tlsContext.allowedSANs.isEmpty, !Self.withCStrings(tlsContext.allowedSANs, { vodtls_peer_has_san(session, $0, $1) == 1 }) {
-                logger.debug("client certificate has none of the allowed SANs", ["peer": peer])
-                perform(machine.failed())
-                return
-            }
             isHandshaking = false
             self.tlsContext = nil
             perform(machine.start(rejection: pendingRejection))
@@ -220,13 +215,6 @@ final class Connection: @unchecked Sendable {
             logger.debug("TLS handshake failed", ["peer": peer, "reason": String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)])
             perform(machine.failed())
         }
-    }
-
-    private static func withCStrings<Result>(_ texts: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>, Int) -> Result) -> Result {
-        let copies = texts.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        let pointers = copies.map { UnsafePointer<CChar>($0) }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
     }
 
     // MARK: Writing

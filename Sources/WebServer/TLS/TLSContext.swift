@@ -1,4 +1,7 @@
 import CTLS
+#if canImport(Glibc)
+import Glibc
+#endif
 import Primitives
 
 /// A TLS server context of the system OpenSSL, built from the web configuration's
@@ -16,8 +19,6 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     let pointer: UnsafeMutableRawPointer
-    /// The SANs a client certificate must carry one of (empty: any).
-    let allowedSANs: [String]
 
     public init(_ settings: WebConfiguration.TLS) throws(SetupError) {
         func pem(_ source: WebConfiguration.TLS.Source, _ what: String) throws(SetupError) -> [UInt8] {
@@ -34,6 +35,11 @@ public final class TLSContext: @unchecked Sendable {
         let certificate = try pem(settings.certificate, "cert_file")
         let key = try pem(settings.key, "key_file")
         let authorities = try settings.clientCA.map { source throws(SetupError) in try pem(source, "client_ca_file") }
+        // Checked after the files are read, as the toolkit does.
+        if authorities != nil && settings.clientAuth == .noClientCert {
+            throw SetupError(description: "a client CA is configured without a client auth policy: client_auth_type is NoClientCert (use RequireAndVerifyClientCert)")
+        }
+        let tls13Suites = settings.tls13CipherSuites.isEmpty ? nil : settings.tls13CipherSuites.joined(separator: ":")
         let ciphers = settings.cipherSuites.isEmpty ? nil : settings.cipherSuites.joined(separator: ":")
         let groups = settings.curves.isEmpty ? nil : settings.curves.joined(separator: ":")
         var error = [CChar](repeating: 0, count: 512)
@@ -45,6 +51,8 @@ public final class TLSContext: @unchecked Sendable {
                             certificateBytes.withMemoryRebound(to: CChar.self) { certificateText in
                                 keyBytes.withMemoryRebound(to: CChar.self) { keyText in
                                     authorityBytes.withMemoryRebound(to: CChar.self) { authorityText in
+                                      Self.withOptionalCString(tls13Suites) { tls13List in
+                                       Self.withCStrings(settings.clientAllowedSANs) { sans, sanCount in
                                         var values = vodtls_settings(
                                             certificate_pem: certificateText.baseAddress, certificate_length: certificateText.count,
                                             key_pem: keyText.baseAddress, key_length: keyText.count,
@@ -52,8 +60,11 @@ public final class TLSContext: @unchecked Sendable {
                                             client_auth: Int32(Self.clientAuthCode(settings.clientAuth)),
                                             min_version: Int32(settings.minVersion), max_version: Int32(settings.maxVersion),
                                             cipher_list: cipherList, groups_list: groupList,
-                                            prefer_server_ciphers: settings.preferServerCipherSuites ? 1 : 0)
+                                            prefer_server_ciphers: settings.preferServerCipherSuites ? 1 : 0,
+                                            tls13_suites: tls13List, allowed_sans: sans, allowed_san_count: sanCount)
                                         return vodtls_context_create(&values, &error, error.count)
+                                       }
+                                      }
                                     }
                                 }
                             }
@@ -66,7 +77,6 @@ public final class TLSContext: @unchecked Sendable {
             throw SetupError(description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         pointer = created
-        allowedSANs = settings.clientAllowedSANs
     }
 
     deinit {
@@ -81,6 +91,14 @@ public final class TLSContext: @unchecked Sendable {
         case .verifyClientCertIfGiven: 3
         case .requireAndVerifyClientCert: 4
         }
+    }
+
+    /// `texts` as C strings for the duration of `body` (copies: C keeps no pointer to them).
+    private static func withCStrings<Result>(_ texts: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?, Int) -> Result) -> Result {
+        let copies = texts.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer<CChar>($0) }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress, $0.count) }
     }
 
     private static func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {
