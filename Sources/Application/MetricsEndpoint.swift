@@ -26,45 +26,76 @@ public struct MetricsEndpoint: Sendable {
                 logger: Logger) throws(SetupError) {
         var access = AccessControl.open
         var configuration = options.server
-        var webFamilies: @Sendable () -> [MetricFamily] = { [] }
+        let monotonic: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+        let refusals = RefusalCounter(logger: logger.with("component", "web"), clock: monotonic)
+        var tlsStatus: (@Sendable () -> TLSContextSource.Status)?
+        var file: WebConfigurationFile?
         if let path = options.configFile {
-            let file: WebConfigurationFile
+            let loaded: WebConfigurationFile
             do {
-                file = try WebConfigurationFile(path: path, logger: logger.with("component", "web"))
+                loaded = try WebConfigurationFile(path: path, logger: logger.with("component", "web"))
             } catch {
                 throw SetupError(description: error.description)
             }
-            if file.current().tls != nil {
+            file = loaded
+            if loaded.current().tls != nil {
                 let source: TLSContextSource
                 do {
-                    source = try TLSContextSource(settings: { file.current().tls }, logger: logger.with("component", "web"))
+                    source = try TLSContextSource(settings: { loaded.current().tls }, logger: logger.with("component", "web"))
                 } catch {
                     throw SetupError(description: "web configuration file \(path): tls_server_config: \(error.description)")
                 }
                 configuration.tls = { source.current() }
+                tlsStatus = { source.status }
             }
-            access = AccessControl(configuration: { file.current() }, protectsProbes: options.protectsProbes,
-                                   clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
-            webFamilies = { Self.families(file.reloadStatus) }
+            access = AccessControl(configuration: { loaded.current() }, protectsProbes: options.protectsProbes, clock: monotonic, refusals: refusals)
+        }
+        let configFile = file
+        let webFamilies: @Sendable () -> [MetricFamily] = { [tlsStatus] in
+            Self.families(configFile?.reloadStatus, tls: tlsStatus?(), refused: refusals.totals)
         }
         let router = MetricsRouter(
             telemetryPath: options.telemetryPath,
             landingPage: LandingPage.html(name: "vodcdn-exporter", version: ProductVersion.version, telemetryPath: options.telemetryPath),
             readiness: readiness, access: access,
             metrics: { [webFamilies] in publisher.body(format: $0, gzip: $1, extra: webFamilies()) })
-        server = HTTPServer(configuration: configuration, handler: router, logger: logger.with("component", "web"))
+        server = HTTPServer(configuration: configuration, handler: router, logger: logger.with("component", "web"), refusals: refusals)
         self.options = options
         servesTLS = configuration.tls != nil
     }
 
-    /// Whether the web configuration file's last read worked, and when the last good one was.
-    static func families(_ status: WebConfigurationFile.ReloadStatus) -> [MetricFamily] {
-        [
-            .single(name: "aliyun_vod_exporter_web_config_last_reload_successful", type: .gauge,
-                    help: "Whether the last read of --web.config.file succeeded (0: the previous settings stay in force).",
-                    value: status.successful ? 1 : 0),
-            .single(name: "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds", type: .gauge,
-                    help: "When --web.config.file was last read successfully.", value: status.lastSuccess),
+    /// The listener's own families: what it refused, by reason; with a web configuration file,
+    /// whether its last read worked; with TLS, whether the certificate files last loaded and
+    /// when the certificate expires.
+    static func families(_ status: WebConfigurationFile.ReloadStatus?, tls: TLSContextSource.Status?,
+                         refused: [RefusalCounter.Reason: UInt64]) -> [MetricFamily] {
+        var families: [MetricFamily] = [
+            .builtIn(name: "aliyun_vod_exporter_web_refused_total", type: .counter,
+                     help: "Connections and requests the listener turned away, by reason: connection_limit (503), over_capacity and per_client_limit (closed at once), handshake_timeout, handshake_failed, client_certificate, plain_http (400), unauthorized (401), rate_limited (429), auth_busy (503).",
+                     series: RefusalCounter.Reason.allCases.sorted().map { Series(["reason": $0.rawValue], Double(refused[$0] ?? 0)) }),
         ]
+        if let status {
+            families += [
+                .single(name: "aliyun_vod_exporter_web_config_last_reload_successful", type: .gauge,
+                        help: "Whether the last read of --web.config.file succeeded (0: the previous settings stay in force).",
+                        value: status.successful ? 1 : 0),
+                .single(name: "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds", type: .gauge,
+                        help: "When --web.config.file was last read successfully.", value: status.lastSuccess),
+            ]
+        }
+        if let tls {
+            families += [
+                .single(name: "aliyun_vod_exporter_tls_last_reload_successful", type: .gauge,
+                        help: "Whether the TLS certificate, key and client CA in force could be loaded after their last change (0: the previous ones stay in force).",
+                        value: tls.successful ? 1 : 0),
+                .single(name: "aliyun_vod_exporter_tls_last_reload_success_timestamp_seconds", type: .gauge,
+                        help: "When the TLS files were last loaded successfully.", value: tls.lastSuccess),
+            ]
+            if let notAfter = tls.notAfter {
+                families.append(.single(name: "aliyun_vod_exporter_tls_certificate_expiry_timestamp_seconds", type: .gauge,
+                                        help: "When the TLS certificate in force expires.", value: notAfter))
+            }
+        }
+        return families
     }
 }

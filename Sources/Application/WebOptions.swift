@@ -1,4 +1,5 @@
 import Flags
+import Primitives
 import WebServer
 
 /// The listener's flags (`--web.*`), validated into a server configuration.
@@ -20,12 +21,17 @@ public struct WebOptions: Sendable {
         instead: "use --web.config.file with basic_auth_users (a bcrypt hash: htpasswd -nBC 10 USER); see the README")
     static let maxConnections = Flag.integer("web.max-connections", default: 2048, in: 1...1_000_000,
         help: "Open connections beyond which new ones get 503.")
+    static let maxConnectionsPerClient = Flag.integer("web.max-connections-per-client", default: 256, in: 1...1_000_000,
+        help: "Open connections from one address beyond which new ones from it are closed at once (one client cannot take every slot).")
     static let headTimeout = Flag.duration("web.read-header-timeout", default: 10, atLeast: 0.1, help: "Time a client has to send a request head.")
+    static let handshakeTimeout = Flag.duration("web.tls-handshake-timeout", default: 5, atLeast: 0.1,
+        help: "Time a client has to finish the TLS handshake (at most --web.read-header-timeout).")
     static let idleTimeout = Flag.duration("web.idle-timeout", default: 120, atLeast: 0.1, help: "How long an idle keep-alive connection stays open.")
 
     /// The listener's flags, in `--help` order.
     public static let flags: [any FlagDeclaration] = [
-        listenAddress, telemetryPath, configFile, protectProbes, maxConnections, headTimeout, idleTimeout, removedUsername, removedPasswordFile,
+        listenAddress, telemetryPath, configFile, protectProbes, maxConnections, maxConnectionsPerClient, headTimeout, handshakeTimeout, idleTimeout,
+        removedUsername, removedPasswordFile,
     ]
 
     public var server: HTTPServerConfiguration
@@ -44,9 +50,15 @@ public struct WebOptions: Sendable {
         } catch {
             throw UsageError("--web.listen-address: \(error.description)")
         }
+        let headTimeout = try flags.value(Self.headTimeout)
+        let handshakeTimeout = try flags.value(Self.handshakeTimeout)
+        if handshakeTimeout > headTimeout {
+            throw flags.invalid(Self.handshakeTimeout, DurationText.format(handshakeTimeout), expected: "at most --web.read-header-timeout (\(DurationText.format(headTimeout)))")
+        }
         server = HTTPServerConfiguration(
-            listenAddress: address, headTimeout: try flags.value(Self.headTimeout), idleTimeout: try flags.value(Self.idleTimeout),
-            maxConnections: try flags.value(Self.maxConnections))
+            listenAddress: address, headTimeout: headTimeout, idleTimeout: try flags.value(Self.idleTimeout),
+            maxConnections: try flags.value(Self.maxConnections), maxConnectionsPerClient: try flags.value(Self.maxConnectionsPerClient),
+            handshakeTimeout: handshakeTimeout)
         let path = try flags.value(Self.telemetryPath)
         guard path.hasPrefix("/"), path.count > 1, !["/-/healthy", "/-/ready"].contains(path),
               path.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "?" && $0 != "#" }) else {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum {
     SSL_CTRL_MODE = 33,
@@ -82,6 +83,9 @@ static struct {
     int (*store_ctx_get_error_depth)(const void *);
     void *(*store_ctx_get_current_cert)(const void *);
     void (*store_ctx_set_error)(void *, int);
+    void *(*ctx_get0_certificate)(const void *);
+    const void *(*x509_get0_not_after)(const void *);
+    int (*asn1_time_to_tm)(const void *, struct tm *);
 } ssl;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
@@ -159,6 +163,9 @@ static void load(void) {
     FIND(crypto, store_ctx_get_error_depth, "X509_STORE_CTX_get_error_depth")
     FIND(crypto, store_ctx_get_current_cert, "X509_STORE_CTX_get_current_cert")
     FIND(crypto, store_ctx_set_error, "X509_STORE_CTX_set_error")
+    FIND(library, ctx_get0_certificate, "SSL_CTX_get0_certificate")
+    FIND(crypto, x509_get0_not_after, "X509_get0_notAfter")
+    FIND(crypto, asn1_time_to_tm, "ASN1_TIME_to_tm")
 #undef FIND
     load_failure[0] = '\0';
 }
@@ -345,6 +352,15 @@ void vodtls_context_free(void *context) {
     client_policy *policy = ssl.ctx_get_ex_data(context, 0);
     ssl.ctx_free(context);
     policy_free(policy);
+}
+
+long long vodtls_context_not_after(void *context) {
+    void *certificate = ssl.ctx_get0_certificate(context);
+    const void *end = certificate == NULL ? NULL : ssl.x509_get0_not_after(certificate);
+    struct tm moment;
+    memset(&moment, 0, sizeof moment);
+    if (end == NULL || ssl.asn1_time_to_tm(end, &moment) != 1) return 0;
+    return (long long)timegm(&moment);
 }
 
 void *vodtls_session_create(void *context, int fd) {

@@ -21,11 +21,25 @@ public final class TestClient {
     private var buffer: [UInt8] = []
     private var scratch = [UInt8](repeating: 0, count: 65_536)
 
-    /// Connects to 127.0.0.1:`port`; reads give up after `timeout` seconds.
-    public init(port: UInt16, timeout: Double = 10) throws {
+    /// Connects to 127.0.0.1:`port` (from `source`, another loopback address such as
+    /// 127.0.0.2, when given); reads give up after `timeout` seconds.
+    public init(port: UInt16, timeout: Double = 10, source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         Self.setReadTimeout(fd, timeout)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(fd)
+                throw Failure(description: "bind \(source): errno \(code)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian

@@ -215,7 +215,10 @@ import TestSupport
     }
 
     @Test func thousandIdleConnectionsDoNotStopScrapes() throws {
-        let harness = try Harness { $0.maxConnections = 1_100 }
+        let harness = try Harness {
+            $0.maxConnections = 1_100
+            $0.maxConnectionsPerClient = 2_000  // all from 127.0.0.1
+        }
         defer { harness.stop() }
         var idle: [TestClient] = []
         for index in 0..<1_000 {
@@ -245,6 +248,28 @@ import TestSupport
         #expect(refused.status == 503 && refused.headers["retry-after"] == "1")
         #expect(third.isClosedByServer())
         _ = (first, second)
+        #expect(harness.server.refusals.totals == [.connectionLimit: 1])
+    }
+
+    /// One address cannot hold every slot: its connections past the cap are closed at once and
+    /// counted, while another address is still served.
+    @Test func oneClientCannotTakeEverySlot() throws {
+        let harness = try Harness {
+            $0.maxConnectionsPerClient = 2
+            $0.maxConnections = 10
+        }
+        defer { harness.stop() }
+        let held = try (0..<2).map { _ in try TestClient(port: harness.port) }
+        for client in held { #expect(try client.request("/-/healthy").status == 200) }
+        let over = try TestClient(port: harness.port)
+        #expect(over.isClosedByServer(), "the third from 127.0.0.1 is closed without an answer")
+        let other = try TestClient(port: harness.port, source: "127.0.0.2")
+        #expect(try other.request("/-/healthy").status == 200, "another address is served")
+        #expect(harness.server.refusals.totals == [.perClientLimit: 1])
+        // A slot freed by the client is its own again.
+        _ = held.first.map { $0.finishSending() }
+        ServerTests.waitUntil { harness.server.openConnections <= 2 }
+        #expect(try TestClient(port: harness.port).request("/-/healthy").status == 200)
     }
 
     /// Echoes the body it was given, to check body framing.

@@ -44,6 +44,8 @@ int vodtls_load(char *reason, size_t reason_length);
 /// A server context, or NULL with OpenSSL's reason in `error`.
 void *vodtls_context_create(const vodtls_settings *settings, char *error, size_t error_length);
 void vodtls_context_free(void *context);
+/// When the context's certificate expires, in seconds since the epoch; 0 when unknown.
+long long vodtls_context_not_after(void *context);
 
 /// A server session on the connected, non-blocking socket `fd`; NULL when OpenSSL fails.
 void *vodtls_session_create(void *context, int fd);

@@ -9,18 +9,27 @@ public final class AccessControl: Sendable {
     private let configuration: @Sendable () -> WebConfiguration
     private let protectsProbes: Bool
     private let clock: @Sendable () -> Double
-    private let verifier = PasswordVerifier()
+    private let verifier: PasswordVerifier
     private let limiter = Mutex<RequestRateLimiter?>(nil)
+    private let refusals: RefusalCounter?
 
     /// - Parameters:
     ///   - configuration: the configuration in force, asked per request (a file may change).
     ///   - protectsProbes: whether the health endpoints need credentials too.
     ///   - clock: monotonic seconds, for the rate limit.
-    public init(configuration: @escaping @Sendable () -> WebConfiguration, protectsProbes: Bool = false,
-                clock: @escaping @Sendable () -> Double) {
+    ///   - refusals: counts the 401, 429 and 503 answers.
+    public convenience init(configuration: @escaping @Sendable () -> WebConfiguration, protectsProbes: Bool = false,
+                            clock: @escaping @Sendable () -> Double, refusals: RefusalCounter? = nil) {
+        self.init(configuration: configuration, protectsProbes: protectsProbes, clock: clock, refusals: refusals, verifier: PasswordVerifier())
+    }
+
+    init(configuration: @escaping @Sendable () -> WebConfiguration, protectsProbes: Bool, clock: @escaping @Sendable () -> Double,
+         refusals: RefusalCounter?, verifier: PasswordVerifier) {
         self.configuration = configuration
         self.protectsProbes = protectsProbes
         self.clock = clock
+        self.refusals = refusals
+        self.verifier = verifier
     }
 
     /// No limit, no auth, no headers.
@@ -37,11 +46,21 @@ public final class AccessControl: Sendable {
                 }
                 return limiter!.allow(now: clock())
             }
-            if !allowed { return (.text(.tooManyRequests, "Too many requests.\n"), current.headers) }
+            if !allowed {
+                refusals?.count(.rateLimited)
+                return (.text(.tooManyRequests, "Too many requests.\n"), current.headers)
+            }
         }
-        if !current.users.isEmpty && (!isProbe || protectsProbes) && !verifier.isAuthorized(authorization, users: current.users) {
+        guard !current.users.isEmpty && (!isProbe || protectsProbes) else { return (nil, current.headers) }
+        switch verifier.check(authorization, users: current.users) {
+        case .authorized:
+            return (nil, current.headers)
+        case .refused:
+            refusals?.count(.unauthorized)
             return (.text(.unauthorized, "Unauthorized.\n", headers: [("WWW-Authenticate", PasswordVerifier.challenge)]), current.headers)
+        case .busy:
+            refusals?.count(.authBusy)
+            return (.text(.serviceUnavailable, "Too many password checks at once; try again.\n", headers: [("Retry-After", "1")]), current.headers)
         }
-        return (nil, current.headers)
     }
 }

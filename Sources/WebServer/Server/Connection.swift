@@ -17,6 +17,8 @@ struct ConnectionEnvironment: Sendable {
     let onClosed: @Sendable (ObjectIdentifier) -> Void
     /// The TLS context for a new connection, or nil for plain HTTP.
     var tls: @Sendable () -> TLSContext? = { nil }
+    /// Counts handshakes that failed or timed out and plain HTTP on the TLS port.
+    var refusals: RefusalCounter?
 }
 
 /// One accepted socket, driven by Dispatch sources on its own serial queue. It only moves bytes
@@ -37,7 +39,8 @@ final class Connection: @unchecked Sendable {
     private let onClosed: @Sendable (ObjectIdentifier) -> Void
     private let logger: Logger
     private let peer: String
-    private let headTimeout: Double
+    private let handshakeTimeout: Double
+    private let refusals: RefusalCounter?
 
     /// The TLS context until the handshake starts; the session from then on.
     private var tlsContext: TLSContext?
@@ -69,7 +72,8 @@ final class Connection: @unchecked Sendable {
         self.onClosed = environment.onClosed
         self.logger = environment.logger
         self.peer = SocketIO.peerDescription(fd)
-        self.headTimeout = environment.configuration.headTimeout
+        self.handshakeTimeout = environment.configuration.handshakeTimeout
+        self.refusals = environment.refusals
         self.tlsContext = environment.tls()
         self.machine = ConnectionMachine(configuration: environment.configuration, handler: environment.handler, logger: environment.logger,
                                          peer: peer, date: environment.date)
@@ -89,10 +93,10 @@ final class Connection: @unchecked Sendable {
             timer.resume()
             read.resume()
             if tlsContext != nil {
-                // The handshake comes first, within the head deadline; the machine starts after it.
+                // The handshake comes first, within its own deadline; the machine starts after it.
                 isHandshaking = true
                 pendingRejection = rejection
-                perform([.setDeadline(headTimeout)])
+                perform([.setDeadline(handshakeTimeout)])
             } else {
                 perform(machine.start(rejection: rejection))
             }
@@ -192,6 +196,7 @@ final class Connection: @unchecked Sendable {
                 return
             }
             if first != 0x16 {  // not a TLS handshake record
+                refusals?.count(.plainHTTP)
                 isHandshaking = false
                 self.tlsContext = nil
                 perform(machine.start(rejection: .text(.badRequest, "Client sent an HTTP request to an HTTPS server.\n")))
@@ -212,7 +217,9 @@ final class Connection: @unchecked Sendable {
         case Int32(VODTLS_WANT_WRITE):
             waitUntilWritable()
         default:
-            logger.debug("TLS handshake failed", ["peer": peer, "reason": String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)])
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            logger.debug("TLS handshake failed", ["peer": peer, "reason": reason])
+            refusals?.count(reason.contains("certificate") ? .clientCertificate : .handshakeFailed)
             perform(machine.failed())
         }
     }
@@ -288,6 +295,7 @@ final class Connection: @unchecked Sendable {
         deadline = .distantFuture
         if isHandshaking {
             logger.debug("TLS handshake not finished in time", ["peer": peer])
+            refusals?.count(.handshakeTimeout)
             perform(machine.failed())
             return
         }

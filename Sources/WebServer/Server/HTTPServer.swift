@@ -26,11 +26,17 @@ public final class HTTPServer: Sendable {
         /// resumed before it is cancelled or released.
         var isAcceptPaused = false
         var maxConnections: Int
+        /// Open connections by peer address, for the per-client limit.
+        var perClient: [String: Int] = [:]
+        /// Each open connection's peer address.
+        var clientOf: [ObjectIdentifier: String] = [:]
     }
 
     private let configuration: HTTPServerConfiguration
     private let handler: any HTTPHandler
     private let logger: Logger
+    /// What the listener turned away, by reason (its metrics and a line a minute).
+    public let refusals: RefusalCounter
     private let state: Mutex<State>
     private let acceptQueue = DispatchQueue(label: "vodcdn.web.accept")
     private let connectionQueue = DispatchQueue(label: "vodcdn.web.connections", attributes: .concurrent)
@@ -41,10 +47,13 @@ public final class HTTPServer: Sendable {
     /// without an answer.
     private static let maxRejecting = 64
 
-    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger = .disabled) {
+    /// - Parameter refusals: counts what the listener turns away (shared with the access control,
+    ///   which counts 401, 429 and 503); a new one by default.
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger = .disabled, refusals: RefusalCounter? = nil) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.refusals = refusals ?? RefusalCounter(logger: logger, clock: { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 })
         self.state = Mutex(State(maxConnections: configuration.maxConnections))
     }
 
@@ -181,34 +190,46 @@ public final class HTTPServer: Sendable {
     }
 
     private enum Admission {
-        case serve, reject, drop
+        case serve, reject, drop(RefusalCounter.Reason?)
     }
 
     private func admit(_ fd: Int32) {
+        let client = SocketIO.peer(fd)?.host ?? "unknown"
         let admission = state.withLock { state -> Admission in
-            if state.isStopping { return .drop }
+            if state.isStopping { return .drop(nil) }
+            // One address cannot hold every slot (a flood of stalled handshakes).
+            if state.perClient[client, default: 0] >= configuration.maxConnectionsPerClient { return .drop(.perClientLimit) }
             if state.serving < state.maxConnections {
                 state.serving += 1
+                state.perClient[client, default: 0] += 1
                 return .serve
             }
-            guard state.rejecting < Self.maxRejecting else { return .drop }
+            guard state.rejecting < Self.maxRejecting else { return .drop(.overCapacity) }
             state.rejecting += 1
+            state.perClient[client, default: 0] += 1
             return .reject
         }
-        guard admission != .drop else {
+        if case .drop(let reason) = admission {
             Glibc.close(fd)
+            if let reason { refusals.count(reason) }
             return
         }
-        let connection = Connection(fd: fd, isRejecting: admission == .reject, targetQueue: connectionQueue, environment: ConnectionEnvironment(
+        let isRejecting = if case .reject = admission { true } else { false }
+        let connection = Connection(fd: fd, isRejecting: isRejecting, targetQueue: connectionQueue, environment: ConnectionEnvironment(
             configuration: configuration, handler: handler, logger: logger,
             date: { UTCTimestamp.formatHTTPDate(Int64(time(nil))) },
             onClosed: { [weak self] id in self?.connectionClosed(id) },
-            tls: configuration.tls ?? { nil }
+            tls: configuration.tls ?? { nil },
+            refusals: refusals
         ))
         // Registered before it starts, so its close always finds it.
-        state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
-        if admission == .reject {
+        state.withLock {
+            $0.connections[ObjectIdentifier(connection)] = connection
+            $0.clientOf[ObjectIdentifier(connection)] = client
+        }
+        if isRejecting {
             logger.debug("connection limit reached; answering 503", ["limit": String(configuration.maxConnections)])
+            refusals.count(.connectionLimit)
             connection.start(rejection: .text(.serviceUnavailable, "Too many open connections; try again later.\n", headers: [("Retry-After", "1")]))
         } else {
             connection.start()
@@ -221,6 +242,10 @@ public final class HTTPServer: Sendable {
         state.withLock { state in
             guard let connection = state.connections.removeValue(forKey: id) else { return }
             if connection.isRejecting { state.rejecting -= 1 } else { state.serving -= 1 }
+            if let client = state.clientOf.removeValue(forKey: id) {
+                let left = state.perClient[client, default: 1] - 1
+                state.perClient[client] = left > 0 ? left : nil
+            }
         }
         closedSignal.signal()
     }

@@ -77,7 +77,12 @@ public final class TLSContext: @unchecked Sendable {
             throw SetupError(description: String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         pointer = created
+        let end = vodtls_context_not_after(created)
+        notAfter = end > 0 ? Double(end) : nil
     }
+
+    /// When the certificate expires (seconds since the epoch), when known.
+    public let notAfter: Double?
 
     deinit {
         vodtls_context_free(pointer)
