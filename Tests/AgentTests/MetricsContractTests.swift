@@ -29,8 +29,11 @@ import VODAPI
         served.formUnion(ProcessMetricsCollector().collect().map(\.name))
         served.insert("aliyun_vod_exporter_build_info")  // added by the application
         served.formUnion(shipper.families().map(\.name))  // read at each scrape, with --remote-write.url
-        // Added by the application with --web.config.file (WebConfigurationFileTests sees them served).
-        served.formUnion(["aliyun_vod_exporter_web_config_last_reload_successful", "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds"])
+        // Added by the application's listener: always, with --web.config.file and with TLS
+        // (WebConfigurationFileTests and ExporterToolkitCasesTests see them served).
+        served.formUnion(["aliyun_vod_exporter_web_config_last_reload_successful", "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds",
+                          "aliyun_vod_exporter_web_refused_total", "aliyun_vod_exporter_tls_last_reload_successful",
+                          "aliyun_vod_exporter_tls_last_reload_success_timestamp_seconds", "aliyun_vod_exporter_tls_certificate_expiry_timestamp_seconds"])
         let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("docs/metrics.md")
         let text = try String(contentsOf: page, encoding: .utf8)

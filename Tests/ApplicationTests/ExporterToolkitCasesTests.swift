@@ -252,7 +252,19 @@ import TestSupport
             let aliceHash = BCrypt.hash(Array("alice123".utf8), salt: salt, cost: 4, variant: "2y")
             #expect(try setup.fetch(port, tls: tls, user: "alice" + aliceHash, password: "fakepassword").hasPrefix("401"))
             #expect(try setup.fetch(port, tls: tls, user: "alice", password: aliceHash + "fakepassword").hasPrefix("401"))
-            if !tls {
+            if tls {
+                // What was refused, and the certificate in force, are served.
+                let script = """
+                    import base64, ssl, sys, urllib.request
+                    request = urllib.request.Request("https://localhost:%s/metrics" % sys.argv[1])
+                    request.add_header("Authorization", "Basic " + base64.b64encode(b"dave:dave123").decode())
+                    print(urllib.request.urlopen(request, context=ssl.create_default_context(cafile=sys.argv[2]), timeout=10).read().decode())
+                    """
+                let metrics = try ExternalTool.run("python3", ["-c", script, String(port), setup.certificates.path("ca.pem")])
+                #expect(metrics.contains("aliyun_vod_exporter_web_refused_total{reason=\"unauthorized\"} 7\n"), "\(metrics.split(separator: "\n").filter { $0.contains("refused") })")
+                #expect(metrics.contains("aliyun_vod_exporter_web_refused_total{reason=\"auth_busy\"} 0\n"))
+                #expect(metrics.contains("aliyun_vod_exporter_tls_last_reload_successful 1\n") && metrics.contains("aliyun_vod_exporter_tls_certificate_expiry_timestamp_seconds "))
+            } else {
                 // 150 right and 150 wrong logins at once: each gets its own answer.
                 let script = """
                     import base64, concurrent.futures, sys, urllib.request, urllib.error
