@@ -74,23 +74,19 @@ public struct MetricsEndpoint: Sendable {
                      help: "Connections and requests the listener turned away, by reason: connection_limit (503), over_capacity and per_client_limit (closed at once), handshake_timeout, handshake_failed, client_certificate, plain_http (400), unauthorized (401), rate_limited (429), auth_busy (503).",
                      series: RefusalCounter.Reason.allCases.sorted().map { Series(["reason": $0.rawValue], Double(refused[$0] ?? 0)) }),
         ]
+        // A reload's outcome: whether the last one worked, and when the last good one was.
+        func reload(_ prefix: String, successful: Bool, lastSuccess: Double, what: String, kept: String) -> [MetricFamily] {
+            [.single(name: "\(prefix)_last_reload_successful", type: .gauge, help: "Whether \(what) last loaded successfully (0: \(kept) stay in force).",
+                     value: successful ? 1 : 0),
+             .single(name: "\(prefix)_last_reload_success_timestamp_seconds", type: .gauge, help: "When \(what) last loaded successfully.", value: lastSuccess)]
+        }
         if let status {
-            families += [
-                .single(name: "aliyun_vod_exporter_web_config_last_reload_successful", type: .gauge,
-                        help: "Whether the last read of --web.config.file succeeded (0: the previous settings stay in force).",
-                        value: status.successful ? 1 : 0),
-                .single(name: "aliyun_vod_exporter_web_config_last_reload_success_timestamp_seconds", type: .gauge,
-                        help: "When --web.config.file was last read successfully.", value: status.lastSuccess),
-            ]
+            families += reload("aliyun_vod_exporter_web_config", successful: status.successful, lastSuccess: status.lastSuccess,
+                               what: "--web.config.file", kept: "the previous settings")
         }
         if let tls {
-            families += [
-                .single(name: "aliyun_vod_exporter_tls_last_reload_successful", type: .gauge,
-                        help: "Whether the TLS certificate, key and client CA in force could be loaded after their last change (0: the previous ones stay in force).",
-                        value: tls.successful ? 1 : 0),
-                .single(name: "aliyun_vod_exporter_tls_last_reload_success_timestamp_seconds", type: .gauge,
-                        help: "When the TLS files were last loaded successfully.", value: tls.lastSuccess),
-            ]
+            families += reload("aliyun_vod_exporter_tls", successful: tls.successful, lastSuccess: tls.lastSuccess,
+                               what: "the TLS certificate, key and client CA files", kept: "the previous ones")
             if let notAfter = tls.notAfter {
                 families.append(.single(name: "aliyun_vod_exporter_tls_certificate_expiry_timestamp_seconds", type: .gauge,
                                         help: "When the TLS certificate in force expires.", value: notAfter))
