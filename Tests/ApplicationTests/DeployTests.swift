@@ -9,9 +9,18 @@ import WebServer
     static let repository = PrometheusEndToEndTests.repository
     static func path(_ relative: String) -> String { repository.appendingPathComponent(relative).path }
 
+    /// The rules (alerts and recording rules) `deploy/prometheus/alerts.yml` defines.
+    static func ruleCount() throws -> Int {
+        try String(contentsOfFile: path("deploy/prometheus/alerts.yml"), encoding: .utf8).split(separator: "\n").filter {
+            let line = $0.trimmingCharacters(in: .whitespaces)
+            return line.hasPrefix("- alert: ") || line.hasPrefix("- record: ")
+        }.count
+    }
+
     @Test func alertRulesPassTheirUnitTests() throws {
         let check = try ExternalTool.outcome("promtool", ["check", "rules", Self.path("deploy/prometheus/alerts.yml")])
-        #expect(check.status == 0 && check.standardOutput.contains("SUCCESS: 30 rules found"), "\(check.standardError)")
+        let rules = try Self.ruleCount()
+        #expect(check.status == 0 && check.standardOutput.contains("SUCCESS: \(rules) rules found"), "\(check.standardOutput)\(check.standardError)")
         let tests = try ExternalTool.outcome("promtool", ["test", "rules", Self.path("deploy/prometheus/alerts.test.yml")])
         #expect(tests.status == 0 && tests.standardOutput.contains("SUCCESS"), "\(tests.standardOutput)\(tests.standardError)")
         let config = try ExternalTool.outcome("promtool", ["check", "config", Self.path("deploy/prometheus/prometheus.yml")])

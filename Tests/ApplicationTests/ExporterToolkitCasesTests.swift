@@ -10,26 +10,26 @@ import TestSupport
 /// expect; a bad one is refused (exit 64) with a message naming that file's problem. The one
 /// deliberate difference: HTTP/2 is not served, so a cipher list without an HTTP/2 suite is
 /// accepted (the README says so).
-@Suite(.serialized) struct ExporterToolkitCasesTests {
-    /// Certificates, a folder for the files, and the running demos to stop.
+@Suite struct ExporterToolkitCasesTests {
+    /// One set of certificates for every case (made once: RSA keys take a while), never changed.
+    static let sharedCertificates = Result { try TestCertificates() }
+
+    /// The certificates, a folder for the files, and the running demos to stop.
     final class Setup {
         let certificates: TestCertificates
-        private var files = 0
         private var running: [ServingProcess] = []
 
         init() throws {
-            certificates = try TestCertificates()
+            certificates = try ExporterToolkitCasesTests.sharedCertificates.get()
         }
 
         deinit {
             for process in running { _ = try? process.terminate() }
-            certificates.remove()
         }
 
         /// Writes `text` as a web configuration file beside the certificates.
         func file(_ text: String) throws -> String {
-            files += 1
-            let path = certificates.path("web-\(files).yml")
+            let path = certificates.path("web-\(UUID().uuidString).yml")
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }

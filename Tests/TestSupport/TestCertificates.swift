@@ -6,7 +6,7 @@ import Foundation
 /// second CA with its own client certificate, an RSA server certificate (for the ECDHE-RSA
 /// suites) and two self-signed client certificates (`client-selfsigned`, SAN
 /// client.example.com; `client2-selfsigned`, SANs one.example.com and test3).
-public struct TestCertificates {
+public struct TestCertificates: Sendable {
     public let folder: URL
     public func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 

@@ -46,6 +46,10 @@ final class Connection: @unchecked Sendable {
     private var tlsContext: TLSContext?
     private var session: UnsafeMutableRawPointer?
     private var isHandshaking = false
+    /// After a failed handshake: the alert is out, the write side shut; what the client still
+    /// sends is read and dropped until it closes (or a second passes), so closing does not reset
+    /// the connection and discard the alert before the client reads it.
+    private var isLingering = false
     /// A 503 to send once the handshake is done (a connection over the limit).
     private var pendingRejection: HTTPResponse?
 
@@ -149,6 +153,18 @@ final class Connection: @unchecked Sendable {
     // MARK: Reading
 
     private func readable() {
+        if isLingering {
+            while !isClosed {
+                switch SocketIO.read(fd, into: scratch) {
+                case .bytes: continue
+                case .wouldBlock: return
+                case .endOfFile, .failed:
+                    perform(machine.failed())
+                    return
+                }
+            }
+            return
+        }
         if isHandshaking {
             advanceHandshake()
             return
@@ -220,7 +236,11 @@ final class Connection: @unchecked Sendable {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             logger.debug("TLS handshake failed", ["peer": peer, "reason": reason])
             refusals?.count(reason.contains("certificate") ? .clientCertificate : .handshakeFailed)
-            perform(machine.failed())
+            isHandshaking = false
+            isLingering = true
+            shutdown(fd, Int32(SHUT_WR))
+            perform([.setDeadline(1)])
+            readable()
         }
     }
 
@@ -293,6 +313,10 @@ final class Connection: @unchecked Sendable {
             return
         }
         deadline = .distantFuture
+        if isLingering {
+            perform(machine.failed())
+            return
+        }
         if isHandshaking {
             logger.debug("TLS handshake not finished in time", ["peer": peer])
             refusals?.count(.handshakeTimeout)
