@@ -6,7 +6,7 @@ import TestSupport
 /// exporter-toolkit's own web-configuration cases (prometheus/exporter-toolkit: the files of
 /// `web/testdata` and what `tls_config_test.go` and `handler_test.go` expect of them), each
 /// written here as our own file with our own certificates and applied to the binary as users run
-/// it: `demo --web.config.file FILE`. A good file starts and serves as the toolkit's tests
+/// it (the agent with `--web.config.file FILE`). A good file starts and serves as the toolkit's tests
 /// expect; a bad one is refused (exit 64) with a message naming that file's problem. The one
 /// deliberate difference: HTTP/2 is not served, so a cipher list without an HTTP/2 suite is
 /// accepted (the README says so).
@@ -40,10 +40,15 @@ import TestSupport
         }
 
         func serve(path: String) throws -> UInt16 {
-            let process = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", path])
+            let process = try ServingProcess(arguments: Self.agent + ["--web.config.file", path], environment: Self.credentials)
             running.append(process)
             return process.port
         }
+
+        /// The agent as users run it, polling an endpoint that refuses at once: the listener
+        /// is what is tested, and a busy poller would only slow the run.
+        static let agent = ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:9", "--domain", "a.example.com"]
+        static let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tToolkitCases", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "not-used"]
 
         /// The binary's refusal of `text`: exit 64 and the message on standard error.
         func refusal(_ text: String) throws -> String {
@@ -51,8 +56,8 @@ import TestSupport
         }
 
         func refusal(path: String) throws -> String {
-            let outcome = try ExternalTool.outcome("timeout", ["20", BinaryTests.binary.path, "demo", "--web.listen-address", "127.0.0.1:0",
-                                                               "--web.config.file", path])
+            let outcome = try ExternalTool.outcome(executable: URL(fileURLWithPath: "/usr/bin/timeout"),
+                                                   ["20", BinaryTests.binary.path] + Self.agent + ["--web.config.file", path], environment: Self.credentials)
             #expect(outcome.status == 64, "refused at start: \(outcome.status) \(outcome.standardError)")
             return outcome.standardError
         }
@@ -145,7 +150,7 @@ import TestSupport
         let empty = try setup.serve("")
         #expect(try setup.fetch(empty, tls: false) == "200 -")
         #expect(try setup.fetch(empty).hasPrefix("error:"))
-        let noFile = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0", "--web.config.file", ""])
+        let noFile = try ServingProcess(arguments: Setup.agent + ["--web.config.file", ""], environment: Setup.credentials)
         defer { _ = try? noFile.terminate() }
         #expect(try setup.fetch(noFile.port, tls: false) == "200 -")
 
