@@ -10,8 +10,9 @@ import TestSupport
 /// expect; a bad one is refused (exit 64) with a message naming that file's problem. The one
 /// deliberate difference: HTTP/2 is not served, so a cipher list without an HTTP/2 suite is
 /// accepted (the README says so).
-@Suite struct ExporterToolkitCasesTests {
+@Suite(.serialized) struct ExporterToolkitCasesTests {
     /// One set of certificates for every case (made once: RSA keys take a while), never changed.
+    /// The cases run one at a time: each blocks a thread of the test pool while the binary runs.
     static let sharedCertificates = Result { try TestCertificates() }
 
     /// The certificates, a folder for the files, and the running demos to stop.
