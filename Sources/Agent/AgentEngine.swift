@@ -249,14 +249,14 @@ public actor AgentEngine {
         version += 1
     }
 
-    /// A data collector's call began; the handle goes back to `dataCallEnded`.
-    func dataCallBegan() -> Int {
-        dataCalls.began(at: time.now())
+    /// A data collector's call began.
+    func dataCallBegan() {
+        dataCalls.began()
     }
 
     /// A data collector's call ended, with its error if it failed.
-    func dataCallEnded(_ call: Int, collector: String, error: VODClientError?) {
-        dataCalls.ended(call, error: error, at: time.now())
+    func dataCallEnded(collector: String, error: VODClientError?) {
+        dataCalls.ended(error: error, at: time.now())
         if error == nil { health.dataArrived(for: collector) }
     }
 

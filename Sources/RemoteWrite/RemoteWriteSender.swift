@@ -73,12 +73,13 @@ public struct RemoteWriteSender: Sendable {
                 let message = String(decoding: answer.body.prefix(300), as: UTF8.self).trimmingWhitespace()
                 problem = "HTTP \(answer.status)\(message.isEmpty ? "" : ": \(message)")"
                 let retryAfter = answer.headers["retry-after"]
-                switch WriteOutcome.of(status: answer.status, retryAfter: retryAfter, attempt: attempt, now: time.now()) {
+                let now = time.now()
+                switch WriteOutcome.of(status: answer.status, retryAfter: retryAfter, attempt: attempt, now: now) {
                 case .accepted:
                     return
                 case .retry(let seconds):
                     wait = seconds
-                    if let asked = retryAfter.flatMap({ WriteOutcome.retryAfterSeconds($0, now: time.now()) }), asked > seconds {
+                    if let asked = retryAfter.flatMap({ WriteOutcome.retryAfterSeconds($0, now: now) }), asked > seconds {
                         problem += " (Retry-After asked for \(Int(asked)) s; tried again after the \(Int(seconds)) s cap)"
                     }
                 case .refused:

@@ -13,23 +13,26 @@ import VODAPI
     @Test func aWaitingCallWithoutASuccessStopsDataAtTheThreshold() {
         var watch = DataCallWatch(threshold: 90, start: 1000)
         #expect(watch.stop(at: 5000) == nil, "nothing asked, nothing stopped")
-        let call = watch.began(at: 1010)
+        watch.began()
         #expect(watch.stop(at: 1089) == nil)
         #expect(watch.stop(at: 1090) == .init(lastSuccess: 1000, waiting: 1, latestFailure: nil), "counted from the last success")
-        watch.ended(call, error: nil, at: 1100)
+        watch.ended(error: nil, at: 1100)
         #expect(watch.stop(at: 1100) == nil && watch.lastSuccess == 1100 && watch.hasSucceeded)
         #expect(watch.stop(at: 9000) == nil, "idle after a success is not a stop")
     }
 
     @Test func aFailureForEveryCallStopsDataEvenWithNothingWaiting() {
         var watch = DataCallWatch(threshold: 90, start: 1000)
-        watch.ended(watch.began(at: 1000), error: nil, at: 1001)
-        watch.ended(watch.began(at: 1060), error: Self.answer("InvalidAccessKeyId.NotFound", status: 404), at: 1061)
+        watch.began()
+        watch.ended(error: nil, at: 1001)
+        watch.began()
+        watch.ended(error: Self.answer("InvalidAccessKeyId.NotFound", status: 404), at: 1061)
         #expect(watch.stop(at: 1090) == nil)
         let stop = try! #require(watch.stop(at: 1091))
         #expect(stop.waiting == 0 && stop.latestFailure?.contains("InvalidAccessKeyId.NotFound") == true)
         #expect(stop.description.hasPrefix("no data call has succeeded since 1970-01-01T00:16:41Z (latest failure: "))
-        watch.ended(watch.began(at: 1200), error: nil, at: 1201)
+        watch.began()
+        watch.ended(error: nil, at: 1201)
         #expect(watch.stop(at: 1250) == nil, "a success ends it")
     }
 
@@ -37,7 +40,8 @@ import VODAPI
         var watch = DataCallWatch(threshold: 90, start: 0)
         for (minute, code) in ["Forbidden.RAM", "Forbidden", "OperationDenied", "Throttling.User", "InvalidStartTime.Malformed"].enumerated() {
             let status = code.hasPrefix("Throttling") || code.hasPrefix("Invalid") ? 400 : 403
-            watch.ended(watch.began(at: Double(minute * 60)), error: Self.answer(code, status: status), at: Double(minute * 60 + 1))
+            watch.began()
+            watch.ended(error: Self.answer(code, status: status), at: Double(minute * 60 + 1))
         }
         #expect(watch.stop(at: 10_000) == nil, "left to the runs' reports")
         #expect(DataCallWatch.stopsEveryCall(Self.answer("OperationDenied.Suspended")), "a suspended account stops everything")
@@ -51,12 +55,13 @@ import VODAPI
     /// arrives, so it never stops (the hung collector's runs report their own failures).
     @Test func aHungOperationBesideOneThatDeliversNeverStopsData() {
         var watch = DataCallWatch(threshold: 90, start: 0)
-        _ = watch.began(at: 5)  // never answers
+        watch.began()  // never answers
         for minute in 0..<30 {
             let at = Double(minute * 60 + 15)
             #expect(watch.stop(at: at) == nil, "minute \(minute)")
-            watch.ended(watch.began(at: at), error: nil, at: at + 0.5)
-            _ = watch.began(at: at + 1)
+            watch.began()
+            watch.ended(error: nil, at: at + 0.5)
+            watch.began()
         }
     }
 
@@ -64,10 +69,13 @@ import VODAPI
     /// which succeeds: no stop in between.
     @Test func aTrailingTimeoutIsNoStop() {
         var watch = DataCallWatch(threshold: 90, start: 0)
-        watch.ended(watch.began(at: 10), error: nil, at: 11)
-        watch.ended(watch.began(at: 20), error: Self.hang, at: 30)
+        watch.began()
+        watch.ended(error: nil, at: 11)
+        watch.began()
+        watch.ended(error: Self.hang, at: 30)
         #expect(watch.stop(at: 70) == nil)
-        watch.ended(watch.began(at: 71), error: nil, at: 72)
+        watch.began()
+        watch.ended(error: nil, at: 72)
         #expect(watch.stop(at: 1000) == nil)
     }
 

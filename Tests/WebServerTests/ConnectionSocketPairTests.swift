@@ -30,7 +30,7 @@ import TestSupport
             let big = (0..<bigSize).map { UInt8(truncatingIfNeeded: $0 &* 7) }
             let closed = closed
             let configuration = HTTPServerConfiguration(listenAddress: try ListenAddress(parsing: "127.0.0.1:0"), headTimeout: headTimeout)
-            connection = Connection(fd: serverEnd, isRejecting: false, targetQueue: DispatchQueue(label: "test.connection"), environment: ConnectionEnvironment(
+            connection = Connection(fd: serverEnd, peer: "unknown", isRejecting: false, targetQueue: DispatchQueue(label: "test.connection"), environment: ConnectionEnvironment(
                 configuration: configuration, handler: Handler(big: big), logger: .disabled, date: { "Mon, 30 Nov 2026 05:00:00 GMT" },
                 onClosed: { _ in closed.signal() }))
             self.client = client

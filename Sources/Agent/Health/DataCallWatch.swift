@@ -34,8 +34,8 @@ struct DataCallWatch: Sendable {
     private(set) var lastSuccess: Double
     /// Whether a data call has succeeded since the watch began.
     private(set) var hasSucceeded = false
-    private var waiting: [Int: Double] = [:]
-    private var nextCall = 0
+    /// Calls that began and have not ended.
+    private var waiting = 0
     private var latestFailure: String?
 
     init(threshold: Double, start: Double) {
@@ -44,16 +44,15 @@ struct DataCallWatch: Sendable {
         lastSuccess = start
     }
 
-    /// A data call began; returns its handle for `ended`.
-    mutating func began(at time: Double) -> Int {
-        nextCall += 1
-        waiting[nextCall] = time
-        return nextCall
+    /// A data call began.
+    mutating func began() {
+        waiting += 1
     }
 
-    /// A data call ended, with its error if it failed.
-    mutating func ended(_ call: Int, error: VODClientError?, at time: Double) {
-        waiting[call] = nil
+    /// A data call ended at `time`, with its error if it failed.
+    mutating func ended(error: VODClientError?, at time: Double) {
+        precondition(waiting > 0, "a call ends after it began")
+        waiting -= 1
         guard let error else {
             lastSuccess = max(lastSuccess, time)
             hasSucceeded = true
@@ -65,8 +64,8 @@ struct DataCallWatch: Sendable {
 
     /// Whether data has stopped at `now`, and why; nil while data calls succeed.
     func stop(at now: Double) -> Stop? {
-        guard !waiting.isEmpty || latestFailure != nil, now - lastSuccess >= threshold else { return nil }
-        return Stop(lastSuccess: lastSuccess, waiting: waiting.count, latestFailure: latestFailure)
+        guard waiting > 0 || latestFailure != nil, now - lastSuccess >= threshold else { return nil }
+        return Stop(lastSuccess: lastSuccess, waiting: waiting, latestFailure: latestFailure)
     }
 
     /// Whether an error says nothing about the operation or domain asked for: the next call of

@@ -74,9 +74,9 @@ struct CollectorScheduler: Sendable {
                 items, into: &report, start: scheduledAt, spread: spread, deadline: scheduledAt + collector.cadence.deadline
             ) { item in
                 guard watched else { return await collector.perform(item, engine: engine) }
-                let call = await engine.dataCallBegan()
+                await engine.dataCallBegan()
                 let error = await collector.perform(item, engine: engine)
-                await engine.dataCallEnded(call, collector: collector.name, error: error)
+                await engine.dataCallEnded(collector: collector.name, error: error)
                 return error
             }
         }

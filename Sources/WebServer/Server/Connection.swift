@@ -69,13 +69,14 @@ final class Connection: @unchecked Sendable {
     /// Sources on `fd` whose cancel handler has not run yet.
     private var liveSources = 0
 
-    init(fd: Int32, isRejecting: Bool, targetQueue: DispatchQueue, environment: ConnectionEnvironment) {
+    /// - Parameter peer: the client's address and port, for log lines.
+    init(fd: Int32, peer: String, isRejecting: Bool, targetQueue: DispatchQueue, environment: ConnectionEnvironment) {
         self.fd = fd
         self.isRejecting = isRejecting
         self.queue = DispatchQueue(label: "vodcdn.web.connection", target: targetQueue)
         self.onClosed = environment.onClosed
         self.logger = environment.logger
-        self.peer = SocketIO.peerDescription(fd)
+        self.peer = peer
         self.handshakeTimeout = environment.configuration.handshakeTimeout
         self.refusals = environment.refusals
         self.tlsContext = environment.tls()

@@ -194,7 +194,8 @@ public final class HTTPServer: Sendable {
     }
 
     private func admit(_ fd: Int32) {
-        let client = SocketIO.peer(fd)?.host ?? "unknown"
+        let peer = SocketIO.peer(fd)
+        let client = peer?.host ?? "unknown"
         let admission = state.withLock { state -> Admission in
             if state.isStopping { return .drop(nil) }
             // One address cannot hold every slot (a flood of stalled handshakes).
@@ -215,7 +216,7 @@ public final class HTTPServer: Sendable {
             return
         }
         let isRejecting = if case .reject = admission { true } else { false }
-        let connection = Connection(fd: fd, isRejecting: isRejecting, targetQueue: connectionQueue, environment: ConnectionEnvironment(
+        let connection = Connection(fd: fd, peer: SocketIO.describe(peer), isRejecting: isRejecting, targetQueue: connectionQueue, environment: ConnectionEnvironment(
             configuration: configuration, handler: handler, logger: logger,
             date: { UTCTimestamp.formatHTTPDate(Int64(time(nil))) },
             onClosed: { [weak self] id in self?.connectionClosed(id) },

@@ -73,9 +73,9 @@ enum SocketIO {
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    /// The peer address as `ip:port`, for the access log.
-    static func peerDescription(_ fd: Int32) -> String {
-        guard let (host, port) = peer(fd) else { return "unknown" }
+    /// A peer address as `ip:port` (`[ip]:port` for IPv6), for the access log; `unknown` without one.
+    static func describe(_ peer: (host: String, port: String)?) -> String {
+        guard let (host, port) = peer else { return "unknown" }
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
