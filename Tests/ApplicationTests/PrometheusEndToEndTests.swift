@@ -32,7 +32,11 @@ import Glibc
             self.port = try port ?? Self.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let rules = PrometheusEndToEndTests.repository.appendingPathComponent("deploy/prometheus/alerts.yml").path
+            // The shipped rules, with the expected level computed every minute instead of every 5
+            // (its first evaluation then comes within a minute of the start).
+            let rules = folder.appendingPathComponent("alerts.yml").path
+            let shipped = try String(contentsOf: PrometheusEndToEndTests.repository.appendingPathComponent("deploy/prometheus/alerts.yml"), encoding: .utf8)
+            try shipped.replacingOccurrences(of: "    interval: 5m\n", with: "    interval: 1m\n").write(toFile: rules, atomically: true, encoding: .utf8)
             try """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 \(receivesRemoteWrite ? "storage: {tsdb: {out_of_order_time_window: 7d}}" : "")
@@ -391,7 +395,7 @@ import Glibc
         #expect(targets.count >= 20)
         // The spike rules evaluate once a minute (their group's interval): wait for their first
         // evaluation, which also leaves range functions a few samples.
-        #expect(waitUntil(timeout: 90, every: 1) { prometheus.value("count(domain:aliyun_vod_bandwidth_bits_per_second:spike_threshold)") == 4 },
+        #expect(waitUntil(timeout: 150, every: 1) { prometheus.value("count(domain:aliyun_vod_bandwidth_bits_per_second:spike_threshold)") == 8 },
                 "the spike rules recorded nothing")
         for (title, expression) in targets {
             let concrete = expression.replacingOccurrences(of: "$domain", with: ".*").replacingOccurrences(of: "$area", with: ".*").replacingOccurrences(of: "$__range", with: "5m")
@@ -402,9 +406,11 @@ import Glibc
             #expect(result?.isEmpty == false, "panel \"\(title)\" has no data: \(concrete)")
         }
 
-        // The rules loaded, and the spike alert pages while the simulator spikes: from the realtime
+        // The rules loaded, and the spike alert fires while the simulator spikes: from the realtime
         // data, against the fallback baseline of a first day (the last 3 hours' median, raised by
-        // half), after its one minute pending at the group's one-minute evaluations.
+        // half), after its one minute pending at the group's one-minute evaluations. (A ×20 spike
+        // on the simulator's small domains stays under the page floor: a ticket. scripts/alert-chain
+        // follows a page through Alertmanager.)
         let groups = ((prometheus.api("rules")?["data"] as? [String: Any])?["groups"] as? [[String: Any]]) ?? []
         let rules = groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
         let defined = try DeployTests.ruleCount()
@@ -414,7 +420,7 @@ import Glibc
         #expect(spike.status == 200)
         kill(agent.process.processIdentifier, SIGHUP)  // poll now instead of at the next grid point
         #expect(waitUntil(timeout: 240, every: 1) {
-            !prometheus.query("ALERTS{alertname=\"VODBandwidthSpike\",alertstate=\"firing\",domain=\"live.example.com\",severity=\"page\"}").isEmpty
+            !prometheus.query("ALERTS{alertname=\"VODBandwidthSpike\",alertstate=\"firing\",domain=\"live.example.com\",severity=\"ticket\"}").isEmpty
         }, "the spike alert did not fire")
         #expect(prometheus.query("ALERTS{alertname=\"VODBandwidthSpike\",domain!=\"live.example.com\"}").isEmpty)
     }
