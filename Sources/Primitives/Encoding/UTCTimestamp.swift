@@ -64,6 +64,19 @@ public enum UTCTimestamp {
         return days(fromCivilYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
     }
 
+    /// The UTC calendar date (year, month 1–12, day 1–31) of a time.
+    public static func civilDate(ofEpochSeconds seconds: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        civilDate(fromDays: floorDivide(seconds, 86_400))
+    }
+
+    /// Midnight UTC of a calendar date; the month and day may overflow (month 13 is January of
+    /// the next year), which makes "the first of the next month" one call.
+    public static func epochSeconds(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let normalizedYear = year + floorDivide(month - 1, 12)
+        let normalizedMonth = floorModulo(month - 1, 12) + 1
+        return (days(fromCivilYear: normalizedYear, month: normalizedMonth, day: 1) + day - 1) * 86_400
+    }
+
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
