@@ -11,6 +11,7 @@ public final class SimulatedVOD: HTTPHandler {
     private let clock: @Sendable () -> Int64
     private let gateway: Gateway
     private let data: DataOperations
+    private let usage: UsageOperations
     private let model: TrafficModel
     private let account: AccountOperations
     private let faults: Mutex<FaultSet>
@@ -26,6 +27,7 @@ public final class SimulatedVOD: HTTPHandler {
         let model = TrafficModel(spikingDomains: configuration.spikingDomains)
         self.model = model
         data = DataOperations(model: model, domains: configuration.domains)
+        usage = UsageOperations(model: model, domains: configuration.domains)
         account = AccountOperations(domains: configuration.domains, tasks: CacheTasks(domains: configuration.domains, taskSeconds: configuration.taskSeconds), model: model,
                                     logs: LogFiles(model: model))
         faults = Mutex(configuration.faults)
@@ -106,6 +108,10 @@ public final class SimulatedVOD: HTTPHandler {
             return try data.respond(action, parameters, now: now, requestId: requestId)
         case "DescribeVodDomainRealTimeDetailData":
             return try data.realtime(parameters, now: now, requestId: requestId)
+        case "DescribeVodDomainUsageData":
+            return try usage.usage(parameters, now: now, requestId: requestId)
+        case "DescribeVodDomainMax95BpsData":
+            return try usage.max95(parameters, now: now, requestId: requestId)
         case "DescribeVodUserDomains":
             return try account.userDomains(parameters, hidden: hidden, requestId: requestId)
         case "DescribeVodRefreshQuota":
