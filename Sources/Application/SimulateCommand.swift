@@ -24,13 +24,15 @@ enum SimulateCommand {
     static let taskDuration = Flag.duration("task-duration", default: 20, help: "How long refresh and preload tasks stay Refreshing.")
     static let accessKeyId = Flag.string("access-key-id", default: "LTAI5tSimulatorKeyId", placeholder: "ID", help: "The AccessKeyId requests must be signed with.")
     static let accessKeySecret = Flag.string("access-key-secret", default: "SimulatorSecretNotForProduction", placeholder: "SECRET", help: "Its secret.")
+    static let clock = Flag.optionalString("clock", placeholder: "TIME",
+        help: "Stand the simulator's clock still at TIME (RFC 3339), for answers that are the same at every run; requests signed at any time are then accepted.")
 
     /// The simulator's flags, in `--help` order.
     static let flags: [any FlagDeclaration] = [
-        listenAddress, domains, domainCount, spike, faults, taskDuration, accessKeyId, accessKeySecret,
+        listenAddress, domains, domainCount, spike, faults, taskDuration, accessKeyId, accessKeySecret, clock,
     ] + LogOptions.flags
 
-    static func configuration(_ flags: FlagValues) throws(UsageError) -> (SimulatorConfiguration, ListenAddress) {
+    static func configuration(_ flags: FlagValues) throws(UsageError) -> (SimulatorConfiguration, ListenAddress, frozenAt: Int64?) {
         var domains = try flags.value(Self.domains).map { $0.lowercased() }
         if let count = try flags.value(Self.domainCount) {
             domains = (0..<count).map { "d\($0).example.com" }
@@ -49,25 +51,33 @@ enum SimulateCommand {
         } catch {
             throw UsageError("--web.listen-address: \(error.description)")
         }
-        let configuration = SimulatorConfiguration(
+        var frozenAt: Int64?
+        if let text = try flags.value(Self.clock) {
+            guard let time = UTCTimestamp.parse(text) else { throw UsageError("--clock: \"\(text.prefix(40))\" is not an RFC 3339 time such as 2026-12-01T01:00:00Z") }
+            frozenAt = time
+        }
+        var configuration = SimulatorConfiguration(
             domains: domains, spikingDomains: Set(try flags.value(Self.spike)),
             accessKeyId: try flags.value(Self.accessKeyId), accessKeySecret: try flags.value(Self.accessKeySecret), faults: faults,
             taskSeconds: Int64(try flags.value(Self.taskDuration)))
-        return (configuration, address)
+        // A clock that stands still is far from the clients' own: the signature's time check is off.
+        if frozenAt != nil { configuration.timestampTolerance = Int64(Int32.max) }
+        return (configuration, address, frozenAt)
     }
 
     static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
-        let configuration: SimulatorConfiguration, address: ListenAddress, logger: Logger
+        let configuration: SimulatorConfiguration, address: ListenAddress, logger: Logger, frozenAt: Int64?
         do {
             let flags = try FlagParser.parse(arguments, environment: environment, flags: Self.flags)
-            (configuration, address) = try Self.configuration(flags)
+            (configuration, address, frozenAt) = try Self.configuration(flags)
             logger = try LogOptions.logger(flags, clock: { Date().timeIntervalSince1970 })
         } catch {
             ExporterMain.writeError("\(ProductVersion.name) simulate: \(error.message)\nRun '\(ProductVersion.name) simulate --help' for the flags.\n")
             return ExitStatus.usage
         }
         let signals = SignalWatcher()
-        let simulator = SimulatorServer(configuration: configuration, listenAddress: address, logger: logger.with("component", "simulator"))
+        let clock: (@Sendable () -> Int64)? = frozenAt.map { instant in { @Sendable in instant } }
+        let simulator = SimulatorServer(configuration: configuration, listenAddress: address, logger: logger.with("component", "simulator"), clock: clock)
         let port: UInt16
         do {
             port = try simulator.start()
@@ -83,7 +93,7 @@ enum SimulateCommand {
               access key secret: \(configuration.accessKeySecret)
               domains:           \(configuration.domains.joined(separator: ", "))
               faults:            \(configuration.faults)   (change: curl -X POST 'http://\(host):\(port)/-/simulator/faults?set=throttle:0.5')
-            Try: \(ProductVersion.name) --aliyun.endpoint http://\(host):\(port)  (with ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET set as above)
+            \(frozenAt.map { "  clock:             stands at \(UTCTimestamp.format($0))\n" } ?? "")Try: \(ProductVersion.name) --aliyun.endpoint http://\(host):\(port)  (with ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET set as above)
             """)
         StandardStreams.flushOutput()
         for await number in signals.signals where number != SIGHUP { break }

@@ -159,10 +159,11 @@ extension Flag {
     }
 
     /// A word from a fixed set, with a default given as its text.
-    public static func choice(_ name: String, default text: String, placeholder: String? = nil, expected: String, help: String,
+    /// - Parameter environment: the variable that sets it, when not the one named after the flag.
+    public static func choice(_ name: String, default text: String, placeholder: String? = nil, environment: String? = nil, expected: String, help: String,
                               parse: @escaping @Sendable (String) -> Value?) -> Flag {
         guard let fallback = parse(text) else { preconditionFailure("the default of --\(name) is not one of its choices") }
-        return Flag(definition: FlagDefinition(name, default: text, placeholder: placeholder, help: help), expected: expected) { texts in
+        return Flag(definition: FlagDefinition(name, default: text, placeholder: placeholder, environment: environment, help: help), expected: expected) { texts in
             guard let text = texts.last else { return fallback }
             return parse(text)
         }

@@ -12,8 +12,9 @@ import TestSupport
              "VODCDN_ALIYUN_ENDPOINT": "http://127.0.0.1:\(process.port)", "VODCDN_API_RETRIES": "0"]
         }
 
-        init(taskDuration: String = "1s") throws {
-            process = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--task-duration", taskDuration])
+        /// - Parameter clock: a time the simulator's clock stands still at, for output that is the same at every run.
+        init(taskDuration: String = "1s", clock: String? = nil) throws {
+            process = try ServingProcess(arguments: ["simulate", "--web.listen-address", "127.0.0.1:0", "--task-duration", taskDuration] + (clock.map { ["--clock", $0] } ?? []))
         }
 
         func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> (Int32, String, String) {
@@ -70,6 +71,7 @@ import TestSupport
             ("logs", ["logs", "--domain", "video.example.com", "--since", "24h"]),
             ("domains", ["domains"]),
             ("check", ["check", "--domain", "video.example.com"]),
+            ("usage", ["usage", "--day", Self.chinaDate(Int64(Date().timeIntervalSince1970) - 86_400), "--domain", "video.example.com"]),
         ]
         var shapes: [String] = []
         for (name, arguments) in commands {
@@ -81,6 +83,45 @@ import TestSupport
         let expected = (try? String(contentsOf: golden, encoding: .utf8)) ?? ""
         #expect(shapes.joined(separator: "\n") + "\n" == expected, "got:\n\(shapes.joined(separator: "\n"))")
     }
+
+    /// The China-time date of a time, `2026-12-06`.
+    static func chinaDate(_ time: Int64) -> String {
+        String(UTCTimestamp.format(time + 8 * 3600).prefix(10))
+    }
+
+    /// `usage` against a simulator whose clock stands at 2026-12-01 01:00 UTC: November (China
+    /// time) and one of its days, as a table, JSON and CSV, with the sample price file of
+    /// docs/usage.md. Our 95th percentile equals the API's (the simulator follows the definition).
+    @Test func usageOutputsMatchTheirGoldenFiles() throws {
+        let simulator = try Simulator(clock: "2026-12-01T01:00:00Z")
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+        let prices = FileManager.default.temporaryDirectory.appendingPathComponent("prices-\(UUID().uuidString).json")
+        try Self.samplePrices.write(to: prices, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: prices) }
+        let cases: [(String, [String])] = [
+            ("usage-month.txt", ["usage", "--month", "2026-11", "--price-file", prices.path]),
+            ("usage-month.json", ["usage", "--month", "2026-11", "--price-file", prices.path, "--output", "json"]),
+            ("usage-day.csv", ["usage", "--day", "2026-11-20", "--domain", "video.example.com,live.example.com", "--output", "csv"]),
+        ]
+        for (file, arguments) in cases {
+            let (status, output, errors) = try simulator.run(arguments + ["--api.max-qps", "200"])
+            #expect(status == 0, "\(arguments): \(errors)")
+            let expected = (try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)) ?? ""
+            #expect(output == expected, "\(file) differs; got:\n\(output)")
+            if arguments.contains("--month") {
+                #expect(errors.contains("usage: vod.example.org (4/4)"), "progress on standard error: \(errors)")
+            }
+        }
+        let (refused, _, why) = try simulator.run(["usage", "--month", "2026-11", "--day", "2026-11-02"])
+        #expect(refused == 64 && why.contains("not both"))
+    }
+
+    /// The sample price file of docs/usage.md.
+    static let samplePrices = """
+        {"currency": "CNY", "method": "traffic",
+         "domestic": [{"up_to": 10240, "price": 0.24}, {"up_to": 51200, "price": 0.23}, {"up_to": 512000, "price": 0.21}, {"price": 0.18}],
+         "overseas": [{"price": 0.5}]}
+        """
 
     /// Keys and value types, arrays as the shape of their first element.
     static func shape(_ value: Any) -> String {

@@ -105,7 +105,7 @@ struct OperatorSession: Sendable {
 enum OperatorCommands {
     static let all: [any OperatorCommand.Type] = [
         RefreshCommand.self, PreloadCommand.self, TasksCommand.self, QuotaCommand.self, TrafficCommand.self, BandwidthCommand.self,
-        LogsCommand.self, DomainsCommand.self, CheckCommand.self, BackfillCommand.self,
+        LogsCommand.self, DomainsCommand.self, UsageCommand.self, CheckCommand.self, BackfillCommand.self,
     ]
 
     static let output = Flag.choice("output", default: "table", placeholder: "table|json", expected: "table or json",

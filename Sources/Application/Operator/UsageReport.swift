@@ -1,0 +1,155 @@
+import Agent
+import Primitives
+import VODAPI
+
+/// What `usage` prints for a period, made from what it fetched: per domain and in total, the
+/// billing traffic by area, the peak and the 95th-percentile bandwidth (from the domain's own
+/// 5-minute buckets, and the API's figure), and with a price sheet the estimated bill. Pure.
+struct UsageReport: Sendable {
+    /// One domain's figures as fetched.
+    struct DomainFigures: Sendable {
+        var domain: String
+        /// Billing traffic (DescribeVodDomainUsageData) per area, bytes.
+        var bytes: [Area: Double]
+        /// The 5-minute bandwidth points (DescribeVodDomainBpsData), bit/s per area.
+        var points: [(start: Int64, domestic: Double, overseas: Double)]
+        /// DescribeVodDomainMax95BpsData.
+        var apiPercentile95: Double?
+    }
+
+    /// A row of the report.
+    struct Row: Sendable, Equatable {
+        var label: String
+        var domesticBytes: Double
+        var overseasBytes: Double
+        var peak: Double?
+        var percentile95: Double?
+        var apiPercentile95: Double?
+
+        var difference: Double? {
+            guard let percentile95, let apiPercentile95 else { return nil }
+            return percentile95 - apiPercentile95
+        }
+    }
+
+    let period: String
+    let start: Int64
+    let end: Int64
+    /// Whether the period had ended (every figure final) when fetched.
+    let complete: Bool
+    let rows: [Row]
+    let total: Row
+    let estimate: (sheet: PriceSheet, cost: CostEstimate)?
+
+    /// - Parameters:
+    ///   - periodPoints: the 5-minute points of the whole period (8,640 in a 30-day month).
+    ///   - accountPercentile95: the API's figure for the whole account merged, when the domains
+    ///     are all the account's (the API cannot merge a subset).
+    init(period: String, start: Int64, end: Int64, now: Int64, periodPoints: Int, domains: [DomainFigures],
+         accountPercentile95: Double?, prices: PriceSheet?, month: BillingMonth?) {
+        self.period = period
+        self.start = start
+        self.end = end
+        complete = now >= end
+        var summed: [Int64: (domestic: Double, overseas: Double)] = [:]
+        var rows: [Row] = []
+        for figures in domains {
+            var points = PercentilePoints(periodPointCount: periodPoints)
+            for point in figures.points {
+                points.record(.init(start: point.start, bitsPerSecond: point.domestic + point.overseas))
+                summed[point.start, default: (0, 0)].domestic += point.domestic
+                summed[point.start, default: (0, 0)].overseas += point.overseas
+            }
+            rows.append(Row(label: figures.domain, domesticBytes: figures.bytes[.domestic] ?? 0, overseasBytes: figures.bytes[.overseas] ?? 0,
+                            peak: points.peak?.bitsPerSecond, percentile95: points.percentile95SoFar?.bitsPerSecond, apiPercentile95: figures.apiPercentile95))
+        }
+        self.rows = rows
+        var all = PercentilePoints(periodPointCount: periodPoints)
+        var byArea: [Area: PercentilePoints] = [.domestic: PercentilePoints(periodPointCount: periodPoints), .overseas: PercentilePoints(periodPointCount: periodPoints)]
+        var dailyPeaks: [Area: [Int64: Double]] = [:]
+        for (pointStart, parts) in summed {
+            all.record(.init(start: pointStart, bitsPerSecond: parts.domestic + parts.overseas))
+            for (area, value) in [(Area.domestic, parts.domestic), (.overseas, parts.overseas)] {
+                byArea[area]?.record(.init(start: pointStart, bitsPerSecond: value))
+                let day = (pointStart - start) / 86_400
+                dailyPeaks[area, default: [:]][day] = max(dailyPeaks[area]?[day] ?? 0, value)
+            }
+        }
+        total = Row(label: "total", domesticBytes: rows.reduce(0) { $0 + $1.domesticBytes }, overseasBytes: rows.reduce(0) { $0 + $1.overseasBytes },
+                    peak: all.peak?.bitsPerSecond, percentile95: all.percentile95SoFar?.bitsPerSecond, apiPercentile95: accountPercentile95)
+        if let prices, let month {
+            let usage = MonthUsage(
+                bytes: [.domestic: total.domesticBytes, .overseas: total.overseasBytes],
+                dailyPeaks: dailyPeaks.mapValues { $0.sorted { $0.key < $1.key }.map(\.value) },
+                percentile95: byArea.compactMapValues { $0.percentile95SoFar?.bitsPerSecond },
+                validDays: Set(summed.filter { $0.value.domestic + $0.value.overseas > 0 }.keys.map { ($0 - start) / 86_400 }).count)
+            estimate = (prices, prices.estimate(usage, month: month, now: min(now, end)))
+        } else {
+            estimate = nil
+        }
+    }
+
+    // MARK: Output
+
+    static let header = ["DOMAIN", "DOMESTIC", "OVERSEAS", "PEAK", "P95", "P95 (API)", "DIFFERENCE"]
+
+    func table() -> String {
+        func bits(_ value: Double?) -> String { value.map(Quantity.bitsPerSecond) ?? "-" }
+        let lines = (rows + [total]).map { row in
+            [row.label, Quantity.bytes(row.domesticBytes), Quantity.bytes(row.overseasBytes), bits(row.peak), bits(row.percentile95),
+             bits(row.apiPercentile95), row.difference.map { ($0 > 0 ? "+" : "") + Quantity.bitsPerSecond($0) } ?? "-"]
+        }
+        var text = "\(period) (\(UTCTimestamp.format(start)) to \(UTCTimestamp.format(end))\(complete ? "" : ", so far"))\n"
+        text += TextTable.render(Self.header, lines)
+        text += "P95: the 95th percentile of the 5-minute bandwidth (the top 5 % of the period's points left out); ours from the domains' own buckets, the API's from DescribeVodDomainMax95BpsData.\n"
+        if let estimate {
+            text += "estimated cost (\(estimate.sheet.method.rawValue), \(estimate.sheet.currency)): \(Quantity.formatted(estimate.cost.monthToDate, digits: 2))"
+            text += complete ? "\n" : " so far, \(Quantity.formatted(estimate.cost.projected, digits: 2)) projected to the month's end\n"
+        }
+        return text
+    }
+
+    func json() -> JSONValue {
+        func row(_ row: Row) -> JSONValue {
+            ["domain": .string(row.label), "traffic_bytes": ["domestic": .number(row.domesticBytes), "overseas": .number(row.overseasBytes)],
+             "peak_bps": JSONValue(row.peak), "p95_bps": JSONValue(row.percentile95), "api_p95_bps": JSONValue(row.apiPercentile95),
+             "difference_bps": JSONValue(row.difference)]
+        }
+        var document: [String: JSONValue] = [
+            "period": .string(period), "start": .string(UTCTimestamp.format(start)), "end": .string(UTCTimestamp.format(end)),
+            "complete": .bool(complete), "domains": .array(rows.map(row)), "total": row(total),
+        ]
+        if let estimate {
+            document["estimate"] = ["method": .string(estimate.sheet.method.rawValue), "currency": .string(estimate.sheet.currency),
+                                    "to_date": .number(estimate.cost.monthToDate), "projected": .number(estimate.cost.projected)]
+        }
+        return .object(document)
+    }
+
+    /// One line per domain and a `total` line; numbers in base units (bytes, bit/s).
+    func csv() -> String {
+        func number(_ value: Double?) -> String { value.map(DataText.plain) ?? "" }
+        var text = "domain,domestic_bytes,overseas_bytes,peak_bps,p95_bps,api_p95_bps,difference_bps\n"
+        for row in rows + [total] {
+            text += [CSV.field(row.label), number(row.domesticBytes), number(row.overseasBytes), number(row.peak), number(row.percentile95),
+                     number(row.apiPercentile95), number(row.difference)].joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}
+
+/// Numbers as plain text: integers without a fraction, no exponent.
+enum DataText {
+    static func plain(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
+        return Quantity.formatted(value, digits: 3)
+    }
+}
+
+/// RFC 4180 fields: quoted when they hold a comma, a quote or a line break.
+enum CSV {
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.map { $0 == "\"" ? "\"\"" : String($0) }.joined() + "\""
+    }
+}
