@@ -1,0 +1,212 @@
+/// The billing figures of the current billing month that the agent makes from its own settled
+/// 5-minute buckets (docs/usage.md): per domain, the bytes per area and the points its 95th
+/// percentile needs; for the domains together, the same per area, each day's peak and the days
+/// with traffic. Each bucket is recorded once (the caller's cursors, kept in the state file with
+/// this ledger), so a restart neither loses nor repeats one. Pure.
+public struct UsageLedger: Sendable, Equatable {
+    /// One domain's month so far.
+    public struct DomainUsage: Sendable, Equatable {
+        public var bytes: [Area: Double] = [:]
+        public var points: PercentilePoints
+
+        init(periodPointCount: Int) {
+            points = PercentilePoints(periodPointCount: periodPointCount)
+        }
+    }
+
+    /// The domains together (the account, when this agent polls all of it).
+    public struct Total: Sendable, Equatable {
+        public var bytes: [Area: Double] = [:]
+        /// The summed points, all areas.
+        public var points: PercentilePoints
+        /// The summed points per area (`domestic`, `overseas`).
+        public var areaPoints: [Area: PercentilePoints]
+        /// Each day's peak of the summed points per area, by day of the month (0 = the 1st).
+        public var dailyPeaks: [Area: [Int: Double]] = [:]
+        /// Days of the month with traffic.
+        public var validDays: Set<Int> = []
+
+        init(periodPointCount: Int) {
+            points = PercentilePoints(periodPointCount: periodPointCount)
+            areaPoints = [.domestic: PercentilePoints(periodPointCount: periodPointCount), .overseas: PercentilePoints(periodPointCount: periodPointCount)]
+        }
+    }
+
+    /// A bucket of one domain: bit/s and bytes per area.
+    public struct Bucket: Sendable, Equatable {
+        public var start: Int64
+        public var bitsPerSecond: [Area: Double]
+        public var bytes: [Area: Double]
+
+        public init(start: Int64, bitsPerSecond: [Area: Double], bytes: [Area: Double]) {
+            self.start = start
+            self.bitsPerSecond = bitsPerSecond
+            self.bytes = bytes
+        }
+    }
+
+    /// The 5 minutes of the summed points still waiting for some domain's bucket.
+    struct Pending: Sendable, Equatable {
+        var bitsPerSecond: [Area: Double] = [:]
+        var domains: Set<String> = []
+    }
+
+    public private(set) var month: BillingMonth
+    public private(set) var domains: [String: DomainUsage] = [:]
+    public private(set) var total: Total
+    private(set) var pending: [Int64: Pending] = [:]
+
+    /// A summed point waits at most this long for the domains' buckets; then it counts with
+    /// those it has (a domain that left the list, or failed its polls for an hour).
+    public static let pendingLimit: Int64 = 3600
+
+    public init(month: BillingMonth) {
+        self.month = month
+        total = Total(periodPointCount: month.pointCount)
+    }
+
+    /// Records one domain's settled bucket. A bucket of a later month starts that month afresh;
+    /// a bucket of an earlier month is ignored. `expected`: the domains whose buckets make a
+    /// summed point complete (the domains polled now).
+    public mutating func record(_ bucket: Bucket, domain: String, expected: Set<String>) {
+        let bucketMonth = BillingMonth(containing: bucket.start, utcOffset: month.utcOffset)
+        if bucketMonth > month {
+            self = UsageLedger(month: bucketMonth)
+        }
+        guard month.contains(bucket.start) else { return }
+        var usage = domains[domain] ?? DomainUsage(periodPointCount: month.pointCount)
+        for (area, value) in bucket.bytes { usage.bytes[area, default: 0] += value }
+        usage.points.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond.values.reduce(0, +)))
+        domains[domain] = usage
+        for (area, value) in bucket.bytes { total.bytes[area, default: 0] += value }
+
+        var point = pending[bucket.start] ?? Pending()
+        for (area, value) in bucket.bitsPerSecond { point.bitsPerSecond[area, default: 0] += value }
+        point.domains.insert(domain)
+        pending[bucket.start] = point
+        if expected.isSubset(of: point.domains) {
+            settle(bucket.start)
+        }
+        settlePending(upTo: bucket.start - Self.pendingLimit)
+    }
+
+    /// Counts the summed points that started at or before `limit`.
+    private mutating func settlePending(upTo limit: Int64) {
+        for start in pending.keys.sorted() where start <= limit {
+            settle(start)
+        }
+    }
+
+    private mutating func settle(_ start: Int64) {
+        guard let point = pending.removeValue(forKey: start) else { return }
+        let all = point.bitsPerSecond.values.reduce(0, +)
+        total.points.record(.init(start: start, bitsPerSecond: all))
+        let day = Int((start - month.start) / 86_400)
+        for area in [Area.domestic, .overseas] {
+            let value = point.bitsPerSecond[area] ?? 0
+            total.areaPoints[area]?.record(.init(start: start, bitsPerSecond: value))
+            total.dailyPeaks[area, default: [:]][day] = max(total.dailyPeaks[area]?[day] ?? 0, value)
+        }
+        if all > 0 { total.validDays.insert(day) }
+    }
+
+    /// The month's usage as a price sheet reads it.
+    public var monthUsage: MonthUsage {
+        MonthUsage(bytes: total.bytes, dailyPeaks: total.dailyPeaks.mapValues { $0.sorted { $0.key < $1.key }.map(\.value) },
+                   percentile95: total.areaPoints.compactMapValues { $0.percentile95SoFar?.bitsPerSecond }, validDays: total.validDays.count)
+    }
+
+    /// Summed points still waiting for some domain's bucket.
+    public var pendingCount: Int { pending.count }
+}
+
+// MARK: - The state file
+
+extension PercentilePoints: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case periodPointCount = "period_points", recordedCount = "recorded", highest
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let period = try container.decode(Int.self, forKey: .periodPointCount)
+        // (start, bit/s) pairs, flat.
+        let flat = try container.decode([Double].self, forKey: .highest)
+        guard period > 0, flat.count % 2 == 0, flat.allSatisfy({ $0.isFinite }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "inconsistent percentile points"))
+        }
+        let points = stride(from: 0, to: flat.count, by: 2).map { Point(start: Int64(flat[$0]), bitsPerSecond: flat[$0 + 1]) }
+        self.init(periodPointCount: period, recordedCount: try container.decode(Int.self, forKey: .recordedCount), highest: points)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(periodPointCount, forKey: .periodPointCount)
+        try container.encode(recordedCount, forKey: .recordedCount)
+        try container.encode(highest.flatMap { [Double($0.start), $0.bitsPerSecond] }, forKey: .highest)
+    }
+}
+
+extension UsageLedger: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case year, month, utcOffset = "utc_offset", domains, total, pending
+    }
+
+    private struct SavedDomain: Codable {
+        var bytes: [Area: Double]
+        var points: PercentilePoints
+    }
+
+    private struct SavedTotal: Codable {
+        var bytes: [Area: Double]
+        var points: PercentilePoints
+        var areaPoints: [Area: PercentilePoints]
+        var dailyPeaks: [Area: [Int: Double]]
+        var validDays: [Int]
+    }
+
+    private struct SavedPending: Codable {
+        var start: Int64
+        var bitsPerSecond: [Area: Double]
+        var domains: [String]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let monthNumber = try container.decode(Int64.self, forKey: .month)
+        guard (1...12).contains(monthNumber) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "month \(monthNumber)"))
+        }
+        self.init(month: BillingMonth(year: try container.decode(Int64.self, forKey: .year), month: monthNumber,
+                                      utcOffset: try container.decode(Int64.self, forKey: .utcOffset)))
+        let points = month.pointCount
+        for (domain, saved) in try container.decode([String: SavedDomain].self, forKey: .domains) {
+            guard saved.points.periodPointCount == points else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(domain): another month's points")) }
+            var usage = DomainUsage(periodPointCount: points)
+            usage.bytes = saved.bytes
+            usage.points = saved.points
+            domains[domain] = usage
+        }
+        let saved = try container.decode(SavedTotal.self, forKey: .total)
+        total.bytes = saved.bytes
+        total.points = saved.points
+        total.areaPoints = saved.areaPoints
+        total.dailyPeaks = saved.dailyPeaks
+        total.validDays = Set(saved.validDays)
+        for item in try container.decode([SavedPending].self, forKey: .pending) {
+            pending[item.start] = Pending(bitsPerSecond: item.bitsPerSecond, domains: Set(item.domains))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(month.year, forKey: .year)
+        try container.encode(month.month, forKey: .month)
+        try container.encode(month.utcOffset, forKey: .utcOffset)
+        try container.encode(domains.mapValues { SavedDomain(bytes: $0.bytes, points: $0.points) }, forKey: .domains)
+        try container.encode(SavedTotal(bytes: total.bytes, points: total.points, areaPoints: total.areaPoints, dailyPeaks: total.dailyPeaks,
+                                        validDays: total.validDays.sorted()), forKey: .total)
+        try container.encode(pending.keys.sorted().map { SavedPending(start: $0, bitsPerSecond: pending[$0]!.bitsPerSecond, domains: pending[$0]!.domains.sorted()) },
+                             forKey: .pending)
+    }
+}

@@ -1,0 +1,104 @@
+@testable import Agent
+import Foundation
+import Testing
+import TestSupport
+
+/// The month's billing figures from the agent's own buckets: exact against brute force, the same
+/// across a restart, a new month starting afresh.
+@Suite struct UsageLedgerTests {
+    static let month = BillingMonth(year: 2026, month: 11)
+    static let domains = ["a.example.com", "b.example.com"]
+
+    /// A month of buckets for two domains, in the order a poll hands them over (domain by domain,
+    /// an hour at a time).
+    static func buckets(seed: UInt64) -> [(String, UsageLedger.Bucket)] {
+        var random = SeededGenerator(seed: seed)
+        var result: [(String, UsageLedger.Bucket)] = []
+        for hour in stride(from: month.start, to: month.end, by: 3600) {
+            for domain in domains {
+                for start in stride(from: hour, to: hour + 3600, by: 300) {
+                    let burst = Double.random(in: 0..<1, using: &random) < 0.03 ? 5.0 : 1.0
+                    let domestic = (Double.random(in: 100...200, using: &random) * burst).rounded() * 1e6
+                    let overseas = Double.random(in: 0...50, using: &random).rounded() * 1e6
+                    result.append((domain, .init(start: start, bitsPerSecond: [.domestic: domestic, .overseas: overseas],
+                                                 bytes: [.domestic: domestic * 300 / 8, .overseas: overseas * 300 / 8])))
+                }
+            }
+        }
+        return result
+    }
+
+    static func percentile95(_ values: [Double]) -> Double {
+        values.sorted(by: >)[values.count * 5 / 100]
+    }
+
+    @Test func aMonthOfBucketsGivesTheDefinitionsFiguresForEachDomainAndTheSum() {
+        let buckets = Self.buckets(seed: 3)
+        var ledger = UsageLedger(month: Self.month)
+        for (domain, bucket) in buckets {
+            ledger.record(bucket, domain: domain, expected: Set(Self.domains))
+        }
+        #expect(ledger.pendingCount == 0)
+        for domain in Self.domains {
+            let own = buckets.filter { $0.0 == domain }.map { $0.1.bitsPerSecond.values.reduce(0, +) }
+            #expect(ledger.domains[domain]?.points.percentile95SoFar?.bitsPerSecond == Self.percentile95(own))
+        }
+        var summed: [Int64: [Area: Double]] = [:]
+        for (_, bucket) in buckets {
+            for (area, value) in bucket.bitsPerSecond { summed[bucket.start, default: [:]][area, default: 0] += value }
+        }
+        #expect(ledger.total.points.recordedCount == Self.month.pointCount)
+        #expect(ledger.total.points.percentile95SoFar?.bitsPerSecond == Self.percentile95(summed.values.map { $0.values.reduce(0, +) }))
+        #expect(ledger.total.areaPoints[.overseas]?.percentile95SoFar?.bitsPerSecond == Self.percentile95(summed.values.map { $0[.overseas] ?? 0 }))
+        let firstDay = summed.filter { $0.key < Self.month.start + 86_400 }.map { $0.value[.domestic] ?? 0 }.max()
+        #expect(ledger.total.dailyPeaks[.domestic]?[0] == firstDay && ledger.total.validDays.count == 30)
+        #expect(ledger.total.bytes[.domestic] == buckets.reduce(0) { $0 + ($1.1.bytes[.domestic] ?? 0) })
+        #expect(ledger.monthUsage.percentile95[.overseas] == ledger.total.areaPoints[.overseas]?.percentile95SoFar?.bitsPerSecond)
+    }
+
+    @Test func aRestartMidMonthChangesNothing() throws {
+        let buckets = Self.buckets(seed: 5)
+        var straight = UsageLedger(month: Self.month)
+        var restarted = UsageLedger(month: Self.month)
+        for (index, (domain, bucket)) in buckets.enumerated() {
+            straight.record(bucket, domain: domain, expected: Set(Self.domains))
+            restarted.record(bucket, domain: domain, expected: Set(Self.domains))
+            // Saved and read back in the middle of a summed point (one domain's bucket in, not the other's).
+            if index == buckets.count / 2 + 3 {
+                #expect(restarted.pendingCount > 0)
+                restarted = try JSONDecoder().decode(UsageLedger.self, from: try JSONEncoder().encode(restarted))
+            }
+        }
+        #expect(restarted == straight)
+    }
+
+    @Test func aNewMonthStartsAfreshAndAnOldBucketIsIgnored() {
+        var ledger = UsageLedger(month: Self.month)
+        let bucket = { (start: Int64) in UsageLedger.Bucket(start: start, bitsPerSecond: [.domestic: 8e6], bytes: [.domestic: 3e8]) }
+        ledger.record(bucket(Self.month.end - 300), domain: "a.example.com", expected: ["a.example.com"])
+        ledger.record(bucket(Self.month.end), domain: "a.example.com", expected: ["a.example.com"])
+        #expect(ledger.month == Self.month.next && ledger.total.points.recordedCount == 1 && ledger.total.bytes[.domestic] == 3e8)
+        ledger.record(bucket(Self.month.end - 600), domain: "a.example.com", expected: ["a.example.com"])
+        #expect(ledger.total.points.recordedCount == 1, "November's late bucket does not count in December")
+    }
+
+    @Test func aSumWaitsAnHourForADomainThatStoppedReporting() {
+        var ledger = UsageLedger(month: Self.month)
+        let start = Self.month.start
+        ledger.record(.init(start: start, bitsPerSecond: [.domestic: 5e6], bytes: [:]), domain: "a.example.com", expected: Set(Self.domains))
+        #expect(ledger.pendingCount == 1 && ledger.total.points.recordedCount == 0)
+        ledger.record(.init(start: start + 3600, bitsPerSecond: [.domestic: 7e6], bytes: [:]), domain: "a.example.com", expected: Set(Self.domains))
+        #expect(ledger.pendingCount == 1 && ledger.total.points.highest.map(\.bitsPerSecond) == [5e6], "counted with what it had after an hour")
+    }
+
+    @Test func aDamagedSavedLedgerIsRefused() throws {
+        var ledger = UsageLedger(month: Self.month)
+        ledger.record(.init(start: Self.month.start, bitsPerSecond: [.domestic: 5e6], bytes: [:]), domain: "a.example.com", expected: ["a.example.com"])
+        let text = String(decoding: try JSONEncoder().encode(ledger), as: UTF8.self)
+        for damage in [("\"month\":11", "\"month\":13"), ("\"period_points\":8640", "\"period_points\":0")] {
+            let damaged = Data(text.replacingOccurrences(of: damage.0, with: damage.1).utf8)
+            #expect(text.contains(damage.0))
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(UsageLedger.self, from: damaged) }
+        }
+    }
+}
