@@ -82,6 +82,17 @@ import TestSupport
         #expect(ledger.total.points.recordedCount == 1, "November's late bucket does not count in December")
     }
 
+    @Test func bytesAndBandwidthMayArriveApart() {
+        var together = UsageLedger(month: Self.month)
+        var apart = UsageLedger(month: Self.month)
+        for (domain, bucket) in Self.buckets(seed: 7).prefix(500) {
+            together.record(bucket, domain: domain, expected: Set(Self.domains))
+            apart.record(.init(start: bucket.start, bitsPerSecond: [:], bytes: bucket.bytes), domain: domain, expected: Set(Self.domains))
+            apart.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond, bytes: [:]), domain: domain, expected: Set(Self.domains))
+        }
+        #expect(apart == together)
+    }
+
     @Test func aSumWaitsAnHourForADomainThatStoppedReporting() {
         var ledger = UsageLedger(month: Self.month)
         let start = Self.month.start

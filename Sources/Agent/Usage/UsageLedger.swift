@@ -32,7 +32,8 @@ public struct UsageLedger: Sendable, Equatable {
         }
     }
 
-    /// A bucket of one domain: bit/s and bytes per area.
+    /// A bucket of one domain: bit/s and bytes per area. The two come from different
+    /// collectors (bandwidth, traffic), so either may be empty: each part counts once, when given.
     public struct Bucket: Sendable, Equatable {
         public var start: Int64
         public var bitsPerSecond: [Area: Double]
@@ -76,9 +77,10 @@ public struct UsageLedger: Sendable, Equatable {
         guard month.contains(bucket.start) else { return }
         var usage = domains[domain] ?? DomainUsage(periodPointCount: month.pointCount)
         for (area, value) in bucket.bytes { usage.bytes[area, default: 0] += value }
-        usage.points.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond.values.reduce(0, +)))
-        domains[domain] = usage
         for (area, value) in bucket.bytes { total.bytes[area, default: 0] += value }
+        defer { domains[domain] = usage }
+        guard !bucket.bitsPerSecond.isEmpty else { return }
+        usage.points.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond.values.reduce(0, +)))
 
         var point = pending[bucket.start] ?? Pending()
         for (area, value) in bucket.bitsPerSecond { point.bitsPerSecond[area, default: 0] += value }
