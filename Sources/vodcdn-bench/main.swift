@@ -24,6 +24,8 @@ import Glibc
 ///                                 (against a simulator at ENDPOINT, so its memory is not counted;
 ///                                 in-process, or with ENDPOINT `in-process` called without HTTP at
 ///                                 all); `untuned` skips the agent's allocator settings
+///   usage-memory DOMAINS   resident memory and state-file size of a month of the usage ledger
+///                          for DOMAINS domains, against what its top 5 % + 1 points need
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
@@ -220,6 +222,31 @@ case "poll", "memory":
     }
     if external == nil || inProcess { simulator.stop() }
 
+case "usage-memory":
+    let domains = integer(1)
+    let month = BillingMonth(year: 2026, month: 12)  // 31 days: the most points a month has
+    let names = (0..<domains).map { "d\($0).example.com" }
+    AllocatorTuning.configure(environment: ProcessInfo.processInfo.environment)
+    AllocatorTuning.releaseFreePages()
+    let before = residentBytes()
+    var ledger = UsageLedger(month: month)
+    let expected = Set(names)
+    var seed: UInt64 = 1
+    for start in stride(from: month.start, to: month.end, by: 300) {
+        for name in names {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let value = Double(seed >> 40) * 1000
+            ledger.record(.init(start: start, bitsPerSecond: [.domestic: value, .overseas: value / 4], bytes: [.domestic: value * 37.5, .overseas: value * 9.4]),
+                          domain: name, expected: expected)
+        }
+    }
+    AllocatorTuning.releaseFreePages()
+    let grown = residentBytes() - before
+    let kept = (domains + 3) * (month.burstPointCount + 1)
+    let state = try JSONEncoder().encode(ledger).count
+    print(String(format: "usage-memory %d domains, %d points each: resident +%.1f MB (%.1f kB a domain); the top 5 %% + 1 points alone: %.1f MB (%d points of 16 bytes); state file part %.1f MB",
+                 domains, month.pointCount, grown / 1e6, grown / Double(domains) / 1e3, Double(kept * 16) / 1e6, kept, Double(state) / 1e6))
+
 default:
-    fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES")
+    fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES | usage-memory DOMAINS")
 }

@@ -52,6 +52,8 @@ public struct PercentilePoints: Sendable, Equatable {
         // Highest first; among equal values the earlier start first.
         let index = highest.partitioningIndex { $0.bitsPerSecond < point.bitsPerSecond || ($0.bitsPerSecond == point.bitsPerSecond && $0.start > point.start) }
         guard index < capacity else { return }
+        // All it will ever hold, at once: growing by doubling would leave up to half unused.
+        if highest.isEmpty { highest.reserveCapacity(capacity + 1) }
         highest.insert(point, at: index)
         if highest.count > capacity { highest.removeLast() }
     }

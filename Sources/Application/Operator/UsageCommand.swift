@@ -18,7 +18,7 @@ struct UsageCommand: OperatorCommand {
         and the API's 95th percentile (DescribeVodDomainMax95BpsData) with the difference. Months and
         days are in China time (UTC+8), as the bill counts them; the current one is shown so far.
         With --price-file (docs/usage.md), the estimated cost of the total: tiers apply to the
-        account, not to one domain. Calls: about 18 per domain for a month (2 per domain for a day),
+        account, not to one domain. Calls: about 18 per domain for a month (4 per domain for a day),
         paced by --api.max-qps; progress goes to standard error.
 
         Examples:
