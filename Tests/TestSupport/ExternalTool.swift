@@ -42,6 +42,7 @@ public enum ExternalTool {
     /// outputs. Input is written and both outputs drained concurrently, so no pipe can fill up.
     public static func outcome(executable: URL, _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil,
                                workingDirectory: URL? = nil) throws -> Outcome {
+        _ = ignoresBrokenPipes
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -54,7 +55,9 @@ public enum ExternalTool {
         try process.run()
         // Write and drain stderr from other threads so no pipe can fill up and deadlock.
         let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
+            // A tool that exits without reading all of it is its own business: the write fails
+            // with EPIPE instead of raising SIGPIPE.
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()
@@ -74,6 +77,13 @@ public enum ExternalTool {
             standardError: String(decoding: errorOutput.data, as: UTF8.self)
         )
     }
+
+    /// SIGPIPE ignored for the test process, once: a helper that exits before reading its input
+    /// would otherwise end the whole test run (signal 13) and hide every other result.
+    public static let ignoresBrokenPipes: Bool = {
+        signal(SIGPIPE, SIG_IGN)
+        return true
+    }()
 
     private final class ErrorCollector: @unchecked Sendable {
         // Written by the reader thread before it signals; read only after the signal.
