@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import WebServer
 
 @Suite struct YAMLSubsetTests {
@@ -88,6 +89,61 @@ import Testing
             _ = try YAMLSubset.parse(text)
         } catch {
             #expect(error.description == message)
+        }
+    }
+}
+
+/// The parser against arbitrary text: every input either parses (every node on a line of the
+/// text) or is refused with the line at fault; nothing traps.
+@Suite struct YAMLSubsetFuzzTests {
+    static let valid = [
+        "tls_server_config:\n  cert_file: a.crt\n  key_file: \"a.key\"\n  client_allowed_sans:\n  - x.example.com\n  - 'y'\n",
+        "basic_auth_users:\n  alice: $2y$10$abc\n  'bob smith': '$2b$04$it''s'\nhttp_server_config:\n  headers:\n    X-A: b\n",
+        "key: |\n  -----BEGIN-----\n  AAAA\n  -----END-----\nother: [a, \"b, c\", 'd']\n",
+        "# comment only\n---\nrate_limit:\n  interval: 1s\n  burst: 0\n",
+    ]
+    static let fragments = ["a", ":", ": ", "-", "- ", " ", "  ", "\t", "#", "'", "\"", "''", "|", "|-", "[", "]", ",", "\n", "\n  ", "key", "value",
+                            "---", "...", "\\", "\u{0}", "é", "{", "}", "&a", "*a", "!!str", "%YAML", "\r\n"]
+
+    static func check(_ text: String) {
+        let lineCount = max(1, text.split(separator: "\n", omittingEmptySubsequences: false).count)
+        do {
+            try walk(try YAMLSubset.parse(text), lineCount: lineCount, text: text)
+        } catch let error as YAMLSubset.ParseError {
+            #expect(error.line >= 1 && error.line <= lineCount + 1 && !error.reason.isEmpty, "\(error) for \(text.debugDescription)")
+        } catch {
+            Issue.record("unexpected \(error) for \(text.debugDescription)")
+        }
+    }
+
+    static func walk(_ node: YAMLSubset.Node, lineCount: Int, text: String) throws {
+        #expect(node.line >= 1 && node.line <= lineCount, "a node on line \(node.line) of \(lineCount) in \(text.debugDescription)")
+        switch node {
+        case .sequence(let items, _): for item in items { try walk(item, lineCount: lineCount, text: text) }
+        case .mapping(let pairs, _): for pair in pairs { try walk(pair.value, lineCount: lineCount, text: text) }
+        case .scalar, .null: break
+        }
+    }
+
+    @Test func everyInputParsesOrIsRefusedWithItsLine() {
+        var generator = SeededGenerator(seed: 7)
+        for round in 0..<20_000 {
+            var text: String
+            if round % 2 == 0 {
+                text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in Self.fragments.randomElement(using: &generator)! }.joined()
+            } else {
+                var characters = Array(Self.valid.randomElement(using: &generator)!)
+                for _ in 0..<Int.random(in: 1...4, using: &generator) where !characters.isEmpty {
+                    let index = Int.random(in: 0..<characters.count, using: &generator)
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: characters[index] = Self.fragments.randomElement(using: &generator)!.first ?? " "
+                    case 1: characters.remove(at: index)
+                    default: characters.insert(contentsOf: Self.fragments.randomElement(using: &generator)!, at: index)
+                    }
+                }
+                text = String(characters)
+            }
+            Self.check(text)
         }
     }
 }
