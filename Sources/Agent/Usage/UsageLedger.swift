@@ -86,7 +86,8 @@ public struct UsageLedger: Sendable, Equatable {
         for (area, value) in bucket.bitsPerSecond { point.bitsPerSecond[area, default: 0] += value }
         point.domains.insert(domain)
         pending[bucket.start] = point
-        if expected.isSubset(of: point.domains) {
+        // The count first: the full check runs once per 5 minutes, not once per domain.
+        if point.domains.count >= expected.count && expected.isSubset(of: point.domains) {
             settle(bucket.start)
         }
         settlePending(upTo: bucket.start - Self.pendingLimit)
