@@ -17,8 +17,8 @@ struct UsageCommand: OperatorCommand {
         percentile of the 5-minute bandwidth from the domain's own buckets (DescribeVodDomainBpsData)
         and the API's 95th percentile (DescribeVodDomainMax95BpsData) with the difference. Months and
         days are in China time (UTC+8), as the bill counts them; the current one is shown so far.
-        With --price-file (docs/usage.md), the estimated cost of the total: tiers apply to the
-        account, not to one domain. Calls: about 18 per domain for a month (4 per domain for a day),
+        With --price-file (docs/usage.md), the estimated cost of the month's total: tiers apply to
+        the account, not to one domain (a day has no bill of its own: no estimate with --day). Calls: about 18 per domain for a month (4 per domain for a day),
         paced by --api.max-qps; progress goes to standard error.
 
         Examples:
@@ -122,8 +122,9 @@ struct UsageCommand: OperatorCommand {
         if wholeAccount {
             accountPercentile95 = try await session.call(DescribeVodDomainMax95BpsData(domain: nil, cycle: dayText == nil ? .month : .day, start: period.start, end: period.end)).bitsPerSecond
         }
-        let report = UsageReport(period: period.name, start: period.start, end: period.end, now: now, periodPoints: Int((period.end - period.start) / 300),
-                                 domains: figures, accountPercentile95: accountPercentile95, prices: prices, month: dayText == nil ? period.month : nil)
+        // A day has no bill of its own: the estimate is for months only.
+        let report = UsageReport(period: period.name, start: period.start, end: period.end, now: now, month: period.month,
+                                 domains: figures, accountPercentile95: accountPercentile95, prices: dayText == nil ? prices : nil)
         switch try session.value(Self.output) {
         case "json": print(report.json().serialized(indent: 2))
         case "csv": print(report.csv(), terminator: "")

@@ -42,47 +42,43 @@ struct UsageReport: Sendable {
     let estimate: (sheet: PriceSheet, cost: CostEstimate)?
 
     /// - Parameters:
-    ///   - periodPoints: the 5-minute points of the whole period (8,640 in a 30-day month).
+    ///   - month: the billing month the period lies in (the period itself, or its day's).
     ///   - accountPercentile95: the API's figure for the whole account merged, when the domains
     ///     are all the account's (the API cannot merge a subset).
-    init(period: String, start: Int64, end: Int64, now: Int64, periodPoints: Int, domains: [DomainFigures],
-         accountPercentile95: Double?, prices: PriceSheet?, month: BillingMonth?) {
+    ///   - prices: for an estimate of the month's bill.
+    init(period: String, start: Int64, end: Int64, now: Int64, month: BillingMonth, domains: [DomainFigures],
+         accountPercentile95: Double?, prices: PriceSheet?) {
         self.period = period
         self.start = start
         self.end = end
         complete = now >= end
-        var summed: [Int64: (domestic: Double, overseas: Double)] = [:]
-        var rows: [Row] = []
+        // The agent's own reckoning, fed 5 minutes at a time: each summed point is complete
+        // with the domains that have one.
+        var ledger = UsageLedger(month: month)
+        var byStart: [Int64: [(domain: String, bitsPerSecond: [Area: Double])]] = [:]
         for figures in domains {
-            var points = PercentilePoints(periodPointCount: periodPoints)
             for point in figures.points {
-                points.record(.init(start: point.start, bitsPerSecond: point.domestic + point.overseas))
-                summed[point.start, default: (0, 0)].domestic += point.domestic
-                summed[point.start, default: (0, 0)].overseas += point.overseas
+                byStart[point.start, default: []].append((figures.domain, [.domestic: point.domestic, .overseas: point.overseas]))
             }
-            rows.append(Row(label: figures.domain, domesticBytes: figures.bytes[.domestic] ?? 0, overseasBytes: figures.bytes[.overseas] ?? 0,
-                            peak: points.peak?.bitsPerSecond, percentile95: points.percentile95SoFar?.bitsPerSecond, apiPercentile95: figures.apiPercentile95))
         }
-        self.rows = rows
-        var all = PercentilePoints(periodPointCount: periodPoints)
-        var byArea: [Area: PercentilePoints] = [.domestic: PercentilePoints(periodPointCount: periodPoints), .overseas: PercentilePoints(periodPointCount: periodPoints)]
-        var dailyPeaks: [Area: [Int64: Double]] = [:]
-        for (pointStart, parts) in summed {
-            all.record(.init(start: pointStart, bitsPerSecond: parts.domestic + parts.overseas))
-            for (area, value) in [(Area.domestic, parts.domestic), (.overseas, parts.overseas)] {
-                byArea[area]?.record(.init(start: pointStart, bitsPerSecond: value))
-                let day = (pointStart - start) / 86_400
-                dailyPeaks[area, default: [:]][day] = max(dailyPeaks[area]?[day] ?? 0, value)
+        for pointStart in byStart.keys.sorted() {
+            let present = byStart[pointStart]!
+            for point in present {
+                ledger.record(.init(start: pointStart, bitsPerSecond: point.bitsPerSecond, bytes: [:]), domain: point.domain, expected: Set(present.map(\.domain)))
             }
+        }
+        rows = domains.map { figures in
+            let points = ledger.domains[figures.domain]?.points
+            return Row(label: figures.domain, domesticBytes: figures.bytes[.domestic] ?? 0, overseasBytes: figures.bytes[.overseas] ?? 0,
+                       peak: points?.peak?.bitsPerSecond, percentile95: points?.percentile95SoFar?.bitsPerSecond, apiPercentile95: figures.apiPercentile95)
         }
         total = Row(label: "total", domesticBytes: rows.reduce(0) { $0 + $1.domesticBytes }, overseasBytes: rows.reduce(0) { $0 + $1.overseasBytes },
-                    peak: all.peak?.bitsPerSecond, percentile95: all.percentile95SoFar?.bitsPerSecond, apiPercentile95: accountPercentile95)
-        if let prices, let month {
-            let usage = MonthUsage(
-                bytes: [.domestic: total.domesticBytes, .overseas: total.overseasBytes],
-                dailyPeaks: dailyPeaks.mapValues { $0.sorted { $0.key < $1.key }.map(\.value) },
-                percentile95: byArea.compactMapValues { $0.percentile95SoFar?.bitsPerSecond },
-                validDays: Set(summed.filter { $0.value.domestic + $0.value.overseas > 0 }.keys.map { ($0 - start) / 86_400 }).count)
+                    peak: ledger.total.points.peak?.bitsPerSecond, percentile95: ledger.total.points.percentile95SoFar?.bitsPerSecond,
+                    apiPercentile95: accountPercentile95)
+        if let prices {
+            // Traffic as the bill counts it (DescribeVodDomainUsageData), not the buckets'.
+            var usage = ledger.monthUsage
+            usage.bytes = [.domestic: total.domesticBytes, .overseas: total.overseasBytes]
             estimate = (prices, prices.estimate(usage, month: month, now: min(now, end)))
         } else {
             estimate = nil
