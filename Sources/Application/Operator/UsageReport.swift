@@ -122,23 +122,16 @@ struct UsageReport: Sendable {
         return .object(document)
     }
 
-    /// One line per domain and a `total` line; numbers in base units (bytes, bit/s).
+    /// One line per domain and a `total` line; numbers in base units (bytes, bit/s), written as
+    /// the JSON output writes them.
     func csv() -> String {
-        func number(_ value: Double?) -> String { value.map(DataText.plain) ?? "" }
+        func number(_ value: Double?) -> String { value.map(JSONValue.numberText) ?? "" }
         var text = "domain,domestic_bytes,overseas_bytes,peak_bps,p95_bps,api_p95_bps,difference_bps\n"
         for row in rows + [total] {
             text += [CSV.field(row.label), number(row.domesticBytes), number(row.overseasBytes), number(row.peak), number(row.percentile95),
                      number(row.apiPercentile95), number(row.difference)].joined(separator: ",") + "\n"
         }
         return text
-    }
-}
-
-/// Numbers as plain text: integers without a fraction, no exponent.
-enum DataText {
-    static func plain(_ value: Double) -> String {
-        if value == value.rounded() && abs(value) < 1e15 { return String(Int64(value)) }
-        return Quantity.formatted(value, digits: 3)
     }
 }
 

@@ -47,7 +47,9 @@ extension JSONValue {
         }
     }
 
-    static func numberText(_ value: Double) -> String {
+    /// A number as the JSON output writes it: integers without a fraction, others in the shortest
+    /// text that reads back as the same value; `null` when not finite.
+    public static func numberText(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 9e18 { return String(Int64(value)) }  // within Int64
         return value.description  // the shortest text that reads back as the same Double
