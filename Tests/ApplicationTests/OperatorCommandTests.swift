@@ -48,6 +48,9 @@ import TestSupport
             (["quota", "--profile", ""], 64, "--profile"),
             (["refresh", "https://not-mine.example.org/a.mp4"], 1, "InvalidDomain.NotFound"),
             (["domains", "--aliyun.endpoint", "http://127.0.0.1:9"], 1, "DescribeVodUserDomains failed"),
+            // Said before any call (here the endpoint would refuse the first one).
+            (["usage", "--output", "xml", "--aliyun.endpoint", "http://127.0.0.1:9"], 64, "xml"),
+            (["usage", "--price-file", "/nonexistent/prices.json", "--aliyun.endpoint", "http://127.0.0.1:9"], 64, "/nonexistent/prices.json"),
         ]
         for (arguments, expected, message) in cases {
             let (status, _, errors) = try simulator.run(arguments)

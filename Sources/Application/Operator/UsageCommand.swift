@@ -65,6 +65,9 @@ struct UsageCommand: OperatorCommand {
         let (monthText, dayText) = (try session.value(Self.month), try session.value(Self.day))
         let period = try session.usage { () throws(UsageError) in try Self.period(month: monthText, day: dayText, now: now) }
         guard period.start < now else { throw .usage(UsageError("\(period.name) has not begun yet")) }
+        // Every flag is read before the first call: a mistake is said at once, not after minutes of calls.
+        let output = try session.value(Self.output)
+        let cycle: DescribeVodDomainMax95BpsData.Cycle = dayText == nil ? .month : .day
         var prices: PriceSheet?
         if let path = try session.value(Self.priceFile) {
             let bytes: [UInt8]
@@ -115,17 +118,17 @@ struct UsageCommand: OperatorCommand {
                 }
                 chunk = chunkEnd
             }
-            let api = try await session.call(DescribeVodDomainMax95BpsData(domain: domain, cycle: dayText == nil ? .month : .day, start: period.start, end: period.end))
+            let api = try await session.call(DescribeVodDomainMax95BpsData(domain: domain, cycle: cycle, start: period.start, end: period.end))
             figures.append(.init(domain: domain, bytes: bytes, points: points, apiPercentile95: api.bitsPerSecond))
         }
         var accountPercentile95: Double?
         if wholeAccount {
-            accountPercentile95 = try await session.call(DescribeVodDomainMax95BpsData(domain: nil, cycle: dayText == nil ? .month : .day, start: period.start, end: period.end)).bitsPerSecond
+            accountPercentile95 = try await session.call(DescribeVodDomainMax95BpsData(domain: nil, cycle: cycle, start: period.start, end: period.end)).bitsPerSecond
         }
         // A day has no bill of its own: the estimate is for months only.
         let report = UsageReport(period: period.name, start: period.start, end: period.end, now: now, month: period.month,
                                  domains: figures, accountPercentile95: accountPercentile95, prices: dayText == nil ? prices : nil)
-        switch try session.value(Self.output) {
+        switch output {
         case "json": print(report.json().serialized(indent: 2))
         case "csv": print(report.csv(), terminator: "")
         default: print(report.table(), terminator: "")
