@@ -76,8 +76,10 @@ public struct UsageLedger: Sendable, Equatable {
         }
         guard month.contains(bucket.start) else { return }
         var usage = domains[domain] ?? DomainUsage(periodPointCount: month.pointCount)
-        for (area, value) in bucket.bytes { usage.bytes[area, default: 0] += value }
-        for (area, value) in bucket.bytes { total.bytes[area, default: 0] += value }
+        for (area, value) in bucket.bytes {
+            usage.bytes[area, default: 0] += value
+            total.bytes[area, default: 0] += value
+        }
         defer { domains[domain] = usage }
         guard !bucket.bitsPerSecond.isEmpty else { return }
         usage.points.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond.values.reduce(0, +)))

@@ -30,10 +30,11 @@ struct UsageOperations: Sendable {
 
     /// Every settled bucket of `names` starting at `start`, or nil if one is not settled yet.
     private func buckets(_ names: [String], start: Int64, now: Int64) -> [TrafficModel.Bucket]? {
+        // Settled: final, 10 minutes after the bucket's end.
+        guard now - (start + 300) >= 600 else { return nil }
         var found: [TrafficModel.Bucket] = []
         for name in names {
-            // Settled: final, 10 minutes after the bucket's end.
-            guard now - (start + 300) >= 600, let bucket = model.bucket(name, start: start, now: now) else { return nil }
+            guard let bucket = model.bucket(name, start: start, now: now) else { return nil }
             found.append(bucket)
         }
         return found
