@@ -15,12 +15,15 @@ public struct AgentConfiguration: Sendable {
         /// On by default; realtime (1-minute data, the spike alerts' first source) costs one call
         /// per 20 domains a minute.
         case traffic, bandwidth, quota, tasks, realtime
+        /// On by default (its calls are free): the API's billing figures of the month, hourly, 3
+        /// calls per domain and 3 for the account; the agent's own from the settled buckets.
+        case usage
         /// Off by default: origin (back-to-source) traffic and bandwidth, byte and request hit
         /// ratios, and request counts.
         case origin, hitratio, requests
 
         /// The collectors on unless switched off.
-        public static let defaults: Set<Collector> = [.traffic, .bandwidth, .quota, .tasks, .realtime]
+        public static let defaults: Set<Collector> = [.traffic, .bandwidth, .quota, .tasks, .realtime, .usage]
 
         /// Collectors of settled 5-minute data: one or more calls per domain on the 5-minute grid.
         public static let settled: Set<Collector> = [.traffic, .bandwidth, .origin, .hitratio, .requests]
@@ -51,6 +54,10 @@ public struct AgentConfiguration: Sendable {
     public var realtimeInterval: Int64
     /// Seconds between runs of the account-wide collectors (quota, tasks).
     public var accountInterval: Int64
+    /// `--collector.usage.interval`.
+    public var usageInterval: Int64
+    /// `--usage.committed-bandwidth`, `--usage.price-file`.
+    public var usage: UsageSettings
     /// `--discovery.interval`.
     public var discoveryInterval: Int64
     /// Domains (or realtime calls) one collector run has in progress at once; the API client's
@@ -66,11 +73,11 @@ public struct AgentConfiguration: Sendable {
         domainSource: DomainSource, selection: DomainSelection, collectors: Set<Collector> = Collector.defaults,
         lookback: Int64 = 3600, settleDelay: Int64 = 900, maxBackfill: Int64 = 3600, pollInterval: Int64 = 300,
         pollOffset: Int64 = 20, spreadWindow: Int64 = 60, realtimeInterval: Int64 = 60, accountInterval: Int64 = 600,
-        discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8, maxQPS: Double = 10,
+        usageInterval: Int64 = 3600, usage: UsageSettings = UsageSettings(), discoveryInterval: Int64 = 600, maxConcurrentDomains: Int = 8, maxQPS: Double = 10,
         sendsTimestampedSamples: Bool = false
     ) {
         precondition(lookback >= 300 && settleDelay >= 0 && maxBackfill >= lookback && pollInterval > 0, "validated by the flags")
-        precondition(realtimeInterval >= 10 && accountInterval > 0 && discoveryInterval > 0 && maxQPS > 0, "validated by the flags")
+        precondition(realtimeInterval >= 10 && accountInterval > 0 && usageInterval >= 60 && discoveryInterval > 0 && maxQPS > 0, "validated by the flags")
         self.domainSource = domainSource
         self.selection = selection
         self.collectors = collectors
@@ -82,6 +89,8 @@ public struct AgentConfiguration: Sendable {
         self.spreadWindow = spreadWindow
         self.realtimeInterval = realtimeInterval
         self.accountInterval = accountInterval
+        self.usageInterval = usageInterval
+        self.usage = usage
         self.discoveryInterval = discoveryInterval
         self.maxConcurrentDomains = maxConcurrentDomains
         self.maxQPS = maxQPS
@@ -89,9 +98,16 @@ public struct AgentConfiguration: Sendable {
     }
 
     /// The collectors that run in this replica: the ones switched on, less the account-wide
-    /// ones on shards other than 0.
+    /// ones on shards other than 0 (the usage collector runs on every shard for its domains,
+    /// and asks for the account's figures on shard 0).
     var activeCollectors: [Collector] {
         collectors.filter { selection.shard.runsAccountCollectors || ($0 != .quota && $0 != .tasks) }.sorted()
+    }
+
+    /// Whether the domains this agent polls are the whole account: discovered, with no pattern
+    /// and no shard.
+    var pollsWholeAccount: Bool {
+        domainSource == .discovery && selection.include == nil && selection.exclude == nil && selection.shard.count == 1
     }
 
     var rules: SettlementRules {
@@ -109,6 +125,9 @@ public struct AgentConfiguration: Sendable {
             Cadence(interval: realtimeInterval, offset: min(15, realtimeInterval / 4), spread: realtimeInterval / 2)
         case .quota, .tasks:
             Cadence(interval: accountInterval, offset: 40 % accountInterval, spread: 0)
+        case .usage:
+            // Away from the 5-minute grid's busiest seconds, the domains spread over a quarter.
+            Cadence(interval: usageInterval, offset: 150 % usageInterval, spread: usageInterval / 4)
         }
     }
 

@@ -43,6 +43,8 @@ public actor AgentEngine {
     private var pendingWrites: PendingWrites?
     /// Realtime minutes before this one are not sent (the previous process may have sent them).
     private let realtimeFloor: Int64
+    /// With the usage collector: the month's figures, ours and the API's; nil without.
+    private var usage: UsageBook?
 
     /// - Parameters:
     ///   - time: wall-clock time decides which buckets are settled and stamps health.
@@ -60,6 +62,9 @@ public actor AgentEngine {
         pendingWrites = configuration.sendsTimestampedSamples ? PendingWrites() : nil
         realtimeFloor = Int64(time.now()) / 60 * 60
         dataCalls = DataCallWatch(threshold: configuration.dataStopThreshold, start: time.now())
+        if configuration.activeCollectors.contains(.usage) {
+            usage = UsageBook(ledger: UsageLedger(month: BillingMonth(containing: Int64(time.now()))))
+        }
     }
 
     // MARK: Domains
@@ -149,6 +154,7 @@ public actor AgentEngine {
             returned.append(domain)
         }
         forgetDeparted(now: now)
+        usage?.keepBilled(of: selected)
         if !left.isEmpty {
             logger.info("domains left the selection; their series are withdrawn and their counters kept in case they return", [
                 "domains": String(left.count), "example": left.sorted()[0], "kept_for_seconds": String(configuration.maxBackfill),
@@ -204,6 +210,12 @@ public actor AgentEngine {
         }
         // Without remote write, optional chaining skips the whole call, the samples' choice included.
         pendingWrites?.add(NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.sentCursors))
+        if usage != nil {
+            // Cursors of its own, saved with the record and the ledger in one checkpoint: each bucket once.
+            let samples = NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.usageCursors)
+            usage?.advance(to: Int64(time.now()))
+            usage?.record(samples, domain: domain, expected: domains.selectedSet ?? [])
+        }
         records[domain] = record
         revisions["up", default: 0] += UInt64(outcome.upwardRevisions)
         revisions["down", default: 0] += UInt64(outcome.downwardRevisions)
@@ -230,6 +242,16 @@ public actor AgentEngine {
     func apply(taskCounts: [TaskCountKey: Int]) {
         self.taskCounts = taskCounts
         version += 1
+    }
+
+    /// The API's billing figures of a domain, or of the account (nil).
+    func apply(_ billed: UsageBook.Billed, domain: String?, invalidValues invalid: Int) {
+        invalidValues += UInt64(invalid)
+        version += 1
+        // A domain deselected while its calls were in flight stays gone.
+        if let domain, domains.selectedSet?.contains(domain) != true { return }
+        usage?.advance(to: Int64(time.now()))
+        usage?.apply(billed, domain: domain)
     }
 
     /// The requests of every bucket and minute that became new since the last call (empty
@@ -328,7 +350,15 @@ public actor AgentEngine {
             lastDataCallSuccess: dataCalls.hasSucceeded ? dataCalls.lastSuccess : nil, quota: quota, taskCounts: taskCounts,
             revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
             credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
-        return (version, try AgentMetrics.families(view))
+        var families = try AgentMetrics.families(view)
+        usage?.advance(to: Int64(time.now()))
+        if let usage {
+            families += try UsageMetrics.families(UsageMetrics.View(
+                book: usage, settings: configuration.usage, selected: domains.selected ?? [], now: Int64(time.now()),
+                settleDelay: configuration.settleDelay, pollsWholeAccount: configuration.pollsWholeAccount,
+                servesTotal: configuration.selection.shard.count == 1, reportsAccount: configuration.selection.shard.runsAccountCollectors))
+        }
+        return (version, families)
     }
 
     /// The discovered domains among the selected ones; nil without discovery.
@@ -351,10 +381,21 @@ public actor AgentEngine {
         return departed.isEmpty ? records : records.merging(departed) { selected, _ in selected }
     }
 
-    /// What one save persists, taken together: the records, and the remote writes pending up to
-    /// this moment, which the records' send cursors already count as sent.
-    public func checkpoint() -> (records: [String: DomainRecord], writes: [EncodedWrite]) {
-        (exportRecords(), takePendingWrites())
+    /// What one save persists, taken together: the records, the usage ledger their usage cursors
+    /// account for, and the remote writes pending up to this moment, which the records' send
+    /// cursors already count as sent.
+    public func checkpoint() -> (records: [String: DomainRecord], usage: UsageLedger?, writes: [EncodedWrite]) {
+        (exportRecords(), usage?.ledger, takePendingWrites())
+    }
+
+    /// Restores the usage ledger from the state file (before the first run), unless the usage
+    /// collector is off; a ledger of an earlier month gives way to the current one.
+    public func importUsage(_ ledger: UsageLedger) {
+        guard usage != nil else { return }
+        var book = UsageBook(ledger: ledger)
+        book.advance(to: Int64(time.now()))
+        usage = book
+        version += 1
     }
 
     /// Restores ledgers from the state file (before the first run); records of domains that are

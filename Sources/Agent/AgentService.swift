@@ -65,6 +65,7 @@ public final class AgentService: Sendable {
             case .realtime: collectors.append(RealtimeCollector(client: client, configuration: configuration, time: time))
             case .quota: collectors.append(QuotaCollector(client: client, configuration: configuration))
             case .tasks: collectors.append(TasksCollector(client: client, configuration: configuration))
+            case .usage: collectors.append(UsageCollector(client: client, configuration: configuration, time: time))
             }
         }
         let discovery: (any Collector)? = configuration.domainSource == .discovery ? DiscoveryCollector(client: client, configuration: configuration) : nil
@@ -88,6 +89,7 @@ public final class AgentService: Sendable {
                 logger.info("no state file yet; it is written after the first run", ["path": stateFile.path])
             case .loaded(let state):
                 await engine.importRecords(state.domains)
+                if let usage = state.usage { await engine.importUsage(usage) }
                 logger.info("state restored; the gap since it was saved is backfilled", [
                     "path": stateFile.path, "domains": String(state.domains.count), "saved_at": String(state.savedAt),
                 ])
@@ -193,13 +195,13 @@ public final class AgentService: Sendable {
         await persistence.run {
             let checkpoint = await engine.checkpoint()
             if let remoteWrite { await remoteWrite.enqueue(checkpoint.writes) }
-            await writeStateFile(checkpoint.records)
+            await writeStateFile(checkpoint.records, usage: checkpoint.usage)
         }
     }
 
-    private func writeStateFile(_ records: [String: DomainRecord]) async {
+    private func writeStateFile(_ records: [String: DomainRecord], usage: UsageLedger?) async {
         guard let stateFile else { return }
-        let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records)
+        let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records, usage: usage)
         let failure = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             stateQueue.async {
                 do throws(StateFile.WriteError) {

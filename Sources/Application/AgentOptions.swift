@@ -31,6 +31,7 @@ public struct AgentOptions: Sendable {
         (.origin, "Back-to-origin traffic and bandwidth per domain (DescribeVodDomainSrcTrafficData, …SrcBpsData)."),
         (.hitratio, "Byte and request hit ratios per domain (DescribeVodDomainHitRateData, …ReqHitRateData)."),
         (.requests, "Request counts and rates per domain (DescribeVodDomainQpsData)."),
+        (.usage, "The billing month's usage (China time): billing traffic and 95th percentile from the API (DescribeVodDomainUsageData, DescribeVodDomainMax95BpsData) beside the agent's own from the settled buckets, burst budgets and an estimated cost (docs/usage.md). Costs 3 calls per domain per --collector.usage.interval, plus 3 for the account on shard 0 (1,000 domains hourly: 3,003 calls an hour, under 1 a second); its own figures need no call."),
         (.realtime, "1-minute bandwidth, requests and status codes per domain, 20 domains a call (DescribeVodDomainRealTimeDetailData), about 6 minutes old instead of 20: what the spike alerts page on. Costs 1 call per 20 domains per --collector.realtime.interval (1,000 domains: 50 calls a minute)."),
     ].map { collector, help in
         (collector, Flag.boolean("collector.\(collector.rawValue)", default: AgentConfiguration.Collector.defaults.contains(collector), help: help))
@@ -38,10 +39,17 @@ public struct AgentOptions: Sendable {
     static let realtimeInterval = Flag.duration("collector.realtime.interval", default: 60, atLeast: 30, atMost: 600,
         help: "How often the realtime collector runs: one call per 20 domains each time (1,000 domains at 1m: 50 calls a minute).")
 
+    static let usageInterval = Flag.duration("collector.usage.interval", default: 3600, atLeast: 600, atMost: 86_400,
+        help: "How often the usage collector asks the API for the month's billing figures: 3 calls per domain each time, plus 3 on shard 0.")
+    static let committedBandwidth = Flag.list("usage.committed-bandwidth", placeholder: "[DOMAIN=]RATE",
+        help: "A committed 95th-percentile bandwidth such as 800Mbit/s (the domains this agent polls together; unsharded agents only) or video.example.com=200Mbit/s (one domain): the burst budget counts the month's 5-minute points above it.")
+    static let priceFile = Flag.optionalString("usage.price-file", placeholder: "PATH",
+        help: "Your prices (JSON, docs/usage.md), read at start: the estimated cost of the month, on shard 0.")
+
     /// The agent's flags, in `--help` order, with the API's.
     public static let flags: [any FlagDeclaration] = [
         domain, domainsFile, include, exclude, discoveryInterval, shard, lookback, settleDelay, maxBackfill, stateFile,
-    ] + collectorSwitches.map(\.1) + [realtimeInterval] + APIOptions.flags + RemoteWriteOptions.agentFlags
+    ] + collectorSwitches.map(\.1) + [realtimeInterval, usageInterval, committedBandwidth, priceFile] + APIOptions.flags + RemoteWriteOptions.agentFlags
 
     public var agent: AgentConfiguration
     public var api: APIOptions
@@ -84,13 +92,49 @@ public struct AgentOptions: Sendable {
         if remoteWrite.url != nil && stateFile == nil {
             throw UsageError("--remote-write.url needs --state.file: the samples not yet sent and the send cursors are kept beside it, so a restart neither loses nor repeats a bucket")
         }
+        let usage = try Self.usageSettings(flags, shard: shard)
         // As many domains in flight per run as API calls: more would only queue at the gate.
         agent = AgentConfiguration(
             domainSource: source, selection: selection, collectors: collectors, lookback: lookback,
             settleDelay: settleDelay, maxBackfill: backfill,
-            realtimeInterval: Int64(try flags.value(Self.realtimeInterval)),
+            realtimeInterval: Int64(try flags.value(Self.realtimeInterval)), usageInterval: Int64(try flags.value(Self.usageInterval)), usage: usage,
             discoveryInterval: Int64(try flags.value(Self.discoveryInterval)),
             maxConcurrentDomains: api.maxConcurrency, maxQPS: api.maxQPS, sendsTimestampedSamples: remoteWrite.url != nil)
+    }
+
+    /// The committed bandwidths and the price file.
+    static func usageSettings(_ flags: FlagValues, shard: ShardSpec) throws(UsageError) -> UsageSettings {
+        var committed: [CommittedBandwidth] = []
+        for text in try flags.value(Self.committedBandwidth) {
+            guard let commitment = CommittedBandwidth(parsing: text) else {
+                throw flags.invalid(Self.committedBandwidth, text, expected: "a rate such as 800Mbit/s or 1.5Gbit/s, or DOMAIN=RATE")
+            }
+            if let domain = commitment.domain, !DomainName.isValid(domain) {
+                throw flags.invalid(Self.committedBandwidth, text, expected: "DOMAIN=RATE with a domain name")
+            }
+            guard !committed.contains(where: { $0.domain == commitment.domain }) else {
+                throw UsageError("--usage.committed-bandwidth: \(commitment.domain ?? "the account") is given twice")
+            }
+            if commitment.domain == nil && shard.count > 1 {
+                throw UsageError("--usage.committed-bandwidth \(text): a commitment without a domain needs every domain in one agent, and --shard \(shard) polls a part; give per-domain commitments (DOMAIN=RATE) or run unsharded")
+            }
+            committed.append(commitment)
+        }
+        var prices: PriceSheet?
+        if let path = try flags.value(Self.priceFile) {
+            let bytes: [UInt8]
+            do {
+                bytes = try TextFile.readBytes(path, maxBytes: 1 << 20)
+            } catch {
+                throw UsageError("--usage.price-file: \(error)")
+            }
+            do {
+                prices = try PriceSheet.parse(bytes)
+            } catch {
+                throw UsageError("--usage.price-file \(path): \(error.description)")
+            }
+        }
+        return UsageSettings(committed: committed, prices: prices)
     }
 
     /// A bucket is counted once settled and while inside the lookback; runs come every 5

@@ -16,7 +16,14 @@ import VODAPI
                                        maxAttempts: 1, pause: { _ in })
         let shipper = RemoteWriteShipper(queue: try SegmentQueue(directory: state + ".remote-write", limitSamples: 1_000_000), sender: sender,
                                          time: SystemTimeSource(), logger: .disabled)
-        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases), stateFile: StateFile(path: state), remoteWrite: shipper)
+        // Usage with a commitment and prices, just after a month began: every usage family, the
+        // reconciliations (which need the month covered) included.
+        let prices = try PriceSheet.parse(Array(#"{"currency": "CNY", "method": "traffic", "domestic": [{"price": 0.2}]}"#.utf8))
+        let usage = UsageSettings(committed: [CommittedBandwidth(domain: nil, bitsPerSecond: 1e9)], prices: prices)
+        let api = FakeVODAPI()
+        api.settings.withLock { $0.now = BillingMonth(containing: $0.now).start + 1500 }
+        let harness = try EngineHarness(collectors: Set(AgentConfiguration.Collector.allCases), api: api, stateFile: StateFile(path: state),
+                                        remoteWrite: shipper, usage: usage)
         _ = await harness.engine.reloadDomainsFile()
         _ = try await harness.cycle()
         let sending = Task { await shipper.run() }

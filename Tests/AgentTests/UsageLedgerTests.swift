@@ -102,6 +102,48 @@ import TestSupport
         #expect(ledger.pendingCount == 1 && ledger.total.points.highest.map(\.bitsPerSecond) == [5e6], "counted with what it had after an hour")
     }
 
+    /// A domain's bucket that arrives after its summed point settled without it (the domain was
+    /// away, then its gap was filled) raises that point: never a second point for the same 5
+    /// minutes, and the same figures as when it came in time.
+    @Test func aLateBucketRaisesItsSettledPointInsteadOfAddingOne() throws {
+        var late = UsageLedger(month: Self.month)
+        var inTime = UsageLedger(month: Self.month)
+        let all = Self.buckets(seed: 11).prefix(900)
+        for (domain, bucket) in all {
+            inTime.record(bucket, domain: domain, expected: Set(Self.domains))
+            // The first domain's buckets of one stretch come after everything else.
+            if domain == Self.domains[0] && bucket.start < Self.month.start + 6 * 3600 { continue }
+            late.record(bucket, domain: domain, expected: Set(Self.domains.dropFirst()))
+        }
+        for (domain, bucket) in all where domain == Self.domains[0] && bucket.start < Self.month.start + 6 * 3600 {
+            late.record(bucket, domain: domain, expected: Set(Self.domains))
+        }
+        #expect(late.total.points.recordedCount == inTime.total.points.recordedCount)
+        #expect(late.total.points.highest == inTime.total.points.highest)
+        #expect(late.total.areaPoints == inTime.total.areaPoints)
+        #expect(late.total.dailyPeaks == inTime.total.dailyPeaks && late.total.validDays == inTime.total.validDays)
+        #expect(late.domains == inTime.domains)
+        // And it survives the state file.
+        let decoded = try JSONDecoder().decode(UsageLedger.self, from: JSONEncoder().encode(late))
+        #expect(decoded == late)
+    }
+
+    @Test func aDomainsDayPeakIsItsNewestDays() {
+        var ledger = UsageLedger(month: Self.month)
+        let record = { (ledger: inout UsageLedger, start: Int64, value: Double) in
+            ledger.record(.init(start: start, bitsPerSecond: [.domestic: value], bytes: [:]), domain: "a.example.com", expected: ["a.example.com"])
+        }
+        record(&ledger, Self.month.start, 9e6)
+        record(&ledger, Self.month.start + 300, 4e6)
+        #expect(ledger.domains["a.example.com"]?.dayPeak == 9e6)
+        record(&ledger, Self.month.start + 86_400, 2e6)
+        #expect(ledger.domains["a.example.com"]?.peakDay == 1 && ledger.domains["a.example.com"]?.dayPeak == 2e6)
+        record(&ledger, Self.month.start + 600, 12e6)
+        #expect(ledger.domains["a.example.com"]?.dayPeak == 2e6, "a late bucket of an earlier day leaves today's peak")
+        #expect(ledger.totalDayPeak?.day == 1 && ledger.totalDayPeak?.bitsPerSecond[.domestic] == 2e6)
+        #expect(ledger.total.dailyPeaks[.domestic]?[0] == 12e6)
+    }
+
     @Test func aDamagedSavedLedgerIsRefused() throws {
         var ledger = UsageLedger(month: Self.month)
         ledger.record(.init(start: Self.month.start, bitsPerSecond: [.domestic: 5e6], bytes: [:]), domain: "a.example.com", expected: ["a.example.com"])

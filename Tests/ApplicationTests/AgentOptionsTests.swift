@@ -1,5 +1,7 @@
+import Agent
 import Application
 import Flags
+import Foundation
 import Testing
 
 @Suite struct AgentOptionsTests {
@@ -30,6 +32,48 @@ import Testing
         (["--state.file", "/tmp/s.json", "--remote-write.url", "http://r/w", "--remote-write.queue-limit", "100"], "is not an integer from 10000"),
     ])
     func remoteWriteMistakesAreNamed(arguments: [String], message: String) {
+        do {
+            _ = try options(arguments)
+            Issue.record("accepted \(arguments)")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    /// Committed bandwidths in the units contracts use, for the account or a domain.
+    @Test func committedBandwidthsAndPrices() throws {
+        let parsed = try options(["--usage.committed-bandwidth", "800Mbit/s,video.example.com=1.5 Gbit/s", "--usage.committed-bandwidth", "Shop.example.com=200kbit/s"])
+        #expect(parsed.agent.usage.committed == [CommittedBandwidth(domain: nil, bitsPerSecond: 800e6),
+                                                 CommittedBandwidth(domain: "video.example.com", bitsPerSecond: 1.5e9),
+                                                 CommittedBandwidth(domain: "shop.example.com", bitsPerSecond: 200e3)])
+        #expect(parsed.agent.collectors.contains(.usage) && parsed.agent.usageInterval == 3600)
+        #expect(try !options(["--no-collector.usage"]).agent.collectors.contains(.usage))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prices-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"currency": "USD", "method": "95th-percentile", "overseas": [{"price": 3}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try options(["--usage.price-file", path]).agent.usage.prices?.currency == "USD")
+        try #"{"currency": "USD", "method": "monthly"}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try options(["--usage.price-file", path])
+            Issue.record("a price file with an unknown method was accepted")
+        } catch {
+            #expect(error.message.hasPrefix("--usage.price-file \(path): $.method"), "\(error.message)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--usage.committed-bandwidth", "800"], "is not a rate such as 800Mbit/s"),
+        (["--usage.committed-bandwidth", "800Mbps"], "is not a rate such as 800Mbit/s"),
+        (["--usage.committed-bandwidth", "0Mbit/s"], "is not a rate such as 800Mbit/s"),
+        (["--usage.committed-bandwidth", "-5Mbit/s"], "is not a rate such as 800Mbit/s"),
+        (["--usage.committed-bandwidth", "=5Mbit/s"], "is not a rate such as 800Mbit/s"),
+        (["--usage.committed-bandwidth", "not a domain=5Mbit/s"], "is not DOMAIN=RATE with a domain name"),
+        (["--usage.committed-bandwidth", "1Gbit/s,2Gbit/s"], "the account is given twice"),
+        (["--usage.committed-bandwidth", "1Gbit/s", "--shard", "1/3"], "needs every domain in one agent"),
+        (["--usage.price-file", "/nonexistent/prices.json"], "--usage.price-file:"),
+        (["--collector.usage.interval", "1m"], "--collector.usage.interval"),
+    ])
+    func usageMistakesAreNamed(arguments: [String], message: String) {
         do {
             _ = try options(arguments)
             Issue.record("accepted \(arguments)")

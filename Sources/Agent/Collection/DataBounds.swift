@@ -6,6 +6,8 @@ enum DataBounds {
     static let bytesPerFiveMinutes = 1e16
     /// The same rate as bytes per second (about 267 Tbit/s).
     static let bytesPerSecond = bytesPerFiveMinutes / 300
+    /// The same in bit/s, as the billing figures give bandwidth.
+    static let bitsPerSecond = bytesPerSecond * 8
     /// Ten billion requests per second.
     static let requestsPerSecond = 1e10
 

@@ -31,6 +31,9 @@ public struct DomainRecord: Sendable, Equatable {
     /// are saved with the ledgers, so a restart neither skips nor repeats a bucket; the
     /// realtime ones are not (see ``NewSamples/realtime(_:domain:notBefore:cursors:)``).
     public var sentCursors: [TimestampedFamily: Int64] = [:]
+    /// With the usage collector: the newest settled bucket per family recorded in the usage
+    /// ledger (saved with it, so a restart neither skips nor repeats a bucket).
+    public var usageCursors: [TimestampedFamily: Int64] = [:]
     /// When the domain left the selection (discovery lost it, the domains file dropped it); nil
     /// while selected. A departed record is kept for `--data.max-backfill`, so a domain that
     /// returns continues its counters instead of counting its lookback again.
@@ -129,7 +132,7 @@ public struct DomainRecord: Sendable, Equatable {
 
 extension DomainRecord: Codable {
     private enum CodingKeys: String, CodingKey {
-        case counters, gauges, sent, departed
+        case counters, gauges, sent, usage, departed
     }
 
     // The state file keeps the nested shape of version 1: {"counters": {kind: {area: ledger}},
@@ -149,6 +152,7 @@ extension DomainRecord: Codable {
             }
         }
         sentCursors = try container.decodeIfPresent([TimestampedFamily: Int64].self, forKey: .sent) ?? [:]
+        usageCursors = try container.decodeIfPresent([TimestampedFamily: Int64].self, forKey: .usage) ?? [:]
         departedAt = try container.decodeIfPresent(Int64.self, forKey: .departed)
     }
 
@@ -162,6 +166,7 @@ extension DomainRecord: Codable {
         try container.encode(gauges, forKey: .gauges)
         let settledCursors = sentCursors.filter { TimestampedFamily.settled.contains($0.key) }
         if !settledCursors.isEmpty { try container.encode(settledCursors, forKey: .sent) }
+        if !usageCursors.isEmpty { try container.encode(usageCursors, forKey: .usage) }
         try container.encodeIfPresent(departedAt, forKey: .departed)
     }
 }

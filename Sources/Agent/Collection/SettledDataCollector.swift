@@ -79,7 +79,7 @@ struct SettledDataCollector: Collector {
                     observation.counters += counters(answer.dataInterval, answer.slots.map(\.requests), window: window, all: .requests, https: .httpsRequests)
                     observation.gauges += gauges(answer.dataInterval, answer.slots.map(\.qps), all: .requestRate, https: .httpsRequestRate)
                 }
-            case .quota, .tasks, .realtime:
+            case .quota, .tasks, .realtime, .usage:
                 preconditionFailure("not a settled-data collector")
             }
             return nil

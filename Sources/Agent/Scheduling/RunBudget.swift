@@ -20,6 +20,7 @@ public enum RunBudget {
         case .realtime: (domains + DescribeVodDomainRealTimeDetailData.maxDomains - 1) / DescribeVodDomainRealTimeDetailData.maxDomains
         case .quota: 1
         case .tasks: TasksCollector.callsPerRun
+        case .usage: UsageCollector.callsPerDomain * domains + UsageCollector.accountCalls
         }
     }
 

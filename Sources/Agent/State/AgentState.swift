@@ -13,14 +13,17 @@ public struct AgentState: Codable, Sendable, Equatable {
     public var endpoint: String
     public var shard: String
     public var domains: [String: DomainRecord]
+    /// The usage collector's ledger of the billing month (absent without it).
+    public var usage: UsageLedger?
 
-    public init(savedAt: Int64, endpoint: String, shard: String, domains: [String: DomainRecord]) {
+    public init(savedAt: Int64, endpoint: String, shard: String, domains: [String: DomainRecord], usage: UsageLedger? = nil) {
         format = Self.formatName
         version = Self.currentVersion
         self.savedAt = savedAt
         self.endpoint = endpoint
         self.shard = shard
         self.domains = domains
+        self.usage = usage
     }
 }
 

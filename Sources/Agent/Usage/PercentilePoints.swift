@@ -58,6 +58,17 @@ public struct PercentilePoints: Sendable, Equatable {
         if highest.count > capacity { highest.removeLast() }
     }
 
+    /// Raises a recorded point's value (a domain's part added to a summed point after it was
+    /// recorded): exact, since values only grow, the new top list is the old one with the point
+    /// moved up or added.
+    public mutating func raise(_ start: Int64, to new: Double) {
+        if let index = highest.firstIndex(where: { $0.start == start }) {
+            precondition(new >= highest[index].bitsPerSecond, "points only grow")
+            highest.remove(at: index)
+        }
+        insert(Point(start: start, bitsPerSecond: new))
+    }
+
     /// The highest point so far (the peak, for billing by peak bandwidth).
     public var peak: Point? { highest.first }
 

@@ -8,6 +8,9 @@ public struct UsageLedger: Sendable, Equatable {
     public struct DomainUsage: Sendable, Equatable {
         public var bytes: [Area: Double] = [:]
         public var points: PercentilePoints
+        /// The newest day with a point (0 = the 1st; -1: none yet) and its peak, bit/s.
+        public var peakDay = -1
+        public var dayPeak = 0.0
 
         init(periodPointCount: Int) {
             points = PercentilePoints(periodPointCount: periodPointCount)
@@ -21,14 +24,45 @@ public struct UsageLedger: Sendable, Equatable {
         public var points: PercentilePoints
         /// The summed points per area (`domestic`, `overseas`).
         public var areaPoints: [Area: PercentilePoints]
-        /// Each day's peak of the summed points per area, by day of the month (0 = the 1st).
-        public var dailyPeaks: [Area: [Int: Double]] = [:]
-        /// Days of the month with traffic.
-        public var validDays: Set<Int> = []
+        /// Every summed point of the month by its index (``unsettled`` until it is), per area: a
+        /// domain's bucket that arrives after its point settled (the domain was away, or late)
+        /// raises that point instead of adding a second one, and the days' peaks come from here.
+        var summed: [Area: [Double]]
 
         init(periodPointCount: Int) {
             points = PercentilePoints(periodPointCount: periodPointCount)
             areaPoints = [.domestic: PercentilePoints(periodPointCount: periodPointCount), .overseas: PercentilePoints(periodPointCount: periodPointCount)]
+            summed = Dictionary(uniqueKeysWithValues: Area.allCases.map { ($0, [Double](repeating: Self.unsettled, count: periodPointCount)) })
+        }
+
+        /// Each day's peak of the summed points per area (`domestic`, `overseas`), by day of the
+        /// month (0 = the 1st), for the days with a settled point.
+        public private(set) var dailyPeaks: [Area: [Int: Double]] = [:]
+        /// Days of the month with traffic.
+        public private(set) var validDays: Set<Int> = []
+
+        /// The summed point at `index`, every area together, always added in the same order.
+        func sum(at index: Int) -> Double {
+            Area.allCases.reduce(0) { $0 + (summed[$1]?[index] ?? 0) }
+        }
+
+        /// Takes a point that settled or grew into its day's peaks and the valid days (points
+        /// only grow, so keeping the larger is exact).
+        mutating func note(_ index: Int) {
+            let day = index / Self.pointsPerDay
+            for area in [Area.domestic, .overseas] {
+                let value = summed[area]?[index] ?? 0
+                dailyPeaks[area, default: [:]][day] = max(dailyPeaks[area]?[day] ?? 0, value)
+            }
+            if sum(at: index) > 0 { validDays.insert(day) }
+        }
+
+        static let pointsPerDay = Int(86_400 / BillingMonth.pointSeconds)
+        /// A point not settled yet (bandwidth is never negative; NaN would make equal ledgers unequal).
+        static let unsettled = -1.0
+
+        func isSettled(_ index: Int) -> Bool {
+            summed[.unknown]?[index] != Self.unsettled
         }
     }
 
@@ -82,8 +116,19 @@ public struct UsageLedger: Sendable, Equatable {
         }
         defer { domains[domain] = usage }
         guard !bucket.bitsPerSecond.isEmpty else { return }
-        usage.points.record(.init(start: bucket.start, bitsPerSecond: bucket.bitsPerSecond.values.reduce(0, +)))
+        let bitsPerSecond = bucket.bitsPerSecond.values.reduce(0, +)
+        usage.points.record(.init(start: bucket.start, bitsPerSecond: bitsPerSecond))
+        let day = Int((bucket.start - month.start) / 86_400)
+        if day > usage.peakDay {
+            (usage.peakDay, usage.dayPeak) = (day, bitsPerSecond)
+        } else if day == usage.peakDay {
+            usage.dayPeak = max(usage.dayPeak, bitsPerSecond)
+        }
 
+        if total.isSettled(pointIndex(bucket.start)) {
+            raise(bucket.start, by: bucket.bitsPerSecond)
+            return
+        }
         var point = pending[bucket.start] ?? Pending()
         for (area, value) in bucket.bitsPerSecond { point.bitsPerSecond[area, default: 0] += value }
         point.domains.insert(domain)
@@ -95,6 +140,13 @@ public struct UsageLedger: Sendable, Equatable {
         settlePending(upTo: bucket.start - Self.pendingLimit)
     }
 
+    /// Starts the month that contains `time` when it is later than the ledger's: a month's
+    /// figures begin at zero at its first second, not when its first bucket settles.
+    public mutating func advance(to time: Int64) {
+        let current = BillingMonth(containing: time, utcOffset: month.utcOffset)
+        if current > month { self = UsageLedger(month: current) }
+    }
+
     /// Counts the summed points that started at or before `limit`.
     private mutating func settlePending(upTo limit: Int64) {
         for start in pending.keys.sorted() where start <= limit {
@@ -104,21 +156,41 @@ public struct UsageLedger: Sendable, Equatable {
 
     private mutating func settle(_ start: Int64) {
         guard let point = pending.removeValue(forKey: start) else { return }
-        let all = point.bitsPerSecond.values.reduce(0, +)
-        total.points.record(.init(start: start, bitsPerSecond: all))
-        let day = Int((start - month.start) / 86_400)
+        let index = pointIndex(start)
+        for area in Area.allCases { total.summed[area]?[index] = point.bitsPerSecond[area] ?? 0 }
+        total.note(index)
+        total.points.record(.init(start: start, bitsPerSecond: total.sum(at: index)))
         for area in [Area.domestic, .overseas] {
-            let value = point.bitsPerSecond[area] ?? 0
-            total.areaPoints[area]?.record(.init(start: start, bitsPerSecond: value))
-            total.dailyPeaks[area, default: [:]][day] = max(total.dailyPeaks[area]?[day] ?? 0, value)
+            total.areaPoints[area]?.record(.init(start: start, bitsPerSecond: point.bitsPerSecond[area] ?? 0))
         }
-        if all > 0 { total.validDays.insert(day) }
+    }
+
+    /// Adds a domain's bucket to a summed point that settled without it.
+    private mutating func raise(_ start: Int64, by bitsPerSecond: [Area: Double]) {
+        let index = pointIndex(start)
+        for (area, value) in bitsPerSecond { total.summed[area]?[index] += value }
+        total.note(index)
+        total.points.raise(start, to: total.sum(at: index))
+        for area in [Area.domestic, .overseas] where bitsPerSecond[area] != nil {
+            total.areaPoints[area]?.raise(start, to: total.summed[area]?[index] ?? 0)
+        }
+    }
+
+    private func pointIndex(_ start: Int64) -> Int {
+        Int((start - month.start) / BillingMonth.pointSeconds)
     }
 
     /// The month's usage as a price sheet reads it.
     public var monthUsage: MonthUsage {
         MonthUsage(bytes: total.bytes, dailyPeaks: total.dailyPeaks.mapValues { $0.sorted { $0.key < $1.key }.map(\.value) },
                    percentile95: total.areaPoints.compactMapValues { $0.percentile95SoFar?.bitsPerSecond }, validDays: total.validDays.count)
+    }
+
+    /// The newest day with a summed point (0 = the 1st) and its peak per area, bit/s.
+    public var totalDayPeak: (day: Int, bitsPerSecond: [Area: Double])? {
+        let peaks = total.dailyPeaks
+        guard let day = peaks.values.compactMap({ $0.keys.max() }).max() else { return nil }
+        return (day, peaks.compactMapValues { $0[day] })
     }
 
     /// Summed points still waiting for some domain's bucket.
@@ -160,14 +232,16 @@ extension UsageLedger: Codable {
     private struct SavedDomain: Codable {
         var bytes: [Area: Double]
         var points: PercentilePoints
+        var peakDay: Int?
+        var dayPeak: Double?
     }
 
     private struct SavedTotal: Codable {
         var bytes: [Area: Double]
         var points: PercentilePoints
         var areaPoints: [Area: PercentilePoints]
-        var dailyPeaks: [Area: [Int: Double]]
-        var validDays: [Int]
+        /// Per area, the settled points as (index, bit/s) pairs, flat.
+        var summed: [Area: [Double]]
     }
 
     private struct SavedPending: Codable {
@@ -190,14 +264,26 @@ extension UsageLedger: Codable {
             var usage = DomainUsage(periodPointCount: points)
             usage.bytes = saved.bytes
             usage.points = saved.points
+            usage.peakDay = saved.peakDay ?? -1
+            usage.dayPeak = saved.dayPeak ?? 0
             domains[domain] = usage
         }
         let saved = try container.decode(SavedTotal.self, forKey: .total)
         total.bytes = saved.bytes
         total.points = saved.points
         total.areaPoints = saved.areaPoints
-        total.dailyPeaks = saved.dailyPeaks
-        total.validDays = Set(saved.validDays)
+        for (area, flat) in saved.summed {
+            guard flat.count % 2 == 0, flat.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "inconsistent summed points"))
+            }
+            for pair in stride(from: 0, to: flat.count, by: 2) {
+                guard let index = Int(exactly: flat[pair]), (0..<points).contains(index) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a summed point outside the month"))
+                }
+                total.summed[area]?[index] = flat[pair + 1]
+            }
+        }
+        for index in 0..<points where total.isSettled(index) { total.note(index) }
         for item in try container.decode([SavedPending].self, forKey: .pending) {
             pending[item.start] = Pending(bitsPerSecond: item.bitsPerSecond, domains: Set(item.domains))
         }
@@ -208,9 +294,9 @@ extension UsageLedger: Codable {
         try container.encode(month.year, forKey: .year)
         try container.encode(month.month, forKey: .month)
         try container.encode(month.utcOffset, forKey: .utcOffset)
-        try container.encode(domains.mapValues { SavedDomain(bytes: $0.bytes, points: $0.points) }, forKey: .domains)
-        try container.encode(SavedTotal(bytes: total.bytes, points: total.points, areaPoints: total.areaPoints, dailyPeaks: total.dailyPeaks,
-                                        validDays: total.validDays.sorted()), forKey: .total)
+        try container.encode(domains.mapValues { SavedDomain(bytes: $0.bytes, points: $0.points, peakDay: $0.peakDay, dayPeak: $0.dayPeak) }, forKey: .domains)
+        let summed = total.summed.mapValues { values in values.indices.filter { values[$0] != Total.unsettled }.flatMap { [Double($0), values[$0]] } }
+        try container.encode(SavedTotal(bytes: total.bytes, points: total.points, areaPoints: total.areaPoints, summed: summed), forKey: .total)
         try container.encode(pending.keys.sorted().map { SavedPending(start: $0, bitsPerSecond: pending[$0]!.bitsPerSecond, domains: pending[$0]!.domains.sorted()) },
                              forKey: .pending)
     }

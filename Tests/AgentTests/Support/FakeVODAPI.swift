@@ -94,6 +94,12 @@ final class FakeVODAPI: HTTPTransport {
             let data = "[" + records.joined(separator: ",") + "]"
             let escaped = data.replacingOccurrences(of: "\"", with: "\\\"")
             return Self.json(#"{"RequestId":"r","Data":"\#(escaped)"}"#)
+        case "DescribeVodDomainUsageData":
+            return usage(parameters, settings)
+        case "DescribeVodDomainMax95BpsData":
+            // A fixed figure per domain (and for the account): tests compare against it.
+            let figure = parameters["DomainName"].map(Self.max95) ?? settings.domains.map(Self.max95).reduce(0, +)
+            return Self.json(#"{"RequestId":"r","Max95Bps":"\#(figure)","DomesticMax95Bps":"\#(figure * 0.75)","OverseasMax95Bps":"\#(figure * 0.25)","DetailData":{"Max95Detail":[]}}"#)
         case "DescribeVodUserDomains":
             let page = Int(parameters["PageNumber"] ?? "1") ?? 1
             let size = Int(parameters["PageSize"] ?? "20") ?? 20
@@ -115,6 +121,35 @@ final class FakeVODAPI: HTTPTransport {
         default:
             return Self.json(#"{"RequestId":"r","Code":"InvalidAction.NotFound","Message":"no such action"}"#, status: 404)
         }
+    }
+
+    /// The API's 95th percentile of `domain` in the fake: bit/s.
+    static func max95(_ domain: String) -> Double {
+        Double(domain.utf8.count) * 1_000
+    }
+
+    /// Billing traffic by the hour: the hour's buckets of the listed domains (or all) in one area,
+    /// the mainland share as the series split it.
+    private func usage(_ parameters: [String: String], _ settings: Settings) -> TransportResponse {
+        guard let start = parameters["StartTime"].flatMap(UTCTimestamp.parse), let end = parameters["EndTime"].flatMap(UTCTimestamp.parse) else {
+            return Self.json(#"{"RequestId":"r","Code":"MissingTimeParameter","Message":"missing"}"#, status: 400)
+        }
+        let domains = parameters["DomainName"].map { $0.split(separator: ",").map(String.init) } ?? settings.domains
+        let domestic = parameters["Area"] == "CN"
+        var slots: [String] = []
+        var hour = start
+        while hour < end {
+            var sum = 0.0
+            for domain in domains {
+                for bucket in stride(from: hour, to: hour + 3600, by: 300) where bucket + 300 <= settings.now - settings.delay {
+                    let bytes = Self.traffic(domain, bucket) + (settings.trafficBoost[bucket] ?? 0)
+                    sum += domestic ? (bytes * 0.75).rounded() : bytes - (bytes * 0.75).rounded()
+                }
+            }
+            slots.append(#"{"TimeStamp":"\#(UTCTimestamp.format(hour))","Value":"\#(sum)"}"#)
+            hour += 3600
+        }
+        return Self.json(#"{"RequestId":"r","UsageDataPerInterval":{"DataModule":[\#(slots.joined(separator: ","))]}}"#)
     }
 
     private func series(_ action: String, _ parameters: [String: String], _ settings: Settings) -> TransportResponse {

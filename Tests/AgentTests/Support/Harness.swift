@@ -38,7 +38,7 @@ struct EngineHarness {
          files: (@Sendable (String) throws -> String)? = nil, collectors: Set<AgentConfiguration.Collector> = AgentConfiguration.Collector.defaults,
          maxBackfill: Int64 = 3600, api: FakeVODAPI = FakeVODAPI(), time: (any TimeSource)? = nil, maxQPS: Double = 10_000,
          maxConcurrency: Int = 64, stateFile: StateFile? = nil, realtimeInterval: Int64 = 60, remoteWrite: (any RemoteWriteSink)? = nil,
-         retries: Int = 0, afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
+         retries: Int = 0, usage: UsageSettings = UsageSettings(), afterRun: @escaping @Sendable (RunReport) -> Void = { _ in }) throws {
         self.api = api
         let time = time ?? FakeAPITime(api: api)
         let statistics = self.statistics
@@ -50,7 +50,7 @@ struct EngineHarness {
             time: time, observe: { statistics.record($0) })
         let configuration = AgentConfiguration(
             domainSource: source, selection: try DomainSelection(include: include, exclude: nil, shard: shard),
-            collectors: collectors, maxBackfill: maxBackfill, realtimeInterval: realtimeInterval, maxConcurrentDomains: maxConcurrency, maxQPS: maxQPS,
+            collectors: collectors, maxBackfill: maxBackfill, realtimeInterval: realtimeInterval, usage: usage, maxConcurrentDomains: maxConcurrency, maxQPS: maxQPS,
             sendsTimestampedSamples: remoteWrite != nil)
         let logger = Logger(level: .debug, sink: logs, clock: { 0 })
         engine = AgentEngine(configuration: configuration, time: time, logger: logger, readFile: files ?? { _ in "" })
