@@ -243,9 +243,17 @@ case "usage-memory":
     AllocatorTuning.releaseFreePages()
     let grown = residentBytes() - before
     let kept = (domains + 3) * (month.burstPointCount + 1)
+    // A save, as the agent writes the state file: its time, and how much it takes while it runs.
+    let saveStart = now()
     let state = try JSONEncoder().encode(ledger).count
-    print(String(format: "usage-memory %d domains, %d points each: resident +%.1f MB (%.1f kB a domain); the top 5 %% + 1 points alone: %.1f MB (%d points of 16 bytes); state file part %.1f MB",
-                 domains, month.pointCount, grown / 1e6, grown / Double(domains) / 1e3, Double(kept * 16) / 1e6, kept, Double(state) / 1e6))
+    let saveSeconds = now() - saveStart
+    let peakDuringSave = residentBytes() - before - grown
+    let restoreStart = now()
+    _ = try JSONDecoder().decode(UsageLedger.self, from: JSONEncoder().encode(ledger))
+    let roundTripSeconds = now() - restoreStart
+    print(String(format: "usage-memory %d domains, %d points each: resident +%.1f MB (%.1f kB a domain); the top 5 %% + 1 points alone: %.1f MB (%d points of 16 bytes); state file part %.1f MB, encoded in %.2f s (resident +%.1f MB more after it), encoded and decoded in %.2f s",
+                 domains, month.pointCount, grown / 1e6, grown / Double(domains) / 1e3, Double(kept * 16) / 1e6, kept, Double(state) / 1e6,
+                 saveSeconds, peakDuringSave / 1e6, roundTripSeconds))
 
 default:
     fail("serve N ADDRESS | expose N | render N ROUNDS | poll DOMAINS QPS LATENCY_MS | memory DOMAINS CYCLES | usage-memory DOMAINS")

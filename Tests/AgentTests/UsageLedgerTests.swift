@@ -148,7 +148,9 @@ import TestSupport
         var ledger = UsageLedger(month: Self.month)
         ledger.record(.init(start: Self.month.start, bitsPerSecond: [.domestic: 5e6], bytes: [:]), domain: "a.example.com", expected: ["a.example.com"])
         let text = String(decoding: try JSONEncoder().encode(ledger), as: UTF8.self)
-        for damage in [("\"month\":11", "\"month\":13"), ("\"period_points\":8640", "\"period_points\":0")] {
+        for damage in [("\"month\":11", "\"month\":13"), ("\"period_points\":8640", "\"period_points\":0"), (" 0:5000000\"", " 0:-5\""),
+                       (" 0:5000000\"", " 0:5000000:1\""), ("\"domestic\":\"5000000\"", "\"domestic\":\"fast\""),
+                       ("\"domestic\":\"5000000\"", "\"domestic\":\"\(String(repeating: ",", count: 9000))\"")] {
             let damaged = Data(text.replacingOccurrences(of: damage.0, with: damage.1).utf8)
             #expect(text.contains(damage.0))
             #expect(throws: DecodingError.self) { try JSONDecoder().decode(UsageLedger.self, from: damaged) }

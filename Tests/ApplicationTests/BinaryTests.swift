@@ -200,9 +200,13 @@ final class ServingProcess {
         let demo = try ServingProcess(arguments: ["demo", "--web.listen-address", "127.0.0.1:0"])
         BinaryTests.waitUntil { (try? TestClient(port: demo.port).request("/-/ready").status) == 200 }
         // Ready once any data collector has data; each collector publishes when its own run ends.
-        BinaryTests.waitForRuns(port: demo.port, ["traffic", "bandwidth", "realtime"])
+        BinaryTests.waitForRuns(port: demo.port, ["traffic", "bandwidth", "realtime", "usage"])
         let body = try TestClient(port: demo.port).request("/metrics").text
         #expect(body.contains("aliyun_vod_up 1\n"))
+        // The usage row: the month's figures, a burst budget and the estimate from the sample prices.
+        #expect(body.contains("aliyun_vod_usage_bandwidth_p95_bytes_per_second{domain=\"live.example.com\",source=\"billing\"}"))
+        #expect(body.contains("aliyun_vod_usage_burst_points_allowed "))
+        #expect(body.contains("aliyun_vod_usage_estimated_cost{currency=\"CNY\",method=\"traffic\",period=\"projected\"}"))
         for domain in ["video.example.com", "live.example.com", "cdn.example.net", "vod.example.org"] {
             #expect(body.contains("aliyun_vod_traffic_bytes_total{area=\"domestic\",domain=\"\(domain)\"}"), "\(domain)")
         }

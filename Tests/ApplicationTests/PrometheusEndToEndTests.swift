@@ -343,9 +343,13 @@ import Glibc
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Usage with a commitment and prices: the dashboard's usage row has data too.
+        let prices = folder.appendingPathComponent("prices.json")
+        try #"{"currency": "CNY", "method": "traffic", "domestic": [{"price": 0.2}], "overseas": [{"price": 0.5}]}"#.write(to: prices, atomically: true, encoding: .utf8)
         let agent = try ServingProcess(
             arguments: ["--web.listen-address", "127.0.0.1:0", "--aliyun.endpoint", "http://127.0.0.1:\(simulator.port)", "--api.max-qps", "100",
                         "--collector.origin", "--collector.hitratio", "--collector.requests", "--collector.realtime",
+                        "--usage.committed-bandwidth", "1Mbit/s", "--usage.price-file", prices.path,
                         "--state.file", folder.appendingPathComponent("state.json").path,
                         "--remote-write.url", "http://127.0.0.1:\(prometheusPort)/api/v1/write"],
             environment: credentials)

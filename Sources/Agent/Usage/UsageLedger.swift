@@ -1,3 +1,5 @@
+import VODAPI
+
 /// The billing figures of the current billing month that the agent makes from its own settled
 /// 5-minute buckets (docs/usage.md): per domain, the bytes per area and the points its 95th
 /// percentile needs; for the domains together, the same per area, each day's peak and the days
@@ -109,7 +111,8 @@ public struct UsageLedger: Sendable, Equatable {
             self = UsageLedger(month: bucketMonth)
         }
         guard month.contains(bucket.start) else { return }
-        var usage = domains[domain] ?? DomainUsage(periodPointCount: month.pointCount)
+        // Taken out while it changes: a copy left in the dictionary would make the points array copy itself.
+        var usage = domains.removeValue(forKey: domain) ?? DomainUsage(periodPointCount: month.pointCount)
         for (area, value) in bucket.bytes {
             usage.bytes[area, default: 0] += value
             total.bytes[area, default: 0] += value
@@ -204,23 +207,44 @@ extension PercentilePoints: Codable {
         case periodPointCount = "period_points", recordedCount = "recorded", highest
     }
 
+    // The points as one text, "BASE OFFSET:VALUE OFFSET:VALUE…" (seconds after BASE, bit/s): a
+    // thousand domains' points are one string each for the JSON encoder, not 900,000 numbers
+    // built up in memory at every save.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let period = try container.decode(Int.self, forKey: .periodPointCount)
-        // (start, bit/s) pairs, flat.
-        let flat = try container.decode([Double].self, forKey: .highest)
-        guard period > 0, flat.count % 2 == 0, flat.allSatisfy({ $0.isFinite }) else {
+        let recorded = try container.decode(Int.self, forKey: .recordedCount)
+        guard period > 0, recorded >= 0, let points = Self.points(parsing: try container.decode(String.self, forKey: .highest)) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "inconsistent percentile points"))
         }
-        let points = stride(from: 0, to: flat.count, by: 2).map { Point(start: Int64(flat[$0]), bitsPerSecond: flat[$0 + 1]) }
-        self.init(periodPointCount: period, recordedCount: try container.decode(Int.self, forKey: .recordedCount), highest: points)
+        self.init(periodPointCount: period, recordedCount: recorded, highest: points)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(periodPointCount, forKey: .periodPointCount)
         try container.encode(recordedCount, forKey: .recordedCount)
-        try container.encode(highest.flatMap { [Double($0.start), $0.bitsPerSecond] }, forKey: .highest)
+        try container.encode(Self.text(of: highest), forKey: .highest)
+    }
+
+    static func text(of points: [Point]) -> String {
+        guard let base = points.map(\.start).min() else { return "" }
+        return ([String(base)] + points.map { "\($0.start - base):\(JSONValue.numberText($0.bitsPerSecond))" }).joined(separator: " ")
+    }
+
+    /// The points of `text`; nil when it is not what ``text(of:)`` writes, or holds an impossible value.
+    static func points(parsing text: String) -> [Point]? {
+        let fields = text.split(separator: " ")
+        guard let first = fields.first else { return [] }
+        guard let base = Int64(first) else { return nil }
+        var points: [Point] = []
+        points.reserveCapacity(fields.count - 1)
+        for field in fields.dropFirst() {
+            let parts = field.split(separator: ":")
+            guard parts.count == 2, let offset = Int64(parts[0]), offset >= 0, let value = Double(parts[1]), value.isFinite, value >= 0 else { return nil }
+            points.append(Point(start: base + offset, bitsPerSecond: value))
+        }
+        return points
     }
 }
 
@@ -240,8 +264,9 @@ extension UsageLedger: Codable {
         var bytes: [Area: Double]
         var points: PercentilePoints
         var areaPoints: [Area: PercentilePoints]
-        /// Per area, the settled points as (index, bit/s) pairs, flat.
-        var summed: [Area: [Double]]
+        /// Per area, the month's summed points by index, comma-separated, an empty field for one
+        /// not settled, none after the last settled one.
+        var summed: [Area: String]
     }
 
     private struct SavedPending: Codable {
@@ -272,15 +297,16 @@ extension UsageLedger: Codable {
         total.bytes = saved.bytes
         total.points = saved.points
         total.areaPoints = saved.areaPoints
-        for (area, flat) in saved.summed {
-            guard flat.count % 2 == 0, flat.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "inconsistent summed points"))
+        for (area, text) in saved.summed {
+            let fields = text.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count <= points else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "more summed points than the month has"))
             }
-            for pair in stride(from: 0, to: flat.count, by: 2) {
-                guard let index = Int(exactly: flat[pair]), (0..<points).contains(index) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a summed point outside the month"))
+            for (index, field) in fields.enumerated() where !field.isEmpty {
+                guard let value = Double(field), value.isFinite, value >= 0 else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "summed point \(index) is not a bandwidth"))
                 }
-                total.summed[area]?[index] = flat[pair + 1]
+                total.summed[area]?[index] = value
             }
         }
         for index in 0..<points where total.isSettled(index) { total.note(index) }
@@ -295,7 +321,10 @@ extension UsageLedger: Codable {
         try container.encode(month.month, forKey: .month)
         try container.encode(month.utcOffset, forKey: .utcOffset)
         try container.encode(domains.mapValues { SavedDomain(bytes: $0.bytes, points: $0.points, peakDay: $0.peakDay, dayPeak: $0.dayPeak) }, forKey: .domains)
-        let summed = total.summed.mapValues { values in values.indices.filter { values[$0] != Total.unsettled }.flatMap { [Double($0), values[$0]] } }
+        let summed = total.summed.mapValues { values in
+            let settled = values.lastIndex { $0 != Total.unsettled }.map { values[...$0] } ?? []
+            return settled.map { $0 == Total.unsettled ? "" : JSONValue.numberText($0) }.joined(separator: ",")
+        }
         try container.encode(SavedTotal(bytes: total.bytes, points: total.points, areaPoints: total.areaPoints, summed: summed), forKey: .total)
         try container.encode(pending.keys.sorted().map { SavedPending(start: $0, bitsPerSecond: pending[$0]!.bitsPerSecond, domains: pending[$0]!.domains.sorted()) },
                              forKey: .pending)
