@@ -20,10 +20,11 @@ import Glibc
 ///                       SERIES bucket series with SAMPLES samples each, best of ROUNDS
 ///   render N ROUNDS     time rendering N series (text and OpenMetrics), best of ROUNDS, in ns/series
 ///   poll DOMAINS QPS LATENCY_MS   one agent cycle against the simulator: wall time, calls, bound
-///   memory DOMAINS CYCLES [ENDPOINT [untuned]]   resident memory after each of CYCLES agent cycles
-///                                 (against a simulator at ENDPOINT, so its memory is not counted;
-///                                 in-process, or with ENDPOINT `in-process` called without HTTP at
-///                                 all); `untuned` skips the agent's allocator settings
+///   memory DOMAINS CYCLES [ENDPOINT [untuned] [usage]]   resident memory after each of CYCLES agent
+///                                 cycles (against a simulator at ENDPOINT, so its memory is not
+///                                 counted; in-process, or with ENDPOINT `in-process` called without
+///                                 HTTP at all); `untuned` skips the agent's allocator settings,
+///                                 `usage` adds the usage collector
 ///   usage-memory DOMAINS   resident memory and state-file size of a month of the usage ledger
 ///                          for DOMAINS domains, against what its top 5 % + 1 points need
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -175,7 +176,7 @@ case "poll", "memory":
     // The memory run uses the agent's default concurrency (what users run); the poll run keeps
     // enough calls in flight that the QPS limit, not latency, bounds the cycle.
     var configuration = AgentConfiguration(domainSource: .list(names), selection: try DomainSelection(include: nil, exclude: nil, shard: .all),
-                                           collectors: [.traffic, .bandwidth])
+                                           collectors: options.contains("usage") ? [.traffic, .bandwidth, .usage] : [.traffic, .bandwidth])
     if arguments.first == "poll" { configuration.maxConcurrentDomains = 64 }
     configuration.maxQPS = qps
     let concurrency = configuration.maxConcurrentDomains
