@@ -120,20 +120,7 @@ public struct AgentOptions: Sendable {
             }
             committed.append(commitment)
         }
-        var prices: PriceSheet?
-        if let path = try flags.value(Self.priceFile) {
-            let bytes: [UInt8]
-            do {
-                bytes = try TextFile.readBytes(path, maxBytes: 1 << 20)
-            } catch {
-                throw UsageError("--usage.price-file: \(error)")
-            }
-            do {
-                prices = try PriceSheet.parse(bytes)
-            } catch {
-                throw UsageError("--usage.price-file \(path): \(error.description)")
-            }
-        }
+        let prices = try flags.value(Self.priceFile).map { path throws(UsageError) in try PriceFile.read(path, flag: Self.priceFile.definition.name) }
         return UsageSettings(committed: committed, prices: prices)
     }
 

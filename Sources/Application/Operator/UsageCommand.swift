@@ -68,20 +68,8 @@ struct UsageCommand: OperatorCommand {
         // Every flag is read before the first call: a mistake is said at once, not after minutes of calls.
         let output = try session.value(Self.output)
         let cycle: DescribeVodDomainMax95BpsData.Cycle = dayText == nil ? .month : .day
-        var prices: PriceSheet?
-        if let path = try session.value(Self.priceFile) {
-            let bytes: [UInt8]
-            do {
-                bytes = try TextFile.readBytes(path, maxBytes: 1 << 20)
-            } catch {
-                throw .usage(UsageError("--price-file: \(error)"))
-            }
-            do {
-                prices = try PriceSheet.parse(bytes)
-            } catch {
-                throw .usage(UsageError("--price-file \(path): \(error.description)"))
-            }
-        }
+        let pricePath = try session.value(Self.priceFile)
+        let prices = try session.usage { () throws(UsageError) in try pricePath.map { path throws(UsageError) in try PriceFile.read(path, flag: Self.priceFile.definition.name) } }
         var domains = try session.value(Self.domain).map { $0.lowercased() }
         var accountDomains: [String] = []
         do {
