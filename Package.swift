@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
-        .target(name: "VODAPI", dependencies: ["CCurl", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "VODAPI", dependencies: ["HTTPClient", "Primitives"], swiftSettings: swiftSettings),
         // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
         // time through a small C face of our own: no development headers needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
@@ -39,26 +40,26 @@ let package = Package(
         .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // Prometheus remote write 1.0: the WriteRequest protobuf and snappy, written here; the
         // sender, and the on-disk queue of what a receiver has not yet taken.
-        .target(name: "RemoteWrite", dependencies: ["VODAPI", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "RemoteWrite", dependencies: ["HTTPClient", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
         .target(name: "WebServer", dependencies: ["CTLS", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The exporter's routes on the listener: /metrics with negotiation and gzip, the health
         // endpoints, the landing page.
-        .target(name: "MetricsServing", dependencies: ["WebServer", "Exposition", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "MetricsServing", dependencies: ["WebServer", "Exposition"], swiftSettings: swiftSettings),
         // The agent: the settled-bucket ledger, domain selection, collectors, scheduling, state.
         .target(
             name: "Agent",
-            dependencies: ["VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite"],
+            dependencies: ["HTTPClient", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite"],
             swiftSettings: swiftSettings
         ),
         // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
-        .target(name: "Simulator", dependencies: ["VODAPI", "WebServer", "Gzip", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "Simulator", dependencies: ["HTTPClient", "VODAPI", "WebServer", "Gzip", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "RemoteWrite", "CBuildInfo", "CProcessArguments"],
+            dependencies: ["Agent", "Simulator", "HTTPClient", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "RemoteWrite", "CBuildInfo", "CProcessArguments"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -70,13 +71,18 @@ let package = Package(
         // against the simulator. Not part of the product.
         .executableTarget(
             name: "vodcdn-bench",
-            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "MetricsServing", "VODAPI", "Logging", "RemoteWrite"],
+            dependencies: ["Agent", "Application", "Simulator", "Exposition", "WebServer", "MetricsServing", "HTTPClient", "VODAPI", "Logging", "RemoteWrite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VODAPITests",
-            dependencies: ["VODAPI", "Primitives", "TestSupport"],
+            dependencies: ["HTTPClient", "VODAPI", "Primitives", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: ["HTTPClient"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -92,33 +98,33 @@ let package = Package(
         ),
         .testTarget(
             name: "RemoteWriteTests",
-            dependencies: ["RemoteWrite", "VODAPI", "Primitives", "Exposition", "Logging", "TestSupport"],
+            dependencies: ["RemoteWrite", "HTTPClient", "Primitives", "Exposition", "Logging", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebServerTests",
-            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "VODAPI", "TestSupport"],
+            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "HTTPClient", "VODAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "Simulator", "WebServer", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite", "TestSupport"],
+            dependencies: ["Agent", "Simulator", "WebServer", "HTTPClient", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "VODAPI", "WebServer", "TestSupport"],
+            dependencies: ["Simulator", "HTTPClient", "VODAPI", "WebServer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "Flags", "Primitives", "RemoteWrite", "VODAPI", "WebServer", "TestSupport", "vodcdn-exporter"],
+            dependencies: ["Agent", "Application", "Flags", "Primitives", "HTTPClient", "VODAPI", "WebServer", "TestSupport", "vodcdn-exporter"],
             // Read from the source tree by the JSON shape test (#filePath), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (running external tools, seeded randomness,
         // virtual time).
-        .target(name: "TestSupport", dependencies: ["Primitives", "VODAPI", "RemoteWrite"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Primitives", "HTTPClient", "VODAPI", "RemoteWrite"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
     ]
 )

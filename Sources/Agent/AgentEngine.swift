@@ -1,4 +1,5 @@
 import Exposition
+import HTTPClient
 import Logging
 import Primitives
 import RemoteWrite

@@ -1,5 +1,6 @@
 import Flags
 import FoundationEssentials
+import HTTPClient
 import VODAPI
 
 /// How to reach and sign for the VOD API: flags shared by the agent and the operator commands.

@@ -1,6 +1,7 @@
 import Agent
 import Exposition
 import FoundationEssentials
+import HTTPClient
 import Logging
 import Primitives
 import RemoteWrite

@@ -1,4 +1,5 @@
 import Flags
+import HTTPClient
 import Primitives
 import RemoteWrite
 import VODAPI

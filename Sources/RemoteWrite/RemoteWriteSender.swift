@@ -1,5 +1,5 @@
+import HTTPClient
 import Primitives
-import VODAPI
 
 /// Sends series to a Prometheus remote-write receiver (Prometheus with
 /// `--web.enable-remote-write-receiver`, Mimir, Thanos Receive, VictoriaMetrics, Cortex):

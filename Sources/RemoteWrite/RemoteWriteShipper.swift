@@ -1,9 +1,9 @@
 import Dispatch
 import Exposition
+import HTTPClient
 import Logging
 import Primitives
 import Synchronization
-import VODAPI
 
 /// Sends the queue's segments to the receiver, oldest first, for as long as the agent runs. A
 /// segment leaves the queue only when the receiver has taken it, or has refused it for good;

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPClient
 import Primitives
 import Synchronization
 import VODAPI
@@ -50,7 +51,7 @@ public final class SimulatedVOD: HTTPHandler {
         if path.hasPrefix("/-/simulator/logs/") { return logFile(request) }
         if path.hasPrefix("/-/simulator") { return control(request) }
         guard path == "/" else { return .text(.notFound, "The VOD API is served at /.\n") }
-        guard let method = VODAPI.HTTPMethod(rawValue: request.head.method), method == .get || method == .post else {
+        guard let method = HTTPClient.HTTPMethod(rawValue: request.head.method), method == .get || method == .post else {
             return .text(.methodNotAllowed, "GET or POST.\n", headers: [("Allow", "GET, POST")])
         }
         let reply = answer(request, method: method)
@@ -59,7 +60,7 @@ public final class SimulatedVOD: HTTPHandler {
 
     // MARK: The API
 
-    private func answer(_ request: IncomingRequest, method: VODAPI.HTTPMethod) -> APIReply {
+    private func answer(_ request: IncomingRequest, method: HTTPClient.HTTPMethod) -> APIReply {
         let faults = faults.withLock { $0 }
         let now = clock() + faults.clockOffset
         let requestId = makeRequestId()

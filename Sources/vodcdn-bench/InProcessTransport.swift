@@ -1,3 +1,4 @@
+import HTTPClient
 import Simulator
 import VODAPI
 import WebServer
@@ -7,7 +8,7 @@ import WebServer
 struct InProcessTransport: HTTPTransport {
     let api: SimulatedVOD
 
-    func send(_ request: VODAPI.HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
+    func send(_ request: HTTPClient.HTTPRequest, timeout: Double) async throws(TransportError) -> TransportResponse {
         let afterScheme = request.url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
         let target = afterScheme.count > 3 ? "/" + afterScheme[3] : "/"
         var headers = request.headers.fields.map { (name: $0.name.lowercased(), value: $0.value) }

@@ -3,6 +3,7 @@ import Application
 import Dispatch
 import Exposition
 import Foundation
+import HTTPClient
 import Logging
 import MetricsServing
 import RemoteWrite

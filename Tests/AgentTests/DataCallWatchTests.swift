@@ -1,4 +1,5 @@
 @testable import Agent
+import HTTPClient
 import Testing
 import VODAPI
 

@@ -1,6 +1,7 @@
 import Agent
 import Exposition
 import Foundation
+import HTTPClient
 import RemoteWrite
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 @testable import Agent
 import Foundation
+import HTTPClient
 import Simulator
 import Testing
 import VODAPI

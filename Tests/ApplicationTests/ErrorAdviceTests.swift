@@ -1,4 +1,5 @@
 @testable import Application
+import HTTPClient
 import Testing
 import VODAPI
 

@@ -1,9 +1,9 @@
+import HTTPClient
 import Primitives
 import RemoteWrite
 import Synchronization
 import Testing
 import TestSupport
-import VODAPI
 
 /// The sender against a scripted receiver: batches, retries with the receiver's delay or backoff,
 /// no retry on a refusal. Waits are recorded, not slept.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Simulator
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import HTTPClient
 import Synchronization
 import Testing
 @testable import VODAPI

@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 import Synchronization
 import Testing

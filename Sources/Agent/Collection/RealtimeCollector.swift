@@ -1,3 +1,4 @@
+import HTTPClient
 import VODAPI
 
 /// The newest 1-minute record of each selected domain, every `--collector.realtime.interval`,

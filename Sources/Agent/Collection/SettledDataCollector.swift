@@ -1,3 +1,4 @@
+import HTTPClient
 import VODAPI
 
 /// A collector of settled 5-minute data for each selected domain: traffic, bandwidth, origin,

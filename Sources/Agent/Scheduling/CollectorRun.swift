@@ -1,3 +1,4 @@
+import HTTPClient
 import VODAPI
 
 /// Runs the items of one collector run: each starts at its stable offset within the spread

@@ -1,3 +1,4 @@
+import HTTPClient
 import VODAPI
 
 /// Runs every collector on its own cadence until cancelled: each in its own loop, so a slow run

@@ -1,6 +1,7 @@
 import Agent
 import Flags
 import FoundationEssentials
+import HTTPClient
 import Primitives
 import RemoteWrite
 import VODAPI

@@ -1,5 +1,6 @@
 import Flags
 import FoundationEssentials
+import HTTPClient
 import Primitives
 import VODAPI
 

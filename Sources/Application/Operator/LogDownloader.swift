@@ -1,4 +1,5 @@
 import Glibc
+import HTTPClient
 import VODAPI
 
 /// Streams one file to disk, appending to what is already there (`Range: bytes=N-`), so an

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPClient
 import Primitives
 
 /// The VOD API client: validates, rate-limits, signs, sends, retries and decodes.

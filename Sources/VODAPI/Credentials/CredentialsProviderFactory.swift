@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 
 /// Turns a ``CredentialSource`` into a working provider, with the endpoints and transport to

@@ -1,3 +1,4 @@
+import HTTPClient
 /// Fetches the ECS instance's RAM role credentials from the instance metadata service:
 /// an IMDSv2 session token first (`PUT /latest/api/token`), falling back to v1 unless that is
 /// disabled, then the role name and the role's credentials.

@@ -1,3 +1,4 @@
+import HTTPClient
 /// Temporary credentials fetched on demand and refreshed before they expire.
 ///
 /// However many callers ask at once, one fetch runs (single flight) and all of them get its

@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// Calls the Security Token Service for temporary credentials: `AssumeRole` (signed with a
 /// long-lived key) and `AssumeRoleWithOIDC` (anonymous, with a Kubernetes service-account

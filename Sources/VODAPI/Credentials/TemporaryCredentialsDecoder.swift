@@ -1,3 +1,4 @@
+import HTTPClient
 /// Reads the temporary credentials that STS, the ECS metadata service and credential URIs
 /// return: `AccessKeyId`, `AccessKeySecret`, `SecurityToken`, `Expiration`.
 enum TemporaryCredentialsDecoder {

@@ -1,3 +1,4 @@
+import HTTPClient
 /// Reads the error envelope of a non-2xx answer: JSON (either key case), or the XML `<Error>`
 /// document some gateways send, or nothing usable (then the status alone is reported).
 public enum APIErrorParser {

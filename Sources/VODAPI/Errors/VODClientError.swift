@@ -1,3 +1,4 @@
+import HTTPClient
 /// Every way a ``VODClient`` call can fail. Descriptions are safe to log: they never contain
 /// an access key secret, a security token or a signature.
 public enum VODClientError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import HTTPClient
 /// Rules shared by refresh and preload: 1–1,000 URLs per call, each a plausible http(s) URL
 /// with no line breaks (they separate URLs on the wire).
 enum ObjectPaths {

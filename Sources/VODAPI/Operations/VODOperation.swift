@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// One VOD API operation: its name, how it is sent, its validated parameters and how its
 /// response decodes. ``VODClient`` runs any operation the same way.

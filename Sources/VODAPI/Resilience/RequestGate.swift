@@ -1,3 +1,4 @@
+import HTTPClient
 /// The process-wide limit on API calls: a token bucket for the rate (QPS and burst) and a
 /// cap on calls in flight. Every caller of a ``VODClient`` shares one gate.
 ///

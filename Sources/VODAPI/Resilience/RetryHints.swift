@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// Server retry hints in response headers, as the official SDKs read them.
 public enum RetryHints {

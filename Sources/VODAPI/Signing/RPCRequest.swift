@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// An RPC-style API call before signing: the operation, its business parameters and how they
 /// travel. Signing turns it into an ``HTTPRequest``.

@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// Turns an ``RPCRequest`` into a signed ``HTTPRequest`` for one endpoint and signature
 /// version. Pure: the time and the nonce are arguments, so the same inputs always give the

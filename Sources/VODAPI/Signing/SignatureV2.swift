@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 /// Alibaba Cloud RPC signature V2: HMAC-SHA1 over the canonical query string, key
 /// `AccessKeySecret + "&"`, Base64 result sent as the `Signature` parameter.

@@ -1,3 +1,4 @@
+import HTTPClient
 import Primitives
 
 /// Checks a received request's signature the way the API gateway does, with the secret it

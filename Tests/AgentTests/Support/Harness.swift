@@ -1,5 +1,6 @@
 import Agent
 import Exposition
+import HTTPClient
 import Logging
 import RemoteWrite
 import Synchronization

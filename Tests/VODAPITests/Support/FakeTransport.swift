@@ -1,3 +1,4 @@
+import HTTPClient
 import Synchronization
 @testable import VODAPI
 

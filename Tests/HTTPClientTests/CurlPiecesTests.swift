@@ -1,5 +1,5 @@
+@testable import HTTPClient
 import Testing
-@testable import VODAPI
 
 /// The pure parts of the libcurl transport: reading response heads, naming failures, checking
 /// requests before they reach C.
