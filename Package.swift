@@ -16,7 +16,7 @@ let package = Package(
     targets: [
         // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
         .target(name: "HTTPClient", dependencies: ["CCurl", "Primitives"], swiftSettings: swiftSettings),
-        .target(name: "VODAPI", dependencies: ["HTTPClient", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "VODAPI", dependencies: ["HTTPClient", "Crypto", "Primitives"], swiftSettings: swiftSettings),
         // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
         // time through a small C face of our own: no development headers needed to build.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "CProcessArguments"),
         // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
         .target(name: "Primitives", swiftSettings: swiftSettings),
+        .target(name: "Crypto", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // The metric model, text 0.0.4 / OpenMetrics rendering, snapshots, gzip, process metrics.
@@ -44,7 +45,7 @@ let package = Package(
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
-        .target(name: "WebServer", dependencies: ["CTLS", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "WebServer", dependencies: ["CTLS", "Crypto", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The exporter's routes on the listener: /metrics with negotiation and gzip, the health
         // endpoints, the landing page.
         .target(name: "MetricsServing", dependencies: ["WebServer", "Exposition"], swiftSettings: swiftSettings),
@@ -76,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VODAPITests",
-            dependencies: ["HTTPClient", "VODAPI", "Primitives", "TestSupport"],
+            dependencies: ["HTTPClient", "Crypto", "VODAPI", "Primitives", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -86,8 +87,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CryptoTests",
+            dependencies: ["Crypto", "Primitives", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PrimitivesTests",
-            dependencies: ["Primitives", "TestSupport"],
+            dependencies: ["Primitives"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -103,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WebServerTests",
-            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Primitives", "HTTPClient", "VODAPI", "TestSupport"],
+            dependencies: ["WebServer", "MetricsServing", "Exposition", "Gzip", "Logging", "Crypto", "Primitives", "HTTPClient", "VODAPI", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -118,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Agent", "Application", "Flags", "Primitives", "HTTPClient", "VODAPI", "WebServer", "TestSupport", "vodcdn-exporter"],
+            dependencies: ["Agent", "Application", "Crypto", "Flags", "Primitives", "HTTPClient", "VODAPI", "WebServer", "TestSupport", "vodcdn-exporter"],
             // Read from the source tree by the JSON shape test (#filePath), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings

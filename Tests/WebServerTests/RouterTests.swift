@@ -1,3 +1,4 @@
+import Crypto
 import Exposition
 import Foundation
 import Gzip

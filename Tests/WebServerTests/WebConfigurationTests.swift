@@ -1,3 +1,4 @@
+import Crypto
 import Primitives
 import Testing
 @testable import WebServer

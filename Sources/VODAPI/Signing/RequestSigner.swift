@@ -1,3 +1,4 @@
+import Crypto
 import HTTPClient
 import Primitives
 /// Turns an ``RPCRequest`` into a signed ``HTTPRequest`` for one endpoint and signature

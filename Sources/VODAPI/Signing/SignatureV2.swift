@@ -1,3 +1,4 @@
+import Crypto
 import HTTPClient
 import Primitives
 /// Alibaba Cloud RPC signature V2: HMAC-SHA1 over the canonical query string, key

@@ -1,3 +1,4 @@
+import Crypto
 import HTTPClient
 import Primitives
 /// Alibaba Cloud signature V3 (`ACS3-HMAC-SHA256`): HMAC-SHA256 over the hash of a canonical

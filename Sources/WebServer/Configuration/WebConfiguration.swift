@@ -1,3 +1,4 @@
+import Crypto
 import Primitives
 
 /// The web configuration file (`--web.config.file`) in the exporter-toolkit format that

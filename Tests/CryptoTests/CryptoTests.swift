@@ -1,7 +1,8 @@
 import TestSupport
 import Foundation
+import Primitives
 import Testing
-@testable import Primitives
+@testable import Crypto
 
 @Suite("SHA-1, SHA-256 and HMAC")
 struct CryptoTests {

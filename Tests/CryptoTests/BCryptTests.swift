@@ -1,4 +1,5 @@
-@testable import Primitives
+@testable import Crypto
+import Primitives
 import Testing
 import TestSupport
 
