@@ -18,9 +18,11 @@ import TestSupport
 
     static let credentials = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "test-id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "test-secret"]
 
-    /// Polls `condition` every 50 ms for up to 10 s.
+    /// Polls `condition` every 50 ms for up to 60 s.
     static func waitUntil(_ condition: () -> Bool) {
-        TestSupport.waitUntil(timeout: 10, every: 0.05, condition)
+        // Returns as soon as the condition holds; the limit only ends a wait that would never
+        // succeed, so it is generous: the suite runs processes side by side on a shared machine.
+        TestSupport.waitUntil(timeout: 60, every: 0.05, condition)
     }
 
     /// Waits until each of `collectors` has finished a run and published it.
