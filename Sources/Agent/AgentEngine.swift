@@ -214,7 +214,6 @@ public actor AgentEngine {
         if usage != nil {
             // Cursors of its own, saved with the record and the ledger in one checkpoint: each bucket once.
             let samples = NewSamples.settled(observation, domain: domain, settleDelay: rules.settleDelay, cursors: &record.usageCursors)
-            usage?.advance(to: Int64(time.now()))
             usage?.record(samples, domain: domain, expected: domains.selectedSet ?? [])
         }
         records[domain] = record
@@ -251,7 +250,6 @@ public actor AgentEngine {
         version += 1
         // A domain deselected while its calls were in flight stays gone.
         if let domain, domains.selectedSet?.contains(domain) != true { return }
-        usage?.advance(to: Int64(time.now()))
         usage?.apply(billed, domain: domain)
     }
 
@@ -352,6 +350,8 @@ public actor AgentEngine {
             revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
             credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
         var families = try AgentMetrics.families(view)
+        // The one place a new month begins by the clock (a bucket of it begins it too): what is
+        // served, and so what is saved after it, is always the current month's.
         usage?.advance(to: Int64(time.now()))
         if let usage {
             families += try UsageMetrics.families(UsageMetrics.View(

@@ -66,6 +66,22 @@ public struct UsageLedger: Sendable, Equatable {
         func isSettled(_ index: Int) -> Bool {
             summed[.unknown]?[index] != Self.unsettled
         }
+
+        /// Adds bit/s per area to the summed point at `index`: the point settles (recorded in the
+        /// trackers), or, settled already without some domain, grows (raised in them).
+        mutating func add(_ bitsPerSecond: [Area: Double], at index: Int, start: Int64) {
+            let settled = isSettled(index)
+            for area in Area.allCases {
+                let before = settled ? summed[area]?[index] ?? 0 : 0
+                summed[area]?[index] = before + (bitsPerSecond[area] ?? 0)
+            }
+            note(index)
+            func track(_ tracker: inout PercentilePoints, _ value: Double) {
+                if settled { tracker.raise(start, to: value) } else { tracker.record(.init(start: start, bitsPerSecond: value)) }
+            }
+            track(&points, sum(at: index))
+            for area in [Area.domestic, .overseas] { track(&areaPoints[area]!, summed[area]?[index] ?? 0) }
+        }
     }
 
     /// A bucket of one domain: bit/s and bytes per area. The two come from different
@@ -106,10 +122,7 @@ public struct UsageLedger: Sendable, Equatable {
     /// a bucket of an earlier month is ignored. `expected`: the domains whose buckets make a
     /// summed point complete (the domains polled now).
     public mutating func record(_ bucket: Bucket, domain: String, expected: Set<String>) {
-        let bucketMonth = BillingMonth(containing: bucket.start, utcOffset: month.utcOffset)
-        if bucketMonth > month {
-            self = UsageLedger(month: bucketMonth)
-        }
+        advance(to: bucket.start)
         guard month.contains(bucket.start) else { return }
         // Taken out while it changes: a copy left in the dictionary would make the points array copy itself.
         var usage = domains.removeValue(forKey: domain) ?? DomainUsage(periodPointCount: month.pointCount)
@@ -128,8 +141,9 @@ public struct UsageLedger: Sendable, Equatable {
             usage.dayPeak = max(usage.dayPeak, bitsPerSecond)
         }
 
+        // A domain's bucket after its summed point settled without it (the domain was away, or late).
         if total.isSettled(pointIndex(bucket.start)) {
-            raise(bucket.start, by: bucket.bitsPerSecond)
+            total.add(bucket.bitsPerSecond, at: pointIndex(bucket.start), start: bucket.start)
             return
         }
         var point = pending[bucket.start] ?? Pending()
@@ -152,31 +166,15 @@ public struct UsageLedger: Sendable, Equatable {
 
     /// Counts the summed points that started at or before `limit`.
     private mutating func settlePending(upTo limit: Int64) {
-        for start in pending.keys.sorted() where start <= limit {
+        // Only the due ones are sorted: this runs for every bucket of every domain.
+        for start in pending.keys.filter({ $0 <= limit }).sorted() {
             settle(start)
         }
     }
 
     private mutating func settle(_ start: Int64) {
         guard let point = pending.removeValue(forKey: start) else { return }
-        let index = pointIndex(start)
-        for area in Area.allCases { total.summed[area]?[index] = point.bitsPerSecond[area] ?? 0 }
-        total.note(index)
-        total.points.record(.init(start: start, bitsPerSecond: total.sum(at: index)))
-        for area in [Area.domestic, .overseas] {
-            total.areaPoints[area]?.record(.init(start: start, bitsPerSecond: point.bitsPerSecond[area] ?? 0))
-        }
-    }
-
-    /// Adds a domain's bucket to a summed point that settled without it.
-    private mutating func raise(_ start: Int64, by bitsPerSecond: [Area: Double]) {
-        let index = pointIndex(start)
-        for (area, value) in bitsPerSecond { total.summed[area]?[index] += value }
-        total.note(index)
-        total.points.raise(start, to: total.sum(at: index))
-        for area in [Area.domestic, .overseas] where bitsPerSecond[area] != nil {
-            total.areaPoints[area]?.raise(start, to: total.summed[area]?[index] ?? 0)
-        }
+        total.add(point.bitsPerSecond, at: pointIndex(start), start: start)
     }
 
     private func pointIndex(_ start: Int64) -> Int {
@@ -260,10 +258,9 @@ extension UsageLedger: Codable {
         var dayPeak: Double?
     }
 
+    /// The sums' trackers are not saved: they are the summed points' top ones, rebuilt on load.
     private struct SavedTotal: Codable {
         var bytes: [Area: Double]
-        var points: PercentilePoints
-        var areaPoints: [Area: PercentilePoints]
         /// Per area, the month's summed points by index, comma-separated, an empty field for one
         /// not settled, none after the last settled one.
         var summed: [Area: String]
@@ -295,8 +292,7 @@ extension UsageLedger: Codable {
         }
         let saved = try container.decode(SavedTotal.self, forKey: .total)
         total.bytes = saved.bytes
-        total.points = saved.points
-        total.areaPoints = saved.areaPoints
+        var summed = total.summed
         for (area, text) in saved.summed {
             let fields = text.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count <= points else {
@@ -306,10 +302,14 @@ extension UsageLedger: Codable {
                 guard let value = Double(field), value.isFinite, value >= 0 else {
                     throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "summed point \(index) is not a bandwidth"))
                 }
-                total.summed[area]?[index] = value
+                summed[area]?[index] = value
             }
         }
-        for index in 0..<points where total.isSettled(index) { total.note(index) }
+        // The sums' trackers, day peaks and valid days, as the points settle.
+        for index in 0..<points where summed[.unknown]?[index] != Total.unsettled {
+            let values = Dictionary(uniqueKeysWithValues: Area.allCases.map { ($0, summed[$0]?[index] ?? 0) })
+            total.add(values, at: index, start: month.start + Int64(index) * BillingMonth.pointSeconds)
+        }
         for item in try container.decode([SavedPending].self, forKey: .pending) {
             pending[item.start] = Pending(bitsPerSecond: item.bitsPerSecond, domains: Set(item.domains))
         }
@@ -325,7 +325,7 @@ extension UsageLedger: Codable {
             let settled = values.lastIndex { $0 != Total.unsettled }.map { values[...$0] } ?? []
             return settled.map { $0 == Total.unsettled ? "" : JSONValue.numberText($0) }.joined(separator: ",")
         }
-        try container.encode(SavedTotal(bytes: total.bytes, points: total.points, areaPoints: total.areaPoints, summed: summed), forKey: .total)
+        try container.encode(SavedTotal(bytes: total.bytes, summed: summed), forKey: .total)
         try container.encode(pending.keys.sorted().map { SavedPending(start: $0, bitsPerSecond: pending[$0]!.bitsPerSecond, domains: pending[$0]!.domains.sorted()) },
                              forKey: .pending)
     }
