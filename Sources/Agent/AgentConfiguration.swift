@@ -31,6 +31,10 @@ public struct AgentConfiguration: Sendable {
         /// Collectors whose data makes the agent up: the domain data, settled or realtime.
         public static let data: Set<Collector> = settled.union([.realtime])
 
+        /// Whether its calls take only the rate the others leave (the gate's background lane):
+        /// usage, whose figures are hourly and wait for no one.
+        public var isBackground: Bool { self == .usage }
+
         public static func < (lhs: Collector, rhs: Collector) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 

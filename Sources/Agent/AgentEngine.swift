@@ -166,7 +166,7 @@ public actor AgentEngine {
         }
         let demands = configuration.activeCollectors.map { collector in
             RunBudget.Demand(collector: collector.rawValue, cadence: configuration.cadence(of: collector),
-                             callsPerRun: RunBudget.callsPerRun(collector, domains: selected.count))
+                             callsPerRun: RunBudget.callsPerRun(collector, domains: selected.count), background: collector.isBackground)
         }
         projectedRunSeconds = RunBudget.projectedRunSeconds(demands, maxQPS: configuration.maxQPS)
         let over = Set(demands.filter { projectedRunSeconds[$0.collector, default: 0] > $0.cadence.deadline }.map(\.collector))

@@ -17,7 +17,7 @@ public struct APIOptions: Sendable {
         help: "The profile of ~/.aliyun/config.json (and the section of the credentials file) to use, as ALIBABA_CLOUD_PROFILE does; default: the file's current one.")
     static let maxQPS = Flag.number("api.max-qps", default: 10, in: 0.1...1000,
         help: "Most API calls per second, for the whole process (the account's limits are shared).")
-    static let maxConcurrency = Flag.integer("api.max-concurrency", default: 8, in: 1...256, help: "Most API calls in flight; a quarter of them (at least 1, given 2 or more) is kept for realtime, account and discovery calls, so hung history queries cannot starve them.")
+    static let maxConcurrency = Flag.integer("api.max-concurrency", default: 8, in: 1...256, help: "Most API calls in flight; a quarter of them (at least 1, given 2 or more) is kept for realtime, account and discovery calls, so hung history queries cannot starve them; the usage collector's billing queries go only while no other call waits, on at most half the rest.")
     static let timeout = Flag.duration("api.timeout", default: 10, atLeast: 0.1,
         help: "Deadline of one attempt of an API request (each retry gets its own).")
     static let retries = Flag.integer("api.retries", default: 3, in: 0...10,

@@ -32,6 +32,24 @@ import Testing
         #expect(starved["traffic"]!.isFinite && starved["traffic"]! > 300)
     }
 
+    @Test func aBackgroundCollectorTakesOnlyWhatTheOthersLeave() {
+        let settled = Cadence(interval: 300, offset: 20, spread: 60), hourly = Cadence(interval: 3600, offset: 150, spread: 900)
+        let realtime = Cadence(interval: 60, offset: 15, spread: 30)
+        let demands = [
+            RunBudget.Demand(collector: "traffic", cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: "bandwidth", cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: "realtime", cadence: realtime, callsPerRun: 50),
+            RunBudget.Demand(collector: "usage", cadence: hourly, callsPerRun: 3003, background: true),
+        ]
+        let projected = RunBudget.projectedRunSeconds(demands, maxQPS: 10)
+        // The 5-minute runs do not count usage's calls: it waits for them.
+        #expect(abs(projected["traffic"]! - 2000 / (10 - 50.0 / 60)) < 1e-9)
+        // Usage gets the rate the others leave on average: 10 - 2,000/300 - 50/60 = 2.5 calls/s.
+        #expect(abs(projected["usage"]! - 3003 / 2.5) < 1e-9)
+        // A small account's usage run: its spread.
+        #expect(RunBudget.projectedRunSeconds([demands[0], .init(collector: "usage", cadence: hourly, callsPerRun: 33, background: true)], maxQPS: 10)["usage"] == 900)
+    }
+
     @Test func startOffsetsAreStableAndSpreadOverTheWindow() {
         let offsets = (0..<10_000).map { PollSchedule.startOffset(for: "d\($0).example.com", spread: 60) }
         #expect(offsets.allSatisfy { $0 >= 0 && $0 < 60 })

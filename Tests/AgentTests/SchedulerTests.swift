@@ -158,4 +158,37 @@ import VODAPI
         let minutes = runs.of("realtime").dropFirst().map { Int($0.scheduledAt - Self.epoch) }
         #expect(minutes == Array(stride(from: 135, through: 675, by: 60)))
     }
+
+    /// The usage collector's calls (hourly billing figures) take only the rate the others leave,
+    /// its first run at start too, so the 5-minute runs keep theirs. The default proportions,
+    /// scaled down ten times: 1,000 domains at 10 calls/s here are 100 at 1/s.
+    @Test func usageCallsTakeOnlyTheRateTheOthersLeave() async throws {
+        let collectors: Set<AgentConfiguration.Collector> = [.traffic, .bandwidth, .realtime, .usage]
+        // Started just after a grid point: the first runs end before the next.
+        let (time, runs, harness) = try await Self.agent(domains: 100, collectors: collectors, maxQPS: 1, maxConcurrency: 8, start: 25)
+        harness.api.settings.withLock { $0.latency[""] = 0.05 }
+        await Self.run(harness, time, for: 1600)
+
+        // The 5-minute runs, the first ones at start beside usage's first and every grid point's
+        // after them, end as if usage were off: 200 calls at the rate realtime leaves (218 s).
+        for collector in ["traffic", "bandwidth"] {
+            let reports = runs.of(collector)
+            let gridPoints: [Double] = stride(from: 320.0, through: 1220, by: 300).map { Self.epoch + $0 }
+            #expect(reports.dropFirst().map(\.scheduledAt) == gridPoints, "none skipped")
+            for report in reports {
+                #expect(report.succeededFully, "\(collector) run at \(report.scheduledAt - Self.epoch): \(report.failures)")
+                #expect(report.endedAt - report.scheduledAt < 225, "\(collector) run at \(report.scheduledAt - Self.epoch): \(report.endedAt - report.scheduledAt) s")
+            }
+        }
+        // Usage's 303 calls, in the time the others leave (on average 1 - 200/300 - 5/60 calls/s:
+        // 1,212 s; 1,422 s here), well within its deadline.
+        let usage = try #require(runs.of("usage").first)
+        #expect(usage.succeededFully && usage.items == 101)
+        #expect(usage.endedAt - usage.scheduledAt < 1500, "\(usage.endedAt - usage.scheduledAt) s")
+        let families = try await harness.families()
+        let projected = { (collector: String) in families["aliyun_vod_exporter_collector_projected_run_seconds"]?.value(["collector": collector]) }
+        let left: Double = 1 - 200.0 / 300 - 5.0 / 60
+        #expect(abs(try #require(projected("usage")) - 303 / left) < 1e-6)
+        #expect(!harness.logs.all.contains { $0.message.hasPrefix("the collector's calls do not fit") })
+    }
 }

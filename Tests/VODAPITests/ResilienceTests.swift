@@ -1,5 +1,7 @@
 import HTTPClient
+import Synchronization
 import Testing
+import TestSupport
 @testable import VODAPI
 
 @Suite("Error classification, retry hints, retry policy and rate limiting")
@@ -172,6 +174,58 @@ struct ResilienceTests {
         #expect(RequestGate(maxQPS: 1, burst: 1, maxConcurrent: 1).reservedForPriority == 0, "one slot serves every lane")
     }
 
+    /// Three bulk calls at 1/s (one now, two waiting for tokens); a background call at 0.1 s;
+    /// a bulk call at 0.5 s and a priority one at 2.5 s go before it: it has the first token
+    /// nobody else waits for.
+    @Test("background calls wait until no other call waits for a slot or a token (virtual time)")
+    func backgroundLane() async throws {
+        let time = VirtualTime(epoch: 0)
+        let gate = RequestGate(maxQPS: 1, burst: 1, maxConcurrent: 8, time: time)
+        let started = StartTimes()
+        await time.run {
+            let calls: [(String, RequestGate.Lane, Double)] = [
+                ("a", .bulk, 0), ("b", .bulk, 0), ("c", .bulk, 0), ("billing", .background, 0.1), ("d", .bulk, 0.5), ("realtime", .priority, 2.5),
+            ]
+            await withTaskGroup(of: Void.self) { group in
+                for (name, lane, at) in calls {
+                    group.addTask {
+                        try? await time.sleep(seconds: at)
+                        try? await gate.withPermit(lane: lane) { started.record(name, at: time.monotonic()) }
+                    }
+                }
+            }
+        }
+        #expect(started.all == ["a": 0, "b": 1, "c": 2, "d": 3, "realtime": 4, "billing": 5])
+    }
+
+    @Test("background calls hold at most half the bulk slots")
+    func backgroundSlots() async throws {
+        let gate = RequestGate(maxQPS: 10_000, burst: 10_000, maxConcurrent: 8)
+        #expect(gate.maxBackground == 3 && RequestGate(maxQPS: 1, burst: 1, maxConcurrent: 1).maxBackground == 1)
+        let release = AsyncStream<Void>.makeStream()
+        let entered = AsyncStream<String>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<5 {
+                group.addTask {
+                    try await gate.withPermit(lane: .background) {
+                        entered.continuation.yield("background \(index)")
+                        for await _ in release.stream { break }
+                    }
+                }
+            }
+            var iterator = entered.stream.makeAsyncIterator()
+            for _ in 0..<3 { _ = await iterator.next() }
+            #expect(await gate.callsInFlight == 3, "two wait")
+            // A bulk call still has the rest of its lane.
+            try await gate.withPermit(lane: .bulk) { _ = entered.continuation.yield("bulk") }
+            #expect(await iterator.next() == "bulk")
+            for _ in 0..<5 { release.continuation.yield() }
+            release.continuation.finish()
+            try await group.waitForAll()
+        }
+        #expect(await gate.callsInFlight == 0)
+    }
+
     @Test("the gate spaces calls at the configured rate (virtual time)")
     func rateSpacing() async throws {
         let time = ManualTime(now: 0)
@@ -183,6 +237,13 @@ struct ResilienceTests {
         #expect(time.sleeps.count == 5)
         #expect(abs(time.now() - 1.0) < 1e-9)
     }
+}
+
+/// When each named call started.
+final class StartTimes: Sendable {
+    private let times = Mutex<[String: Double]>([:])
+    func record(_ name: String, at time: Double) { times.withLock { $0[name] = time } }
+    var all: [String: Double] { times.withLock { $0 } }
 }
 
 actor PeakCounter {

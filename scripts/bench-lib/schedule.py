@@ -3,7 +3,7 @@
 
 For each size, a `vodcdn-exporter simulate --domain-count N` (every answer delayed by the given
 latency) and a `vodcdn-exporter` against it with its default data collectors (traffic and
-bandwidth on the 5-minute grid, realtime every minute), run on their real schedule. Every few seconds the exporter's /metrics is read; each time a
+bandwidth on the 5-minute grid, realtime every minute, usage hourly in the rate they leave), run on their real schedule. Every few seconds the exporter's /metrics is read; each time a
 collector's run count grows, the run's elapsed time (grid point to end) and the age of the data
 then published are recorded. Prints one line per scheduled run and a summary per size.
 
@@ -53,7 +53,7 @@ def main():
             [exporter, "simulate", "--web.listen-address", "127.0.0.1:%d" % sim_port, "--domain-count", str(domains),
              "--faults", "slow:%dms" % LATENCY_MS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         wait_until_answers("http://127.0.0.1:%d/" % sim_port) or sys.exit("the simulator never answered")
-        log = open("%s/schedule-%d.log" % (out, domains), "w")
+        log = open("%s/schedule-%d-%d.log" % (out, domains, qps), "w")
         processes.append(subprocess.Popen(
             [exporter, "--web.listen-address", "127.0.0.1:%d" % port, "--aliyun.endpoint", "http://127.0.0.1:%d" % sim_port,
              "--api.max-qps", str(qps), "--no-collector.quota", "--no-collector.tasks", "--log.format", "json"],
@@ -65,9 +65,11 @@ def main():
         calls = 2 * domains
         realtime_qps = (domains + 19) // 20 / 60
         bound = max(60, calls / (qps - realtime_qps)) * 1.1 + LATENCY_MS / 1000
-        cases.append({"domains": domains, "qps": qps, "port": port, "bound": bound, "runs": {}, "scheduled": [], "done": False})
+        cases.append({"domains": domains, "qps": qps, "port": port, "bound": bound, "runs": {}, "scheduled": [], "usage": None, "done": False})
     try:
-        deadline = time.time() + 60 * 25
+        # The usage collector's first run (at start, in the rate the others leave) takes up to
+        # about 25 minutes at 1,000 domains and 10 calls/s.
+        deadline = time.time() + 60 * 40
         while time.time() < deadline and not all(case["done"] for case in cases):
             time.sleep(SCRAPE_EVERY)
             for case in cases:
@@ -102,7 +104,13 @@ def main():
                     print("%6d domains at %3d QPS: %-9s run %d: %6.1f s from its grid point (bound %.1f s)%s; data age %.0f-%.0f s after the bucket's end"
                           % (case["domains"], case["qps"], collector, count, record["elapsed"], case["bound"],
                              "" if record["skipped"] == 0 else " SKIPPED %d" % record["skipped"], age_newest, age_oldest), flush=True)
-                if all(len([r for r in case["scheduled"] if r["collector"] == c]) >= RUNS for c in ("traffic", "bandwidth")):
+                if case["usage"] is None and runs.get("usage", 0) >= 1:
+                    projected = values(text, "aliyun_vod_exporter_collector_projected_run_seconds", "collector").get("usage", float("nan"))
+                    usage_failures = sum(v for k, v in values(text, "aliyun_vod_exporter_collector_failures_total").items() if 'collector="usage"' in k)
+                    case["usage"] = {"elapsed": elapsed.get("usage", float("nan")), "projected": projected, "failures": usage_failures}
+                    print("%6d domains at %3d QPS: usage     run 1: %6.1f s from its start (projected %.0f s in the rate the others leave), failures %d"
+                          % (case["domains"], case["qps"], case["usage"]["elapsed"], projected, usage_failures), flush=True)
+                if case["usage"] and all(len([r for r in case["scheduled"] if r["collector"] == c]) >= RUNS for c in ("traffic", "bandwidth")):
                     case["done"] = True
         for case in cases:
             scheduled = case["scheduled"]
@@ -114,6 +122,9 @@ def main():
                   "data age at most %.0f s after the bucket's end (settle delay + 2 min = %d s), failures %d"
                   % (case["domains"], case["qps"], len(scheduled), worst, case["bound"], "met" if within else "MISSED", skipped,
                      oldest, SETTLE + 120, int(scheduled[-1]["failures"]) if scheduled else -1), flush=True)
+            usage = case["usage"]
+            print("summary %d domains at %d QPS: usage's first run %s" % (case["domains"], case["qps"],
+                  "%.0f s (projected %.0f s), failures %d" % (usage["elapsed"], usage["projected"], usage["failures"]) if usage else "NOT FINISHED"), flush=True)
     finally:
         stop(processes)
 

@@ -3,13 +3,23 @@ import VODAPI
 /// Whether the collectors' calls fit their intervals at `--api.max-qps`. Pure.
 ///
 /// Collectors that share a cadence run at the same time and share the rate; the others'
-/// average use (calls per run ÷ their interval) is taken off the rate first.
+/// average use (calls per run ÷ their interval) is taken off the rate first. A background
+/// collector (usage) takes only what every other collector leaves, and takes nothing from them.
 public enum RunBudget {
     /// What the projection needs to know of one collector.
     public struct Demand: Sendable, Equatable {
         public var collector: String
         public var cadence: Cadence
         public var callsPerRun: Int
+        /// Whether its calls go in the gate's background lane.
+        public var background: Bool
+
+        public init(collector: String, cadence: Cadence, callsPerRun: Int, background: Bool = false) {
+            self.collector = collector
+            self.cadence = cadence
+            self.callsPerRun = callsPerRun
+            self.background = background
+        }
     }
 
     /// API calls one run of `collector` makes for `domains` selected domains (without backfill).
@@ -29,9 +39,9 @@ public enum RunBudget {
     public static func projectedRunSeconds(_ demands: [Demand], maxQPS: Double) -> [String: Double] {
         var projected: [String: Double] = [:]
         for demand in demands {
-            let group = demands.filter { $0.cadence.interval == demand.cadence.interval }
-            let othersPerSecond = demands.filter { $0.cadence.interval != demand.cadence.interval }
-                .reduce(0.0) { $0 + Double($1.callsPerRun) / Double($1.cadence.interval) }
+            let group = demands.filter { $0.cadence.interval == demand.cadence.interval && $0.background == demand.background }
+            let others = demands.filter { demand.background ? !$0.background : !$0.background && $0.cadence.interval != demand.cadence.interval }
+            let othersPerSecond = others.reduce(0.0) { $0 + Double($1.callsPerRun) / Double($1.cadence.interval) }
             // A rate the others use up entirely still leaves a trickle: the figure stays finite.
             let available = max(maxQPS - othersPerSecond, maxQPS * 0.05)
             let calls = group.reduce(0) { $0 + $1.callsPerRun }

@@ -23,6 +23,9 @@ public struct DescribeVodDomainMax95BpsData: VODOperation {
         self.end = end
     }
 
+    /// Billing figures, hourly at most: they take only the rate the other calls leave.
+    public var lane: RequestGate.Lane { .background }
+
     public func parameters() throws(RequestValidationError) -> [String: String] {
         var builder = ParameterBuilder(action: Self.action)
         try builder.setTimeRange(start: start, end: end)

@@ -46,7 +46,8 @@ public struct DescribeVodDomainUsageData: VODOperation {
         interval == 300 ? 3 * 86_400 : 31 * 86_400
     }
 
-    public var lane: RequestGate.Lane { .bulk }
+    /// Billing figures, hourly at most: they take only the rate the other calls leave.
+    public var lane: RequestGate.Lane { .background }
 
     public func parameters() throws(RequestValidationError) -> [String: String] {
         var builder = ParameterBuilder(action: Self.action)
