@@ -14,8 +14,11 @@ let package = Package(
         .library(name: "VODAPI", targets: ["VODAPI"]),
     ],
     targets: [
-        // The Alibaba Cloud VOD API client: crypto, signing, operations, credentials, transport.
+        // HTTP client plumbing every outbound caller shares: the transport protocol, requests, the
+        // libcurl transport, client TLS, transport errors, the time source (injected in tests).
         .target(name: "HTTPClient", dependencies: ["CCurl", "Primitives"], swiftSettings: swiftSettings),
+        // The Alibaba Cloud VOD API client: signing, operations, decoding, the credential chain,
+        // retries and the rate gate.
         .target(name: "VODAPI", dependencies: ["HTTPClient", "Crypto", "Primitives"], swiftSettings: swiftSettings),
         // The system libcurl (libcurl.so.4, which FoundationNetworking needs too), loaded at run
         // time through a small C face of our own: no development headers needed to build.
@@ -27,8 +30,11 @@ let package = Package(
         .target(name: "CBuildInfo"),
         // The command line as the C library got it (argc, argv), which needs no /proc.
         .target(name: "CProcessArguments"),
-        // Hashes, HMAC, constant-time comparison, Base64 and hex: written here, tested on vectors.
+        // What only full Foundation had, for product code that imports FoundationEssentials at
+        // most: Base64, hex, dates, durations, FNV-1a, and the C library's files, streams, sleeps.
         .target(name: "Primitives", swiftSettings: swiftSettings),
+        // SHA-1, SHA-256, HMAC, bcrypt and constant-time comparison: written here, tested on
+        // published vectors; depends on nothing.
         .target(name: "Crypto", swiftSettings: swiftSettings),
         // The system zlib, for gzip-encoded responses (Debian: zlib1g-dev).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -41,9 +47,12 @@ let package = Package(
         .target(name: "Flags", dependencies: ["Primitives"], swiftSettings: swiftSettings),
         // Prometheus remote write 1.0: the WriteRequest protobuf and snappy, written here; the
         // sender, and the on-disk queue of what a receiver has not yet taken.
-        .target(name: "RemoteWrite", dependencies: ["HTTPClient", "Exposition", "Logging", "Primitives"], swiftSettings: swiftSettings),
+        .target(name: "RemoteWrite", dependencies: ["HTTPClient", "Exposition", "Lifecycle", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // Leveled key/value logging to standard error (logfmt or JSON).
         .target(name: "Logging", dependencies: ["Primitives"], swiftSettings: swiftSettings),
+        // Services and the group that runs them: started together, stopped in reverse order on
+        // SIGTERM within one bound (the shape of swift-service-lifecycle, no package).
+        .target(name: "Lifecycle", dependencies: ["Logging"], swiftSettings: swiftSettings),
         // The HTTP/1.1 listener: request parsing, routes, basic auth, Dispatch-driven sockets.
         .target(name: "WebServer", dependencies: ["CTLS", "Crypto", "Logging", "Primitives"], swiftSettings: swiftSettings),
         // The exporter's routes on the listener: /metrics with negotiation and gzip, the health
@@ -52,7 +61,7 @@ let package = Package(
         // The agent: the settled-bucket ledger, domain selection, collectors, scheduling, state.
         .target(
             name: "Agent",
-            dependencies: ["HTTPClient", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite"],
+            dependencies: ["HTTPClient", "VODAPI", "Exposition", "Lifecycle", "Logging", "Primitives", "RemoteWrite"],
             swiftSettings: swiftSettings
         ),
         // A faithful stand-in for the VOD API: signatures, typing quirks, data delay, faults.
@@ -60,7 +69,7 @@ let package = Package(
         // The commands of the binary: the agent, demo, simulate and the operator CLI.
         .target(
             name: "Application",
-            dependencies: ["Agent", "Simulator", "HTTPClient", "VODAPI", "Exposition", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "RemoteWrite", "CBuildInfo", "CProcessArguments"],
+            dependencies: ["Agent", "Simulator", "HTTPClient", "VODAPI", "Exposition", "Lifecycle", "Logging", "WebServer", "MetricsServing", "Flags", "Primitives", "RemoteWrite", "CBuildInfo", "CProcessArguments"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -79,6 +88,11 @@ let package = Package(
             name: "VODAPITests",
             dependencies: ["HTTPClient", "Crypto", "VODAPI", "Primitives", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LifecycleTests",
+            dependencies: ["Lifecycle", "Logging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -114,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "Simulator", "WebServer", "HTTPClient", "VODAPI", "Exposition", "Logging", "Primitives", "RemoteWrite", "TestSupport"],
+            dependencies: ["Agent", "Simulator", "WebServer", "HTTPClient", "VODAPI", "Exposition", "Lifecycle", "Logging", "Primitives", "RemoteWrite", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Dispatch
 import Exposition
 import HTTPClient
+import Lifecycle
 import Logging
 import RemoteWrite
 import Synchronization
@@ -8,8 +9,8 @@ import VODAPI
 
 /// Runs the agent: restores the state, reads the domains file, runs the collectors on their
 /// cadences and, after every run, publishes a snapshot and (after runs that change ledgers)
-/// saves the state.
-public final class AgentService: Sendable {
+/// saves the state. As a service, it stops its collectors on shutdown and saves the state once.
+public final class AgentService: Service {
     /// Why the agent cannot start: the operator's input is wrong (exit 64).
     public struct StartupError: Error, Equatable, CustomStringConvertible {
         public let description: String
@@ -101,16 +102,27 @@ public final class AgentService: Sendable {
         await publish()
     }
 
-    /// Runs the collectors (and the remote-write sender) until the task is cancelled, then
-    /// queues what is pending and saves the state one last time.
-    public func run() async {
+    /// Runs the collectors until `shutdown` is requested (or the task is cancelled); then stops
+    /// them (a run in progress is cut short: its unfinished calls are cancelled) and saves the
+    /// state once, which also queues the last remote writes for the shipper to flush.
+    public func run(until shutdown: GracefulShutdown) async {
         await withTaskGroup(of: Void.self) { group in
-            if let remoteWrite { group.addTask { await remoteWrite.run() } }
             group.addTask { await self.reviewDataCalls() }
-            await scheduler.run()
+            group.addTask { await self.scheduler.run() }
+            await shutdown.wait()
             group.cancelAll()
         }
-        await saveState()
+        let saved = await saveState()
+        if let stateFile {
+            if saved { logger.info("collectors stopped; state saved", ["path": stateFile.path]) }
+        } else {
+            logger.info("collectors stopped")
+        }
+    }
+
+    /// Runs the collectors until the task is cancelled, then saves the state once.
+    public func run() async {
+        await run(until: GracefulShutdown())
     }
 
     /// Every few seconds, judges whether data calls have stopped (a hang shows within the
@@ -192,16 +204,18 @@ public final class AgentService: Sendable {
     /// between sends them twice (a duplicate the receiver takes), never not at all, and what
     /// other collectors apply meanwhile waits for the next save. Writes happen one at a time on a
     /// queue of their own.
-    public func saveState() async {
+    /// - Returns: false when the state file could not be written (logged and counted).
+    @discardableResult
+    public func saveState() async -> Bool {
         await persistence.run {
             let checkpoint = await engine.checkpoint()
             if let remoteWrite { await remoteWrite.enqueue(checkpoint.writes) }
-            await writeStateFile(checkpoint.records, usage: checkpoint.usage)
+            return await writeStateFile(checkpoint.records, usage: checkpoint.usage)
         }
     }
 
-    private func writeStateFile(_ records: [String: DomainRecord], usage: UsageLedger?) async {
-        guard let stateFile else { return }
+    private func writeStateFile(_ records: [String: DomainRecord], usage: UsageLedger?) async -> Bool {
+        guard let stateFile else { return true }
         let state = AgentState(savedAt: Int64(time.now()), endpoint: stateIdentity.endpoint, shard: stateIdentity.shard, domains: records, usage: usage)
         let failure = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
             stateQueue.async {
@@ -217,5 +231,6 @@ public final class AgentService: Sendable {
         if let failure {
             logger.error("cannot save the state file; the previous file stays", ["path": stateFile.path, "error": failure])
         }
+        return failure == nil
     }
 }

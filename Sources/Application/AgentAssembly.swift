@@ -24,6 +24,8 @@ public struct AgentAssembly: Sendable {
     public let publisher: MetricsPublisher
     public let service: AgentService
     public let engine: AgentEngine
+    /// With `--remote-write.url`: sends the queued writes (a service of its own).
+    public let shipper: RemoteWriteShipper?
     /// Rebuilt on SIGHUP, so credentials rotated in files apply without a restart.
     public let credentials: ReloadableCredentialsProvider
 
@@ -56,6 +58,7 @@ public struct AgentAssembly: Sendable {
         let agentLogger = logger.with("component", "agent")
         let engine = AgentEngine(configuration: options.agent, time: time, logger: agentLogger, readFile: { path in try TextFile.read(path) })
         let remoteWrite = shipper
+        self.shipper = shipper
         // The request counters are read on every scrape, like the process metrics: a hung or
         // failing API shows in them at once, not only when a run ends; so is the remote-write queue.
         // A family that cannot be built is a programmer mistake: logged once (not per scrape), the

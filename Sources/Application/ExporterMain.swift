@@ -2,6 +2,7 @@ import Agent
 import Exposition
 import Flags
 import FoundationEssentials
+import Lifecycle
 import Logging
 import Primitives
 import VODAPI
@@ -122,27 +123,24 @@ public enum ExporterMain {
             let host = web.server.listenAddress.urlHost
             announce("\(endpoint.servesTLS ? "https" : "http")://\(host):\(endpoint.server.port ?? 0)\(web.telemetryPath)")
         }
-        let polling = Task { await assembly.service.run() }
-        for await number in signals.signals {
-            if number == SIGHUP {
-                logger.info("SIGHUP: reloading the domains file and the credential sources")
-                assembly.credentials.reload()
-                await assembly.service.reload()
-                continue
-            }
-            logger.info("stopping; a second signal exits at once", ["signal": number == SIGTERM ? "SIGTERM" : "SIGINT"])
-            break
-        }
-        // Stop the collectors; a run stuck in slow API calls gets 2 s, then the state is saved
-        // anyway and the listener finishes its responses, all within the 5 s budget.
-        polling.cancel()
-        if await !TaskDeadline.wait(for: polling, seconds: 2) {
-            logger.warn("a collector run was still in progress at stop; stopping without it")
-            await assembly.service.saveState()
-        }
-        await endpoint.server.stop(gracePeriod: 2)
-        return ExitStatus.success
+        // Stopped in reverse order: the signals, then the collectors (state saved once, last
+        // writes queued), then the shipper (its last flush), then the listener.
+        let stop = GracefulShutdown()
+        var services: [ServiceGroup.Member] = [.init("listener", ListenerService(server: endpoint.server, gracePeriod: 2))]
+        if let shipper = assembly.shipper { services.append(.init("remote-write", shipper)) }
+        services.append(.init("agent", assembly.service))
+        services.append(.init("signals", SignalService(watcher: signals, reload: {
+            assembly.credentials.reload()
+            await assembly.service.reload()
+        }, stop: stop, stopBound: stopBound, logger: logger)))
+        let outcome = await ServiceGroup(services, bound: stopBound, logger: logger).run(until: stop)
+        return outcome.endedByItself == nil ? ExitStatus.success : ExitStatus.failure
     }
+
+    /// Seconds from SIGTERM to exit at most: the collectors stop, the state is saved, the
+    /// remote-write queue flushed and the listener closed within it (the systemd unit and the
+    /// Kubernetes manifests allow 10).
+    static let stopBound = 8.0
 
     static func writeError(_ text: String) {
         StandardStreams.writeError(text)

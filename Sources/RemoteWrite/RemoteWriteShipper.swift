@@ -1,16 +1,17 @@
 import Dispatch
 import Exposition
 import HTTPClient
+import Lifecycle
 import Logging
 import Primitives
 import Synchronization
 
-/// Sends the queue's segments to the receiver, oldest first, for as long as the agent runs. A
-/// segment leaves the queue only when the receiver has taken it, or has refused it for good;
-/// until then it is retried with backoff, across restarts. A refused request is split in halves
-/// by series until the series the receiver will not take are found, so one bad series does not
-/// cost the rest of its request.
-public final class RemoteWriteShipper: Sendable {
+/// Sends the queue's segments to the receiver, oldest first, for as long as the agent runs, and
+/// what is left at a shutdown (within the group's bound). A segment leaves the queue only when
+/// the receiver has taken it, or has refused it for good; until then it is retried with backoff,
+/// across restarts. A refused request is split in halves by series until the series the receiver
+/// will not take are found, so one bad series does not cost the rest of its request.
+public final class RemoteWriteShipper: Service {
     /// What happened to the samples so far (since the process started).
     public struct Statistics: Sendable, Equatable {
         /// Samples the receiver took.
@@ -112,9 +113,19 @@ public final class RemoteWriteShipper: Sendable {
 
     /// Sends what is queued, then waits for more, until the task is cancelled.
     public func run() async {
+        await run(until: GracefulShutdown())
+    }
+
+    /// Sends what is queued, then waits for more, until `shutdown` is requested; then sends
+    /// what is still queued (the agent's last writes: the last flush) and returns once the queue
+    /// is empty. Cancelled, it returns at once: what is unsent stays queued for the next start.
+    public func run(until shutdown: GracefulShutdown) async {
+        let wake = self.wake
+        shutdown.onRequest { wake.yield() }
         var wakeup = wakeups.makeAsyncIterator()
         while !Task.isCancelled {
             guard let segment = queue.oldest() else {
+                if shutdown.isRequested { return }
                 guard await wakeup.next() != nil else { return }
                 continue
             }

@@ -2,6 +2,7 @@ import Agent
 import Exposition
 import Foundation
 import HTTPClient
+import Lifecycle
 import RemoteWrite
 import Testing
 import TestSupport
@@ -27,9 +28,11 @@ import VODAPI
                                         remoteWrite: shipper, usage: usage)
         _ = await harness.engine.reloadDomainsFile()
         _ = try await harness.cycle()
-        let sending = Task { await shipper.run() }
-        for _ in 0..<1000 where shipper.queue.totals.samples > 0 { try await Task.sleep(nanoseconds: 5_000_000) }
-        sending.cancel()
+        // The shipper's last flush: it returns once the receiver has everything queued.
+        let flush = GracefulShutdown()
+        flush.request()
+        await shipper.run(until: flush)
+        #expect(shipper.queue.totals.samples == 0)
         // Then one failing collector (its last good data stays), so the failure counter is served too.
         harness.api.settings.withLock { $0.failing["DescribeVodRefreshQuota"] = (503, "ServiceUnavailable") }
         _ = try await harness.cycle()

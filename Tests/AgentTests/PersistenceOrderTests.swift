@@ -26,7 +26,6 @@ import TestSupport
             await shipper.enqueue(writes)
         }
 
-        func run() async {}
     }
 
     /// What a kill now would leave on disk that breaks the promise: per domain and family, a saved

@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import Lifecycle
 import Logging
 import RemoteWrite
 import Testing
@@ -17,6 +18,8 @@ import VODAPI
         let harness: EngineHarness
         let shipper: RemoteWriteShipper
         let sending: Task<Void, Never>
+        /// The shipper's graceful shutdown, as the process's stop requests it.
+        let stopping = GracefulShutdown()
 
         init(api: FakeVODAPI, folder: String, receiver: RecordingReceiver) async throws {
             let statePath = folder + "/state.json"
@@ -28,7 +31,7 @@ import VODAPI
                                         stateFile: StateFile(path: statePath), remoteWrite: shipper)
             try await harness.service.prepare()
             self.shipper = shipper
-            sending = Task { await shipper.run() }
+            sending = Task { [stopping] in await shipper.run(until: stopping) }
         }
 
         /// Five minutes later, one run of each collector.
@@ -37,9 +40,17 @@ import VODAPI
             _ = try await harness.cycle()
         }
 
-        /// Waits (real time) until the receiver has taken everything queued.
-        func drain() async throws {
-            for _ in 0..<2000 where shipper.queue.totals.samples > 0 { try await Task.sleep(nanoseconds: 5_000_000) }
+        /// Waits until the receiver has taken everything queued (while the shipper keeps running).
+        func drain() async {
+            let drained = await waitUntil(timeout: 60, every: 0.005) { shipper.queue.totals.samples == 0 }
+            #expect(drained, "the queue drains once the receiver is back")
+        }
+
+        /// Stops as the process does: the shipper's last flush, which returns once the receiver
+        /// has everything queued.
+        func stop() async {
+            stopping.request()
+            await sending.value
             #expect(shipper.queue.totals.samples == 0, "the queue drains once the receiver is back")
         }
     }
@@ -66,7 +77,7 @@ import VODAPI
         _ = try await first.harness.cycle()
         try await first.cycle(api)
         try await first.cycle(api)
-        try await first.drain()
+        await first.drain()
         receiver.down = true
         // The state as saved now: a crash later leaves the queue ahead of it (the queue is
         // written before each state save, so this is the worst a kill -9 can leave).
@@ -83,8 +94,7 @@ import VODAPI
         let second = try await Process(api: api, folder: folder, receiver: receiver)
         try await second.cycle(api)
         try await second.cycle(api)
-        try await second.drain()
-        second.sending.cancel()
+        await second.stop()
 
         // Every settled bucket from the first lookback to the last cycle, per domain, family and
         // area, with the API's value at the bucket's own time.

@@ -1,7 +1,6 @@
-import Foundation
 import Synchronization
 import Testing
-@testable import Application
+import Lifecycle
 
 @Suite struct TaskDeadlineTests {
     /// Holds a continuation until the test lets the stuck task finish.
