@@ -21,6 +21,9 @@ public struct AgentConfiguration: Sendable {
         /// Off by default: origin (back-to-source) traffic and bandwidth, byte and request hit
         /// ratios, and request counts.
         case origin, hitratio, requests
+        /// No switch of its own: it runs when the domains come from the account (no `--domain`
+        /// and no `--domains.file`), first, so the others have a list.
+        case discovery
 
         /// The collectors on unless switched off.
         public static let defaults: Set<Collector> = [.traffic, .bandwidth, .quota, .tasks, .realtime, .usage]
@@ -105,7 +108,7 @@ public struct AgentConfiguration: Sendable {
     /// ones on shards other than 0 (the usage collector runs on every shard for its domains,
     /// and asks for the account's figures on shard 0).
     var activeCollectors: [Collector] {
-        collectors.filter { selection.shard.runsAccountCollectors || ($0 != .quota && $0 != .tasks) }.sorted()
+        collectors.filter { $0 != .discovery && (selection.shard.runsAccountCollectors || ($0 != .quota && $0 != .tasks)) }.sorted()
     }
 
     /// Whether the domains this agent polls are the whole account: discovered, with no pattern
@@ -132,6 +135,8 @@ public struct AgentConfiguration: Sendable {
         case .usage:
             // Away from the 5-minute grid's busiest seconds, the domains spread over a quarter.
             Cadence(interval: usageInterval, offset: 150 % usageInterval, spread: usageInterval / 4)
+        case .discovery:
+            discoveryCadence
         }
     }
 

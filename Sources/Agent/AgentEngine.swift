@@ -21,22 +21,15 @@ public actor AgentEngine {
     /// Kinds and bucket widths the ledgers refused, logged once each.
     private var refusedWidths: Set<String> = []
     private var domains: DomainBook
-    private var quota: DescribeVodRefreshQuota.Response?
-    private var taskCounts: [TaskCountKey: Int]?
+    private var account = AccountFigures()
     private var health = HealthBook()
     /// Data calls as they happen: health between the ends of runs.
     private var dataCalls: DataCallWatch
     /// Why data has stopped, as last reviewed; nil while data calls succeed.
     private var dataStop: DataCallWatch.Stop?
-    private var revisions: [String: UInt64] = [:]  // direction → count
-    private var missedBuckets: UInt64 = 0
-    private var invalidValues: UInt64 = 0
-    private var reload = ReloadStatus()
-    private var stateSaves: StateSaveStatus?
-    private var credentialsExpiry: Int64?
-    private var credentialSource: String?
-    private var projectedRunSeconds: [String: Double] = [:]
-    private var overBudget: Set<String> = []
+    private var quality = DataQuality()
+    /// Reloads, state saves, credentials, the rate budget's projection.
+    private var status = OperationalStatus()
     /// Counts changes, so a snapshot built earlier never replaces one built later.
     private var version: UInt64 = 0
     /// With remote write: new buckets and minutes waiting to be queued, encoded as they fill
@@ -63,6 +56,9 @@ public actor AgentEngine {
         pendingWrites = configuration.sendsTimestampedSamples ? PendingWrites() : nil
         realtimeFloor = Int64(time.now()) / 60 * 60
         dataCalls = DataCallWatch(threshold: configuration.dataStopThreshold, start: time.now())
+        var intervals = Dictionary(uniqueKeysWithValues: configuration.activeCollectors.map { ($0, configuration.cadence(of: $0).interval) })
+        if configuration.domainSource == .discovery { intervals[.discovery] = configuration.discoveryInterval }
+        status.intervals = intervals
         if configuration.activeCollectors.contains(.usage) {
             usage = UsageBook(ledger: UsageLedger(month: BillingMonth(containing: Int64(time.now()))))
         }
@@ -77,7 +73,7 @@ public actor AgentEngine {
     public func reloadDomainsFile() -> String? {
         guard case .file(let path) = configuration.domainSource else {
             if domains.selected != nil { domainsChanged() }  // a configured list: project its budget
-            reload.succeeded(at: Int64(time.now()))
+            status.reload.succeeded(at: Int64(time.now()))
             return nil
         }
         do {
@@ -91,14 +87,14 @@ public actor AgentEngine {
             }
             domains.configured = names
             domainsChanged()
-            reload.succeeded(at: Int64(time.now()))
+            status.reload.succeeded(at: Int64(time.now()))
             logger.info("domains file read", ["path": path, "domains": String(names.count)])
             return nil
         } catch let error as DomainsFile.ParseError {
-            reload.failed()
+            status.reload.failed()
             return reloadFailed(path, "\(path) \(error.description)")
         } catch {
-            reload.failed()
+            status.reload.failed()
             return reloadFailed(path, "\(error)")
         }
     }
@@ -165,20 +161,21 @@ public actor AgentEngine {
             logger.info("domains returned to the selection; their counters continue", ["domains": String(returned.count), "example": returned.sorted()[0]])
         }
         let demands = configuration.activeCollectors.map { collector in
-            RunBudget.Demand(collector: collector.rawValue, cadence: configuration.cadence(of: collector),
+            RunBudget.Demand(collector: collector, cadence: configuration.cadence(of: collector),
                              callsPerRun: RunBudget.callsPerRun(collector, domains: selected.count), background: collector.isBackground)
         }
-        projectedRunSeconds = RunBudget.projectedRunSeconds(demands, maxQPS: configuration.maxQPS)
-        let over = Set(demands.filter { projectedRunSeconds[$0.collector, default: 0] > $0.cadence.deadline }.map(\.collector))
-        for collector in over.subtracting(overBudget).sorted() {
+        let projected = RunBudget.projectedRunSeconds(demands, maxQPS: configuration.maxQPS)
+        status.projectedRunSeconds = projected
+        let over = Set(demands.filter { projected[$0.collector, default: 0] > $0.cadence.deadline }.map(\.collector))
+        for collector in over.subtracting(status.overBudget).sorted() {
             let demand = demands.first { $0.collector == collector }!
             logger.warn("the collector's calls do not fit its interval at --api.max-qps; runs will miss their deadline (raise --api.max-qps within the account's limits, shard, or switch collectors off)", [
-                "collector": collector, "domains": String(selected.count), "calls_per_run": String(demand.callsPerRun),
-                "projected_seconds": String(Int(projectedRunSeconds[collector, default: 0].rounded())),
+                "collector": collector.rawValue, "domains": String(selected.count), "calls_per_run": String(demand.callsPerRun),
+                "projected_seconds": String(Int(projected[collector, default: 0].rounded())),
                 "deadline_seconds": String(Int(demand.cadence.deadline)), "max_qps": String(configuration.maxQPS),
             ])
         }
-        overBudget = over
+        status.overBudget = over
         version += 1
     }
 
@@ -217,10 +214,7 @@ public actor AgentEngine {
             usage?.record(samples, domain: domain, expected: domains.selectedSet ?? [])
         }
         records[domain] = record
-        revisions["up", default: 0] += UInt64(outcome.upwardRevisions)
-        revisions["down", default: 0] += UInt64(outcome.downwardRevisions)
-        missedBuckets += UInt64(outcome.missedBuckets)
-        invalidValues += UInt64(outcome.invalidValues)
+        quality.add(outcome)
         version += 1
     }
 
@@ -230,23 +224,23 @@ public actor AgentEngine {
             records[domain, default: DomainRecord()].realtime = reading
             pendingWrites?.add(NewSamples.realtime(reading, domain: domain, notBefore: realtimeFloor, cursors: &records[domain, default: DomainRecord()].sentCursors))
         }
-        invalidValues += UInt64(invalid)
+        quality.invalidValues += UInt64(invalid)
         version += 1
     }
 
     func apply(quota: DescribeVodRefreshQuota.Response) {
-        self.quota = quota
+        account.quota = quota
         version += 1
     }
 
     func apply(taskCounts: [TaskCountKey: Int]) {
-        self.taskCounts = taskCounts
+        account.taskCounts = taskCounts
         version += 1
     }
 
     /// The API's billing figures of a domain, or of the account (nil).
     func apply(_ billed: UsageBook.Billed, domain: String?, invalidValues invalid: Int) {
-        invalidValues += UInt64(invalid)
+        quality.invalidValues += UInt64(invalid)
         version += 1
         // A domain deselected while its calls were in flight stays gone.
         if let domain, domains.selectedSet?.contains(domain) != true { return }
@@ -263,7 +257,7 @@ public actor AgentEngine {
 
     /// Records a finished run in the health book (which logs what it tells).
     func finish(_ report: RunReport) {
-        if report.collector == DiscoveryCollector.name {
+        if report.collector == .discovery {
             domains.discoveryFailure = report.succeededFully ? nil : report.failures.values.first?.example?.description ?? report.failures.keys.first
         }
         health.record(report, logger: logger)
@@ -276,7 +270,7 @@ public actor AgentEngine {
     }
 
     /// A data collector's call ended, with its error if it failed.
-    func dataCallEnded(collector: String, error: VODClientError?) {
+    func dataCallEnded(collector: AgentConfiguration.Collector, error: VODClientError?) {
         dataCalls.ended(error: error, at: time.now())
         if error == nil { health.dataArrived(for: collector) }
     }
@@ -305,10 +299,10 @@ public actor AgentEngine {
 
     /// The names of the data collectors that are on; with none on (only quota and tasks), the
     /// collectors that are, so health still means "data arrives".
-    private var dataCollectors: [String] {
+    private var dataCollectors: [AgentConfiguration.Collector] {
         let active = configuration.activeCollectors
         let data = active.filter { AgentConfiguration.Collector.data.contains($0) }
-        return (data.isEmpty ? active : data).map(\.rawValue)
+        return data.isEmpty ? active : data
     }
 
     /// Whether data arrives (`aliyun_vod_up`).
@@ -321,9 +315,9 @@ public actor AgentEngine {
 
     /// Whether a write of the state file succeeded (counted for the metrics).
     public func recordStateSave(succeeded: Bool) {
-        var saves = stateSaves ?? StateSaveStatus()
+        var saves = status.stateSaves ?? StateSaveStatus()
         if succeeded { saves.lastSuccess = Int64(time.now()) } else { saves.failures += 1 }
-        stateSaves = saves
+        status.stateSaves = saves
         version += 1
     }
 
@@ -331,10 +325,10 @@ public actor AgentEngine {
     /// source is logged: which one the chain picked is the first thing to know when calls are
     /// refused (never the secret: the description names the source, not the key).
     public func setCredentials(source: String?, expiry: Int64?) {
-        credentialsExpiry = expiry
-        guard let source, source != credentialSource else { return }
+        status.credentials.expiry = expiry
+        guard let source, source != status.credentials.source else { return }
         logger.info("credentials in use", ["source": source])
-        credentialSource = source
+        status.credentials.source = source
         version += 1
     }
 
@@ -343,12 +337,8 @@ public actor AgentEngine {
     /// The families of a snapshot of everything the agent knows now, and the version they
     /// describe (higher is newer).
     public func families() throws(MetricDefinitionError) -> (version: UInt64, families: [MetricFamily]) {
-        let view = AgentMetrics.View(
-            records: records, discovered: selectedDiscovered, candidateCount: domains.candidates?.count ?? 0,
-            matchedCount: domains.matchedCount ?? 0, selectedCount: domains.selected?.count ?? 0, shard: domains.selection.shard, health: health.collectors, isUp: isUp,
-            lastDataCallSuccess: dataCalls.hasSucceeded ? dataCalls.lastSuccess : nil, quota: quota, taskCounts: taskCounts,
-            revisions: revisions, missedBuckets: missedBuckets, invalidValues: invalidValues, credentialsExpiry: credentialsExpiry,
-            credentialSource: credentialSource, intervals: intervals, projectedRunSeconds: projectedRunSeconds, reload: reload, stateSaves: stateSaves)
+        let summary = HealthSummary(collectors: health.collectors, isUp: isUp, lastDataCallSuccess: dataCalls.hasSucceeded ? dataCalls.lastSuccess : nil)
+        let view = AgentMetrics.View(records: records, domains: domains.summary, account: account, quality: quality, health: summary, status: status)
         var families = try AgentMetrics.families(view)
         // The one place a new month begins by the clock (a bucket of it begins it too): what is
         // served, and so what is saved after it, is always the current month's.
@@ -360,19 +350,6 @@ public actor AgentEngine {
                 servesTotal: configuration.selection.shard.count == 1, reportsAccount: configuration.selection.shard.runsAccountCollectors))
         }
         return (version, families)
-    }
-
-    /// The discovered domains among the selected ones; nil without discovery.
-    private var selectedDiscovered: [DomainInfo]? {
-        guard let discovered = domains.discovered, let selected = domains.selected else { return nil }
-        return selected.compactMap { discovered[$0] }
-    }
-
-    /// Each running collector's interval, by name.
-    private var intervals: [String: Int64] {
-        var intervals = Dictionary(uniqueKeysWithValues: configuration.activeCollectors.map { ($0.rawValue, configuration.cadence(of: $0).interval) })
-        if configuration.domainSource == .discovery { intervals[DiscoveryCollector.name] = configuration.discoveryInterval }
-        return intervals
     }
 
     /// The ledgers and gauges, for the state file: the selected domains' and the departed ones'
@@ -427,26 +404,4 @@ public actor AgentEngine {
             departed.removeValue(forKey: domain)
         }
     }
-}
-
-/// Whether the configuration reloads (SIGHUP) worked: Prometheus's
-/// `…_config_last_reload_successful` convention.
-public struct ReloadStatus: Sendable, Equatable {
-    public var lastSuccessful = true
-    public var lastSuccess: Int64?
-
-    mutating func succeeded(at time: Int64) {
-        lastSuccessful = true
-        lastSuccess = time
-    }
-
-    mutating func failed() {
-        lastSuccessful = false
-    }
-}
-
-/// How writing the state file has gone.
-public struct StateSaveStatus: Sendable, Equatable {
-    public var failures: UInt64 = 0
-    public var lastSuccess: Int64?
 }

@@ -30,7 +30,7 @@ public final class AgentService: Service {
     private let collectors: [any Collector]
     private let discovery: (any Collector)?
     /// Run requests (SIGHUP) per collector, shared with the scheduler.
-    private let requests: [String: RunRequests]
+    private let requests: [AgentConfiguration.Collector: RunRequests]
     private let afterRun: @Sendable (RunReport) -> Void
     /// The version of the snapshot served, and the readiness it showed.
     private let published = Mutex<(version: UInt64, readiness: (ready: Bool, reason: String))>((0, (false, "not ready: starting")))
@@ -68,12 +68,13 @@ public final class AgentService: Service {
             case .quota: collectors.append(QuotaCollector(client: client, configuration: configuration))
             case .tasks: collectors.append(TasksCollector(client: client, configuration: configuration))
             case .usage: collectors.append(UsageCollector(client: client, configuration: configuration, time: time))
+            case .discovery: preconditionFailure("discovery is never among the active collectors")
             }
         }
         let discovery: (any Collector)? = configuration.domainSource == .discovery ? DiscoveryCollector(client: client, configuration: configuration) : nil
         self.collectors = collectors
         self.discovery = discovery
-        requests = Dictionary(uniqueKeysWithValues: (collectors + (discovery.map { [$0] } ?? [])).map { ($0.name, RunRequests()) })
+        requests = Dictionary(uniqueKeysWithValues: (collectors + (discovery.map { [$0] } ?? [])).map { ($0.kind, RunRequests()) })
     }
 
     /// `/-/ready`: ready while data arrives; otherwise why not.
@@ -163,7 +164,7 @@ public final class AgentService: Service {
         await engine.setCredentials(source: await client.credentials.activeSourceDescription(),
                                     expiry: await client.credentials.currentExpiration())
         await publish()
-        if let settled = AgentConfiguration.Collector(rawValue: report.collector), AgentConfiguration.Collector.settled.contains(settled) {
+        if AgentConfiguration.Collector.settled.contains(report.collector) {
             await saveState()
         } else {
             await queueRemoteWrites()

@@ -88,7 +88,7 @@ import VODAPI
         let (time, runs, harness) = try await SchedulerTests.agent(domains: 1, collectors: [.traffic, .realtime], maxQPS: 100, maxConcurrency: 8)
         harness.api.settings.withLock { $0.failing["DescribeVodDomainRealTimeDetailData"] = (403, "Forbidden.RAM") }
         let samples = await Self.sample(harness, time, for: 1500)
-        #expect(runs.of("realtime").count > 20 && runs.of("realtime").allSatisfy { $0.succeeded == 0 })
+        #expect(runs.of(.realtime).count > 20 && runs.of(.realtime).allSatisfy { $0.succeeded == 0 })
         let firstReady = try #require(samples.first(true, from: 0))
         #expect(samples.all(true, in: firstReady...1490), "never not ready: \(samples.all.filter { !$0.ready }.map(\.at))")
         let families = try await harness.families()

@@ -11,43 +11,45 @@ import Testing
         #expect(RunBudget.callsPerRun(.origin, domains: 1000) == 2000)
         #expect(RunBudget.callsPerRun(.realtime, domains: 1000) == 50 && RunBudget.callsPerRun(.realtime, domains: 1001) == 51)
         #expect(RunBudget.callsPerRun(.tasks, domains: 1000) == 12 && RunBudget.callsPerRun(.quota, domains: 0) == 1)
+        #expect(RunBudget.callsPerRun(.discovery, domains: 1000) == 20 && RunBudget.callsPerRun(.discovery, domains: 1001) == 21, "50 a page")
     }
 
     @Test func collectorsOnOneGridShareTheRateAndOthersTakeTheirAverage() {
         let settled = Cadence(interval: 300, offset: 20, spread: 60), realtime = Cadence(interval: 60, offset: 15, spread: 30)
         let demands = [
-            RunBudget.Demand(collector: "traffic", cadence: settled, callsPerRun: 1000),
-            RunBudget.Demand(collector: "bandwidth", cadence: settled, callsPerRun: 1000),
-            RunBudget.Demand(collector: "realtime", cadence: realtime, callsPerRun: 50),
+            RunBudget.Demand(collector: .traffic, cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: .bandwidth, cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: .realtime, cadence: realtime, callsPerRun: 50),
         ]
         let projected = RunBudget.projectedRunSeconds(demands, maxQPS: 20)
         // 2,000 calls at 20/s less realtime's 50 a minute.
-        #expect(abs(projected["traffic"]! - 2000 / (20 - 50.0 / 60)) < 1e-9 && projected["bandwidth"] == projected["traffic"])
+        #expect(abs(projected[.traffic]! - 2000 / (20 - 50.0 / 60)) < 1e-9 && projected[.bandwidth] == projected[.traffic])
         // 50 calls at 20/s less the settled collectors' 2,000 per 5 minutes: under the spread.
-        #expect(projected["realtime"] == 30)
+        #expect(projected[.realtime] == 30)
         // Small accounts: the spread dominates.
-        #expect(RunBudget.projectedRunSeconds([.init(collector: "traffic", cadence: settled, callsPerRun: 10)], maxQPS: 10)["traffic"] == 60)
+        #expect(RunBudget.projectedRunSeconds([.init(collector: .traffic, cadence: settled, callsPerRun: 10)], maxQPS: 10)[.traffic] == 60)
         // Starved: still a finite figure, far over the interval.
-        let starved = RunBudget.projectedRunSeconds([demands[0], .init(collector: "realtime", cadence: realtime, callsPerRun: 6000)], maxQPS: 10)
-        #expect(starved["traffic"]!.isFinite && starved["traffic"]! > 300)
+        let starved = RunBudget.projectedRunSeconds([demands[0], .init(collector: .realtime, cadence: realtime, callsPerRun: 6000)], maxQPS: 10)
+        #expect(starved[.traffic]!.isFinite && starved[.traffic]! > 300)
     }
 
-    @Test func aBackgroundCollectorTakesOnlyWhatTheOthersLeave() {
+    @Test func aBackgroundCollectorTakesOnlyWhatTheOthersLeave() throws {
         let settled = Cadence(interval: 300, offset: 20, spread: 60), hourly = Cadence(interval: 3600, offset: 150, spread: 900)
         let realtime = Cadence(interval: 60, offset: 15, spread: 30)
         let demands = [
-            RunBudget.Demand(collector: "traffic", cadence: settled, callsPerRun: 1000),
-            RunBudget.Demand(collector: "bandwidth", cadence: settled, callsPerRun: 1000),
-            RunBudget.Demand(collector: "realtime", cadence: realtime, callsPerRun: 50),
-            RunBudget.Demand(collector: "usage", cadence: hourly, callsPerRun: 3003, background: true),
+            RunBudget.Demand(collector: .traffic, cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: .bandwidth, cadence: settled, callsPerRun: 1000),
+            RunBudget.Demand(collector: .realtime, cadence: realtime, callsPerRun: 50),
+            RunBudget.Demand(collector: .usage, cadence: hourly, callsPerRun: 3003, background: true),
         ]
         let projected = RunBudget.projectedRunSeconds(demands, maxQPS: 10)
         // The 5-minute runs do not count usage's calls: it waits for them.
-        #expect(abs(projected["traffic"]! - 2000 / (10 - 50.0 / 60)) < 1e-9)
+        let traffic = try #require(projected[.traffic])
+        #expect(abs(traffic - 2000 / (10 - 50.0 / 60)) < 1e-9)
         // Usage gets the rate the others leave on average: 10 - 2,000/300 - 50/60 = 2.5 calls/s.
-        #expect(abs(projected["usage"]! - 3003 / 2.5) < 1e-9)
+        #expect(abs(projected[.usage]! - 3003 / 2.5) < 1e-9)
         // A small account's usage run: its spread.
-        #expect(RunBudget.projectedRunSeconds([demands[0], .init(collector: "usage", cadence: hourly, callsPerRun: 33, background: true)], maxQPS: 10)["usage"] == 900)
+        #expect(RunBudget.projectedRunSeconds([demands[0], .init(collector: .usage, cadence: hourly, callsPerRun: 33, background: true)], maxQPS: 10)[.usage] == 900)
     }
 
     @Test func startOffsetsAreStableAndSpreadOverTheWindow() {
@@ -65,7 +67,7 @@ import Testing
 }
 
 @Suite struct HealthBookTests {
-    static func report(_ collector: String = "traffic", items: Int = 10, failures: [String: Int] = [:], problem: RunProblem? = nil) -> RunReport {
+    static func report(_ collector: AgentConfiguration.Collector = .traffic, items: Int = 10, failures: [String: Int] = [:], problem: RunProblem? = nil) -> RunReport {
         var report = RunReport(collector: collector, scheduledAt: 1000, endedAt: 1100, firstCall: 1010, lastAnswer: 1090)
         report.items = items
         report.problem = problem
@@ -90,7 +92,7 @@ import Testing
         let summaries = logs.all.filter { $0.message == "collector run incomplete" }.map { $0.metadata["by_kind"] ?? "" }
         #expect(summaries == ["server_error:ServiceUnavailable=2", "deadline=3,server_error:ServiceUnavailable=1", "server_error:ServiceUnavailable=1"])
         #expect(logs.all.last?.message == "collector recovered")
-        let health = book.collectors["traffic"]!
+        let health = book.collectors[.traffic]!
         #expect(health.lastSucceeded && health.lastGotData && health.runs == 4 && health.lastSuccess == 1100)
         #expect(health.failures == ["server_error": 4, "deadline": 3])
         #expect(abs(health.lastDuration - 80) < 1e-9 && abs(health.lastElapsed - 100) < 1e-9)
@@ -98,34 +100,34 @@ import Testing
 
     @Test func upNeedsDataFromADataCollector() {
         var book = HealthBook()
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil))
-        #expect(book.readiness(dataCollectors: ["traffic"], stop: nil).reason.contains("traffic: first run in progress"))
-        book.record(Self.report("quota", items: 1), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "account collectors do not count")
-        book.record(Self.report("traffic", problem: RunProblem(reason: "no_domain_list", detail: "no domain list: discovery failed")), logger: .disabled)
-        let readiness = book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: nil)
+        #expect(!book.isUp(dataCollectors: [.traffic, .bandwidth], stop: nil))
+        #expect(book.readiness(dataCollectors: [.traffic], stop: nil).reason.contains("traffic: first run in progress"))
+        book.record(Self.report(.quota, items: 1), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: [.traffic, .bandwidth], stop: nil), "account collectors do not count")
+        book.record(Self.report(.traffic, problem: RunProblem(reason: "no_domain_list", detail: "no domain list: discovery failed")), logger: .disabled)
+        let readiness = book.readiness(dataCollectors: [.traffic, .bandwidth], stop: nil)
         #expect(!readiness.ready && readiness.reason.contains("traffic: no domain list: discovery failed"))
-        book.record(Self.report("bandwidth", failures: ["auth_error:InvalidAccessKeyId.NotFound": 10]), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "every domain failed: no data")
-        #expect(book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: nil).reason.contains("bandwidth: 10 of 10 failed"))
-        book.record(Self.report("bandwidth", failures: ["server_error:ServiceUnavailable": 9]), logger: .disabled)
-        #expect(book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: nil), "one domain with data is data")
-        #expect(book.collectors["bandwidth"]?.lastSucceeded == false)
+        book.record(Self.report(.bandwidth, failures: ["auth_error:InvalidAccessKeyId.NotFound": 10]), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: [.traffic, .bandwidth], stop: nil), "every domain failed: no data")
+        #expect(book.readiness(dataCollectors: [.traffic, .bandwidth], stop: nil).reason.contains("bandwidth: 10 of 10 failed"))
+        book.record(Self.report(.bandwidth, failures: ["server_error:ServiceUnavailable": 9]), logger: .disabled)
+        #expect(book.isUp(dataCollectors: [.traffic, .bandwidth], stop: nil), "one domain with data is data")
+        #expect(book.collectors[.bandwidth]?.lastSucceeded == false)
         // Data calls that stopped outweigh the latest runs, and the readiness says why.
         let stop = DataCallWatch.Stop(lastSuccess: 1_764_000_000, waiting: 3, latestFailure: nil)
-        #expect(!book.isUp(dataCollectors: ["traffic", "bandwidth"], stop: stop))
-        let stopped = book.readiness(dataCollectors: ["traffic", "bandwidth"], stop: stop).reason
+        #expect(!book.isUp(dataCollectors: [.traffic, .bandwidth], stop: stop))
+        let stopped = book.readiness(dataCollectors: [.traffic, .bandwidth], stop: stop).reason
         #expect(stopped.hasPrefix("not ready: no data call has succeeded since 2025-11-24T16:00:00Z (3 waiting for an answer)\n"), "\(stopped)")
     }
 
     @Test func aRunInProgressThatGotDataIsData() {
         var book = HealthBook()
-        book.record(Self.report("realtime", failures: ["transport_error": 10]), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["realtime"], stop: nil))
-        book.dataArrived(for: "realtime")
-        #expect(book.isUp(dataCollectors: ["realtime"], stop: nil), "the first answer of the next run")
-        book.record(Self.report("realtime", failures: ["transport_error": 10]), logger: .disabled)
-        #expect(!book.isUp(dataCollectors: ["realtime"], stop: nil), "the run's report replaces it")
+        book.record(Self.report(.realtime, failures: ["transport_error": 10]), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: [.realtime], stop: nil))
+        book.dataArrived(for: .realtime)
+        #expect(book.isUp(dataCollectors: [.realtime], stop: nil), "the first answer of the next run")
+        book.record(Self.report(.realtime, failures: ["transport_error": 10]), logger: .disabled)
+        #expect(!book.isUp(dataCollectors: [.realtime], stop: nil), "the run's report replaces it")
     }
 }
 

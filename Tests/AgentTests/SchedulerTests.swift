@@ -16,7 +16,7 @@ import VODAPI
         private let reports = Mutex<[RunReport]>([])
         func add(_ report: RunReport) { reports.withLock { $0.append(report) } }
         var all: [RunReport] { reports.withLock { $0 } }
-        func of(_ collector: String) -> [RunReport] { all.filter { $0.collector == collector } }
+        func of(_ collector: AgentConfiguration.Collector) -> [RunReport] { all.filter { $0.collector == collector } }
     }
 
     /// An agent for `domains` domains on virtual time starting `start` seconds after a 5-minute
@@ -54,7 +54,7 @@ import VODAPI
         // 2,000 calls per grid point at 20 per second: 100 s; the bound is that × 1.1 plus one
         // call's latency. Runs of the two collectors share the rate, so each ends within it.
         let bound = max(60, 2000.0 / 20) * 1.1 + 0.05
-        for collector in ["traffic", "bandwidth"] {
+        for collector in [AgentConfiguration.Collector.traffic, .bandwidth] {
             let reports = runs.of(collector)
             let scheduled = reports.dropFirst()
             #expect(scheduled.map(\.scheduledAt) == [Self.epoch + 320, Self.epoch + 620, Self.epoch + 920], "one run per grid point, none skipped")
@@ -75,7 +75,7 @@ import VODAPI
             try? await time.sleep(seconds: 150)
             harness.api.settings.withLock { $0.heldDomains = ["d3.example.com"] }
         }
-        let scheduled = runs.of("traffic").dropFirst()
+        let scheduled = runs.of(.traffic).dropFirst()
         #expect(scheduled.count == 2, "runs never overlap or pile up")
         for report in scheduled {
             // Abandoned at the deadline (the interval less 30 s), with the rest done.
@@ -102,9 +102,9 @@ import VODAPI
             try? await time.sleep(seconds: 150)
             harness.api.settings.withLock { $0.held = ["DescribeVodDomainTrafficData", "DescribeVodDomainBpsData"] }
         }
-        let hung = runs.of("traffic").dropFirst()
+        let hung = runs.of(.traffic).dropFirst()
         #expect(!hung.isEmpty && hung.allSatisfy { $0.failures["deadline"] != nil }, "the history calls did hang")
-        let realtime = runs.of("realtime").filter { $0.scheduledAt >= Self.epoch + 250 }
+        let realtime = runs.of(.realtime).filter { $0.scheduledAt >= Self.epoch + 250 }
         #expect(realtime.count >= 10, "one run a minute: \(realtime.count)")
         for report in realtime {
             #expect(report.succeededFully, "realtime run at \(report.scheduledAt - Self.epoch): \(report.failures.keys.sorted())")
@@ -124,7 +124,7 @@ import VODAPI
             try? await time.sleep(seconds: 5)
             for _ in 0..<3 { await service.reload() }
         }
-        let reports = runs.of("traffic")
+        let reports = runs.of(.traffic)
         #expect(reports.count == 2, "the first run and exactly one more before the grid point")
         if reports.count == 2 {
             #expect(reports[1].scheduledAt == reports[0].endedAt, "the requested run starts as the first ends")
@@ -137,7 +137,7 @@ import VODAPI
         let (time, runs, harness) = try await Self.agent(domains: 20, collectors: [.traffic], maxQPS: 100, maxConcurrency: 1, start: 15)
         harness.api.settings.withLock { $0.latency[""] = 1 }
         await Self.run(harness, time, for: 700)
-        let starts = runs.of("traffic").map { $0.scheduledAt - Self.epoch }
+        let starts = runs.of(.traffic).map { $0.scheduledAt - Self.epoch }
         #expect(starts.count == 4 && starts[0] == 15 && starts[1] == 35 && Array(starts[2...]) == [320, 620], "\(starts)")
     }
 
@@ -145,17 +145,17 @@ import VODAPI
         let (time, runs, harness) = try await Self.agent(domains: 48, collectors: [.traffic, .realtime], maxQPS: 100, maxConcurrency: 8)
         harness.api.settings.withLock { $0.latency["DescribeVodDomainTrafficData"] = 20 }  // traffic runs take 120 s
         await Self.run(harness, time, for: 600)
-        let traffic = try #require(runs.of("traffic").dropFirst().first)
+        let traffic = try #require(runs.of(.traffic).dropFirst().first)
         #expect(traffic.endedAt - traffic.scheduledAt >= 120)
-        let during = runs.of("realtime").filter { $0.scheduledAt > traffic.scheduledAt && $0.scheduledAt < traffic.endedAt }
+        let during = runs.of(.realtime).filter { $0.scheduledAt > traffic.scheduledAt && $0.scheduledAt < traffic.endedAt }
         #expect(during.count >= 2, "realtime keeps its minute while traffic is slow")
-        for report in runs.of("realtime") {
+        for report in runs.of(.realtime) {
             #expect(report.succeededFully)
             // Slow traffic calls hold bulk slots only: realtime never waits for them.
             #expect(report.endedAt - report.scheduledAt <= 30 + 1)
         }
         // On the minute grid (offset 15 s) from the first grid point on.
-        let minutes = runs.of("realtime").dropFirst().map { Int($0.scheduledAt - Self.epoch) }
+        let minutes = runs.of(.realtime).dropFirst().map { Int($0.scheduledAt - Self.epoch) }
         #expect(minutes == Array(stride(from: 135, through: 675, by: 60)))
     }
 
@@ -171,7 +171,7 @@ import VODAPI
 
         // The 5-minute runs, the first ones at start beside usage's first and every grid point's
         // after them, end as if usage were off: 200 calls at the rate realtime leaves (218 s).
-        for collector in ["traffic", "bandwidth"] {
+        for collector in [AgentConfiguration.Collector.traffic, .bandwidth] {
             let reports = runs.of(collector)
             let gridPoints: [Double] = stride(from: 320.0, through: 1220, by: 300).map { Self.epoch + $0 }
             #expect(reports.dropFirst().map(\.scheduledAt) == gridPoints, "none skipped")
@@ -182,7 +182,7 @@ import VODAPI
         }
         // Usage's 303 calls, in the time the others leave (on average 1 - 200/300 - 5/60 calls/s:
         // 1,212 s; 1,422 s here), well within its deadline.
-        let usage = try #require(runs.of("usage").first)
+        let usage = try #require(runs.of(.usage).first)
         #expect(usage.succeededFully && usage.items == 101)
         #expect(usage.endedAt - usage.scheduledAt < 1500, "\(usage.endedAt - usage.scheduledAt) s")
         let families = try await harness.families()

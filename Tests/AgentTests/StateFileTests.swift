@@ -61,13 +61,8 @@ import Testing
         harness.api.settings.withLock { $0.held = ["DescribeVodDomainTrafficData"] }
         let callsBefore = harness.api.calls.count
         let cycle = Task { await harness.service.runEveryCollectorOnce() }
-        // Waited for without blocking a thread: the run needs one to reach the held call.
-        var reached = false
-        for _ in 0..<2_000 where !reached {
-            reached = harness.api.calls.dropFirst(callsBefore).contains { $0.action == "DescribeVodDomainTrafficData" }
-            if !reached { try await Task.sleep(nanoseconds: 5_000_000) }
-        }
-        try #require(reached)
+        // The run has reached the held call.
+        await harness.api.waitForCall("DescribeVodDomainTrafficData", after: callsBefore)
         let during = await harness.engine.exportRecords()
         #expect(during == before)
         harness.api.settings.withLock { $0.held = [] }

@@ -3,8 +3,8 @@ import VODAPI
 /// One kind of data the agent collects, on its own cadence. A collector fetches; the engine
 /// applies what it fetched: collectors hold no state of their own.
 protocol Collector: Sendable {
-    /// The `collector` label of its health metrics.
-    var name: String { get }
+    /// Which collector it is (its raw value is the `collector` label of its health metrics).
+    var kind: AgentConfiguration.Collector { get }
     var cadence: Cadence { get }
 
     /// The work of one run, or why there is none (no domain list yet).

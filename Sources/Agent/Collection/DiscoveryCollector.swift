@@ -6,8 +6,7 @@ struct DiscoveryCollector: Collector {
     let client: VODClient
     let configuration: AgentConfiguration
 
-    static let name = "discovery"
-    var name: String { Self.name }
+    var kind: AgentConfiguration.Collector { .discovery }
     var cadence: Cadence { configuration.discoveryCadence }
 
     func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {

@@ -5,7 +5,7 @@ struct QuotaCollector: Collector {
     let client: VODClient
     let configuration: AgentConfiguration
 
-    var name: String { AgentConfiguration.Collector.quota.rawValue }
+    var kind: AgentConfiguration.Collector { .quota }
     var cadence: Cadence { configuration.cadence(of: .quota) }
 
     func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {

@@ -9,7 +9,7 @@ struct RealtimeCollector: Collector {
     let configuration: AgentConfiguration
     let time: any TimeSource
 
-    var name: String { AgentConfiguration.Collector.realtime.rawValue }
+    var kind: AgentConfiguration.Collector { .realtime }
     var cadence: Cadence { configuration.cadence(of: .realtime) }
 
     func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {

@@ -19,7 +19,6 @@ struct SettledDataCollector: Collector {
         self.time = time
     }
 
-    var name: String { kind.rawValue }
     var cadence: Cadence { configuration.cadence(of: kind) }
 
     /// The counter kinds whose cursors choose the windows.
@@ -80,7 +79,7 @@ struct SettledDataCollector: Collector {
                     observation.counters += counters(answer.dataInterval, answer.slots.map(\.requests), window: window, all: .requests, https: .httpsRequests)
                     observation.gauges += gauges(answer.dataInterval, answer.slots.map(\.qps), all: .requestRate, https: .httpsRequestRate)
                 }
-            case .quota, .tasks, .realtime, .usage:
+            case .quota, .tasks, .realtime, .usage, .discovery:
                 preconditionFailure("not a settled-data collector")
             }
             return nil

@@ -10,7 +10,7 @@ struct TasksCollector: Collector {
     /// API calls of one run.
     static let callsPerRun = DescribeVodRefreshTasks.ObjectType.allCases.count * (DescribeVodRefreshTasks.Status.allCases.count + 1)
 
-    var name: String { AgentConfiguration.Collector.tasks.rawValue }
+    var kind: AgentConfiguration.Collector { .tasks }
     var cadence: Cadence { configuration.cadence(of: .tasks) }
 
     func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {

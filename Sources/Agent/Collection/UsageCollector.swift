@@ -20,7 +20,7 @@ struct UsageCollector: Collector {
     /// The key of the account's work item (a domain name always has a dot).
     static let accountKey = "account"
 
-    var name: String { AgentConfiguration.Collector.usage.rawValue }
+    var kind: AgentConfiguration.Collector { .usage }
     var cadence: Cadence { configuration.cadence(of: .usage) }
 
     func plan(_ engine: AgentEngine) async -> Result<[WorkItem], RunProblem> {

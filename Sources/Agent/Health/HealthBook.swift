@@ -5,13 +5,13 @@ import VODAPI
 /// Also decides what a run logs: each new kind of error once, a summary of every run that
 /// did not fully succeed, and the recovery.
 struct HealthBook: Sendable {
-    private(set) var collectors: [String: CollectorHealth] = [:]
+    private(set) var collectors: [AgentConfiguration.Collector: CollectorHealth] = [:]
     /// Collectors with a run in progress that has already got data: a recovery shows at its
     /// first answer, not at the end of the run.
-    private var gotDataInRun: Set<String> = []
+    private var gotDataInRun: Set<AgentConfiguration.Collector> = []
 
     /// A call of `collector`'s run in progress succeeded.
-    mutating func dataArrived(for collector: String) {
+    mutating func dataArrived(for collector: AgentConfiguration.Collector) {
         gotDataInRun.insert(collector)
     }
 
@@ -43,29 +43,30 @@ struct HealthBook: Sendable {
             logger.error("collector failed; logged again only when the error changes", Self.fields(of: kind, in: report))
         }
         if let problem = health.lastProblem {
-            var fields = ["collector": report.collector, "by_kind": Self.summary(report), "problem": problem]
+            var fields = ["collector": report.collector.rawValue, "by_kind": Self.summary(report), "problem": problem]
             if report.problem == nil {
                 fields["failed"] = String(report.failedItems)
                 fields["items"] = String(report.items)
             }
             logger.warn("collector run incomplete", fields)
         } else if !previousKinds.isEmpty {
-            logger.info("collector recovered", ["collector": report.collector])
+            logger.info("collector recovered", ["collector": report.collector.rawValue])
         }
     }
 
     /// Whether data arrives: no stop of the data calls, and the latest run of at least one of
     /// `dataCollectors` (or its run in progress) got data. Bad credentials, an unreachable or
     /// hung API, no domain list and no selected domain all leave every data collector without data.
-    func isUp(dataCollectors: [String], stop: DataCallWatch.Stop?) -> Bool {
+    func isUp(dataCollectors: [AgentConfiguration.Collector], stop: DataCallWatch.Stop?) -> Bool {
         stop == nil && dataCollectors.contains { collectors[$0]?.lastGotData == true || gotDataInRun.contains($0) }
     }
 
     /// `/-/ready`: ready while up; otherwise why not, one line per data collector.
-    func readiness(dataCollectors: [String], stop: DataCallWatch.Stop?) -> (ready: Bool, reason: String) {
+    func readiness(dataCollectors: [AgentConfiguration.Collector], stop: DataCallWatch.Stop?) -> (ready: Bool, reason: String) {
         if isUp(dataCollectors: dataCollectors, stop: stop) { return (true, "ready") }
-        let lines = dataCollectors.sorted().map { name -> String in
-            guard let health = collectors[name] else { return "\(name): first run in progress" }
+        let lines = dataCollectors.sorted().map { collector -> String in
+            let name = collector.rawValue
+            guard let health = collectors[collector] else { return "\(name): first run in progress" }
             return "\(name): \(health.lastProblem ?? (health.lastGotData ? "latest run complete" : "no data"))"
         }
         let headline = stop?.description ?? "no data collector has data"
@@ -92,7 +93,7 @@ struct HealthBook: Sendable {
     }
 
     private static func fields(of kind: String, in report: RunReport) -> [String: String] {
-        var fields = ["collector": report.collector, "kind": kind]
+        var fields = ["collector": report.collector.rawValue, "kind": kind]
         if let problem = report.problem, problem.reason == kind {
             fields["error"] = problem.detail
             return fields

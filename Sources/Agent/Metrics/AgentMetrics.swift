@@ -4,36 +4,15 @@ import VODAPI
 /// Builds the agent's metric families from a view of its state. Pure: the metrics contract
 /// (`docs/metrics.md`) lives here.
 public enum AgentMetrics {
-    /// What the families are built from.
+    /// What the families are built from: values the engine keeps, each whole.
     public struct View: Sendable {
         /// The records of the selected domains.
         public var records: [String: DomainRecord]
-        /// The discovered domains among the selected ones; nil without discovery.
-        public var discovered: [DomainInfo]?
-        public var candidateCount: Int
-        /// Candidates the include and exclude patterns keep: what all shards together cover.
-        public var matchedCount: Int
-        public var selectedCount: Int
-        /// This replica's `--shard`.
-        public var shard: ShardSpec
-        public var health: [String: CollectorHealth]
-        public var isUp: Bool
-        /// When a data call last succeeded; nil before the first.
-        public var lastDataCallSuccess: Double?
-        public var quota: DescribeVodRefreshQuota.Response?
-        public var taskCounts: [TaskCountKey: Int]?
-        public var revisions: [String: UInt64]
-        public var missedBuckets: UInt64
-        public var invalidValues: UInt64
-        public var credentialsExpiry: Int64?
-        /// Which source supplies the credentials (a chain step and kind); nil before the first call.
-        public var credentialSource: String?
-        /// Each collector's interval, and the run time projected for the selected domains.
-        public var intervals: [String: Int64]
-        public var projectedRunSeconds: [String: Double]
-        public var reload: ReloadStatus
-        /// Nil until the state file is first written (or without one).
-        public var stateSaves: StateSaveStatus?
+        public var domains: DomainSummary
+        public var account: AccountFigures
+        public var quality: DataQuality
+        public var health: HealthSummary
+        public var status: OperationalStatus
     }
 
     struct CounterFamily {
@@ -144,61 +123,61 @@ public enum AgentMetrics {
                 records.flatMap { domain, record in
                     (record.realtime?.responsesByCode ?? [:]).map { Series(["domain": domain, "code": $0.key], $0.value) }
                 })
-        if let discovered = view.discovered {
+        if let discovered = view.domains.discovered {
             try add("aliyun_vod_domain_info", .info, "Domains found by DescribeVodUserDomains (online ones), with CNAME and status; always 1.",
                     discovered.map { Series(["domain": $0.name, "cname": $0.cname, "status": $0.status], 1) })
         }
-        if let quota = view.quota {
+        if let quota = view.account.quota {
             let kinds = [("url", quota.url), ("directory", quota.directory), ("preload", quota.preload)] + (quota.block.map { [("block", $0)] } ?? [])
             try add("aliyun_vod_refresh_quota", .gauge, "Daily refresh and preload quota by kind (DescribeVodRefreshQuota).",
                     kinds.map { Series(["kind": $0.0], $0.1.quota) })
             try add("aliyun_vod_refresh_quota_remaining", .gauge, "Refresh and preload quota left today by kind.",
                     kinds.map { Series(["kind": $0.0], $0.1.remaining) })
         }
-        if let counts = view.taskCounts {
+        if let counts = view.account.taskCounts {
             try add("aliyun_vod_refresh_tasks", .gauge, "Refresh and preload tasks of the last 3 days by type and status (DescribeVodRefreshTasks).",
                     counts.map { Series(["type": $0.key.type, "status": $0.key.status], Double($0.value)) })
         }
         try add("aliyun_vod_up", .gauge,
                 "1 while the latest run of at least one data collector got data from the VOD API and data calls have not stopped, else 0 (bad credentials, unreachable or hung API, no domain list, no domain selected).",
-                [Series(.none, view.isUp ? 1 : 0)])
+                [Series(.none, view.health.isUp ? 1 : 0)])
         try add("aliyun_vod_exporter_data_call_last_success_timestamp_seconds", .gauge, unit: "seconds",
-                "When a data call (any data collector's) last succeeded.", view.lastDataCallSuccess.map { [Series(.none, $0)] } ?? [])
+                "When a data call (any data collector's) last succeeded.", view.health.lastDataCallSuccess.map { [Series(.none, $0)] } ?? [])
         try add("aliyun_vod_exporter_collector_success", .gauge, "1 when every domain (or call) of the collector's latest run finished, else 0.",
-                view.health.map { Series(["collector": $0.key], $0.value.lastSucceeded ? 1 : 0) })
+                view.health.collectors.map { Series(["collector": $0.key.rawValue], $0.value.lastSucceeded ? 1 : 0) })
         try add("aliyun_vod_exporter_collector_last_success_timestamp_seconds", .gauge, unit: "seconds",
                 "When the collector's last fully successful run ended.",
-                view.health.compactMap { name, health in health.lastSuccess.map { Series(["collector": name], Double($0)) } })
+                view.health.collectors.compactMap { collector, health in health.lastSuccess.map { Series(["collector": collector.rawValue], Double($0)) } })
         try add("aliyun_vod_exporter_collector_duration_seconds", .gauge, unit: "seconds",
                 "From the first API call of the collector's latest run to its last answer (the spread before the first call not included).",
-                view.health.map { Series(["collector": $0.key], $0.value.lastDuration) })
+                view.health.collectors.map { Series(["collector": $0.key.rawValue], $0.value.lastDuration) })
         try add("aliyun_vod_exporter_collector_elapsed_seconds", .gauge, unit: "seconds",
                 "From the start of the collector's latest run (its grid point) to its end, the deliberate spread of calls included.",
-                view.health.map { Series(["collector": $0.key], $0.value.lastElapsed) })
+                view.health.collectors.map { Series(["collector": $0.key.rawValue], $0.value.lastElapsed) })
         try add("aliyun_vod_exporter_collector_runs_total", .counter, "Runs of the collector.",
-                view.health.map { Series(["collector": $0.key], Double($0.value.runs)) })
+                view.health.collectors.map { Series(["collector": $0.key.rawValue], Double($0.value.runs)) })
         try add("aliyun_vod_exporter_collector_failures_total", .counter,
                 "Work a collector run could not finish (a domain, a realtime call of up to 20 domains, or an account query), by reason: an API result label, deadline, no_domain_list or no_domains.",
-                view.health.flatMap { name, health in health.failures.map { Series(["collector": name, "reason": $0.key], Double($0.value)) } })
+                view.health.collectors.flatMap { collector, health in health.failures.map { Series(["collector": collector.rawValue, "reason": $0.key], Double($0.value)) } })
         try add("aliyun_vod_exporter_collector_interval_seconds", .gauge, unit: "seconds", "Seconds between the collector's scheduled runs.",
-                view.intervals.map { Series(["collector": $0.key], Double($0.value)) })
+                view.status.intervals.map { Series(["collector": $0.key.rawValue], Double($0.value)) })
         try add("aliyun_vod_exporter_collector_projected_run_seconds", .gauge, unit: "seconds",
                 "How long a run of the collector is projected to take for the selected domains at --api.max-qps; above the interval, runs miss their deadline.",
-                view.projectedRunSeconds.map { Series(["collector": $0.key], $0.value) })
+                view.status.projectedRunSeconds.map { Series(["collector": $0.key.rawValue], $0.value) })
         try add("aliyun_vod_exporter_domains", .gauge,
                 "Domains known (discovered: configured or discovered), kept by --domains.include/--domains.exclude (matched: what all shards together cover), and selected for this replica.",
-                [Series(["state": "discovered"], Double(view.candidateCount)), Series(["state": "matched"], Double(view.matchedCount)),
-                 Series(["state": "selected"], Double(view.selectedCount))])
+                [Series(["state": "discovered"], Double(view.domains.candidateCount)), Series(["state": "matched"], Double(view.domains.matchedCount)),
+                 Series(["state": "selected"], Double(view.domains.selectedCount))])
         try add("aliyun_vod_exporter_shards", .gauge, "N of --shard I/N: how many replicas share the domains; the label shard is this replica's I.",
-                [Series(["shard": String(view.shard.index)], Double(view.shard.count))])
+                [Series(["shard": String(view.domains.shard.index)], Double(view.domains.shard.count))])
         try add("aliyun_vod_exporter_config_last_reload_successful", .gauge,
                 "1 when the last reading of the configuration (the domains file, at start and on SIGHUP) succeeded, else 0.",
-                [Series(.none, view.reload.lastSuccessful ? 1 : 0)])
-        if let time = view.reload.lastSuccess {
+                [Series(.none, view.status.reload.lastSuccessful ? 1 : 0)])
+        if let time = view.status.reload.lastSuccess {
             try add("aliyun_vod_exporter_config_last_reload_success_timestamp_seconds", .gauge, unit: "seconds",
                     "When the configuration was last read successfully.", [Series(.none, Double(time))])
         }
-        if let saves = view.stateSaves {
+        if let saves = view.status.stateSaves {
             try add("aliyun_vod_exporter_state_save_failures_total", .counter, "Writes of the state file that failed.",
                     [Series(.none, Double(saves.failures))])
             if let time = saves.lastSuccess {
@@ -208,18 +187,18 @@ public enum AgentMetrics {
         }
         try add("aliyun_vod_exporter_revisions_total", .counter,
                 "Changes seen to settled buckets after they were counted, by source and direction; up is added to the counters, down only counted.",
-                ["up", "down"].map { Series(["source": "traffic", "direction": $0], Double(view.revisions[$0] ?? 0)) })
+                ["up", "down"].map { Series(["source": "traffic", "direction": $0], Double(view.quality.revisions[$0] ?? 0)) })
         try add("aliyun_vod_exporter_missed_buckets_total", .counter,
                 "Settled buckets that fell outside every poll window before being seen (outages longer than the lookback or backfill).",
-                [Series(.none, Double(view.missedBuckets))])
+                [Series(.none, Double(view.quality.missedBuckets))])
         try add("aliyun_vod_exporter_invalid_values_total", .counter,
                 "Values from the API that cannot be data (negative, infinite, NaN), treated as absent.",
-                [Series(.none, Double(view.invalidValues))])
-        if let source = view.credentialSource {
+                [Series(.none, Double(view.quality.invalidValues))])
+        if let source = view.status.credentials.source {
             try add("aliyun_vod_exporter_credentials_info", .info, "The credential source in use (the step of the chain that supplied them and its kind); always 1.",
                     [Series(["source": source], 1)])
         }
-        if let expiry = view.credentialsExpiry {
+        if let expiry = view.status.credentials.expiry {
             try add("aliyun_vod_exporter_credentials_expiry_timestamp_seconds", .gauge, unit: "seconds",
                     "When the temporary credentials in use expire (refreshed before).", [Series(.none, Double(expiry))])
         }

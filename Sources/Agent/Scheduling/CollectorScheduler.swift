@@ -14,8 +14,8 @@ struct CollectorScheduler: Sendable {
     let time: any TimeSource
     /// Items of one run in progress at once.
     let maxInFlight: Int
-    /// Run requests (SIGHUP) by collector name; one for every collector.
-    let requests: [String: RunRequests]
+    /// Run requests (SIGHUP) by collector; one for every collector.
+    let requests: [AgentConfiguration.Collector: RunRequests]
     /// Called after each run is recorded (publish, save state).
     let afterRun: @Sendable (RunReport) async -> Void
 
@@ -37,7 +37,7 @@ struct CollectorScheduler: Sendable {
     }
 
     private func loop(_ collector: any Collector, startAtOnce: Bool) async {
-        guard let requests = requests[collector.name] else { preconditionFailure("every collector has its requests") }
+        guard let requests = requests[collector.kind] else { preconditionFailure("every collector has its requests") }
         let cadence = collector.cadence
         var immediate = startAtOnce
         while !Task.isCancelled {
@@ -63,21 +63,21 @@ struct CollectorScheduler: Sendable {
 
     /// One run: plan, execute its items within the deadline, record and hand on the report.
     func runOnce(_ collector: any Collector, scheduledAt: Double, spread: Int64) async {
-        var report = RunReport(collector: collector.name, scheduledAt: scheduledAt, endedAt: scheduledAt)
+        var report = RunReport(collector: collector.kind, scheduledAt: scheduledAt, endedAt: scheduledAt)
         switch await collector.plan(engine) {
         case .failure(let problem):
             report.problem = problem
         case .success(let items):
             let engine = self.engine
             // Data calls are watched as they happen, so a hang shows before the run's deadline.
-            let watched = AgentConfiguration.Collector(rawValue: collector.name).map(AgentConfiguration.Collector.data.contains) ?? false
+            let watched = AgentConfiguration.Collector.data.contains(collector.kind)
             await CollectorRun(time: time, maxInFlight: maxInFlight).execute(
                 items, into: &report, start: scheduledAt, spread: spread, deadline: scheduledAt + collector.cadence.deadline
             ) { item in
                 guard watched else { return await collector.perform(item, engine: engine) }
                 await engine.dataCallBegan()
                 let error = await collector.perform(item, engine: engine)
-                await engine.dataCallEnded(collector: collector.name, error: error)
+                await engine.dataCallEnded(collector: collector.kind, error: error)
                 return error
             }
         }

@@ -8,13 +8,13 @@ import VODAPI
 public enum RunBudget {
     /// What the projection needs to know of one collector.
     public struct Demand: Sendable, Equatable {
-        public var collector: String
+        public var collector: AgentConfiguration.Collector
         public var cadence: Cadence
         public var callsPerRun: Int
         /// Whether its calls go in the gate's background lane.
         public var background: Bool
 
-        public init(collector: String, cadence: Cadence, callsPerRun: Int, background: Bool = false) {
+        public init(collector: AgentConfiguration.Collector, cadence: Cadence, callsPerRun: Int, background: Bool = false) {
             self.collector = collector
             self.cadence = cadence
             self.callsPerRun = callsPerRun
@@ -31,13 +31,14 @@ public enum RunBudget {
         case .quota: 1
         case .tasks: TasksCollector.callsPerRun
         case .usage: UsageCollector.callsPerDomain * domains + UsageCollector.accountCalls
+        case .discovery: (domains + DescribeVodUserDomains.maxPageSize - 1) / DescribeVodUserDomains.maxPageSize
         }
     }
 
     /// Seconds a run of each collector is projected to take: the longer of its spread and the
     /// time its cadence group's calls need at the rate left to it.
-    public static func projectedRunSeconds(_ demands: [Demand], maxQPS: Double) -> [String: Double] {
-        var projected: [String: Double] = [:]
+    public static func projectedRunSeconds(_ demands: [Demand], maxQPS: Double) -> [AgentConfiguration.Collector: Double] {
+        var projected: [AgentConfiguration.Collector: Double] = [:]
         for demand in demands {
             let group = demands.filter { $0.cadence.interval == demand.cadence.interval && $0.background == demand.background }
             let others = demands.filter { demand.background ? !$0.background : !$0.background && $0.cadence.interval != demand.cadence.interval }

@@ -12,7 +12,7 @@ public struct RunReport: Sendable {
         public internal(set) var exampleItem: String
     }
 
-    public internal(set) var collector: String
+    public internal(set) var collector: AgentConfiguration.Collector
     /// Wall-clock seconds: when the run was due (its grid point, or when it was asked for),
     /// and when it ended.
     public internal(set) var scheduledAt: Double

@@ -32,7 +32,13 @@ final class FakeVODAPI: HTTPTransport {
     }
 
     let settings = Mutex(Settings())
-    private let log = Mutex<[(action: String, parameters: [String: String], at: Double)]>([])
+    private struct Log {
+        var calls: [(action: String, parameters: [String: String], at: Double)] = []
+        /// Tests waiting for a call of an action: resumed when one arrives.
+        var waiters: [(action: String, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let log = Mutex(Log())
     /// With a time source, "now" is its wall clock and latency is spent on it (virtual-time
     /// tests); without, "now" is `settings.now`, moved by `advance`.
     private let time: (any TimeSource)?
@@ -44,7 +50,20 @@ final class FakeVODAPI: HTTPTransport {
     var now: Int64 { time.map { Int64($0.now()) } ?? settings.withLock { $0.now } }
     func advance(_ seconds: Int64) { settings.withLock { $0.now += seconds } }
     /// Every call: its action, parameters and when it arrived.
-    var calls: [(action: String, parameters: [String: String], at: Double)] { log.withLock { $0 } }
+    var calls: [(action: String, parameters: [String: String], at: Double)] { log.withLock { $0.calls } }
+
+    /// Returns once a call of `action` has arrived after the first `count` calls (at once if one
+    /// already has): an event to wait for instead of a poll.
+    func waitForCall(_ action: String, after count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let arrived = log.withLock { log -> Bool in
+                if log.calls.dropFirst(count).contains(where: { $0.action == action }) { return true }
+                log.waiters.append((action, continuation))
+                return false
+            }
+            if arrived { continuation.resume() }
+        }
+    }
 
     /// The traffic bytes of `domain` in the bucket starting at `start`, before any boost.
     static func traffic(_ domain: String, _ start: Int64) -> Double {
@@ -63,7 +82,13 @@ final class FakeVODAPI: HTTPTransport {
         }
         let action = request.headers["x-acs-action"] ?? parameters["Action"] ?? ""
         let arrived = time?.now() ?? Double(now)
-        log.withLock { $0.append((action, parameters, arrived)) }
+        let waiting = log.withLock { log -> [CheckedContinuation<Void, Never>] in
+            log.calls.append((action, parameters, arrived))
+            let due = log.waiters.filter { $0.action == action }.map(\.continuation)
+            log.waiters.removeAll { $0.action == action }
+            return due
+        }
+        for waiter in waiting { waiter.resume() }
         while self.settings.withLock({ $0.held.contains(action) || $0.heldDomains.contains(parameters["DomainName"] ?? "") }) {
             do {
                 if let time { try await time.sleep(seconds: 1) } else { try await Task.sleep(nanoseconds: 5_000_000) }
@@ -77,7 +102,7 @@ final class FakeVODAPI: HTTPTransport {
         }
         var settings = settings.withLock { $0 }
         settings.now = now
-        if let every = settings.throttleEvery, log.withLock({ $0.count }) % every == 0 {
+        if let every = settings.throttleEvery, log.withLock({ $0.calls.count }) % every == 0 {
             return Self.json(#"{"RequestId":"req-throttled","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#, status: 400)
         }
         if let (status, body) = settings.bodies[action] { return Self.json(body, status: status) }
