@@ -23,11 +23,10 @@ public final class GracefulShutdown: Sendable {
         let (waiters, actions) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [@Sendable () -> Void]) in
             guard !state.requested else { return ([], []) }
             state.requested = true
-            defer {
-                state.waiters = [:]
-                state.actions = []
-            }
-            return (Array(state.waiters.values), state.actions)
+            let due = (Array(state.waiters.values), state.actions)
+            state.waiters = [:]
+            state.actions = []
+            return due
         }
         for waiter in waiters { waiter.resume() }
         for action in actions { action() }

@@ -3,13 +3,6 @@ import Synchronization
 /// Waiting for a task with a time limit, without waiting on the task when the limit passes
 /// (a task group would: it always awaits every child).
 public enum TaskDeadline {
-    /// Whether `task` finished within `seconds`. The task keeps running either way.
-    public static func wait(for task: Task<Void, Never>, seconds: Double) async -> Bool {
-        let timer = Task { _ = try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) }
-        defer { timer.cancel() }
-        return await wait(for: task, until: timer)
-    }
-
     /// Whether `task` finished before `deadline` did (a task that ends when the time is up).
     /// Neither is waited for once the other has finished; both keep running.
     public static func wait(for task: Task<Void, Never>, until deadline: Task<Void, Never>) async -> Bool {

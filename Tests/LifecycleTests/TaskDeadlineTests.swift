@@ -15,14 +15,20 @@ import Lifecycle
     // generous because the whole suite shares two cores' worth of the concurrency pool.
     @Test(.timeLimit(.minutes(5)))
     func finishedAndUnfinishedTasks() async {
-        let quick = Task { _ = try? await Task.sleep(nanoseconds: 10_000_000) }
-        #expect(await TaskDeadline.wait(for: quick, seconds: 30))
+        // A deadline that does not pass until the test says so: the task finishes first.
+        let later = Gate()
+        let notYet = Task { await later.park() }
+        while !later.isParked { await Task.yield() }
+        let quick = Task {}
+        #expect(await TaskDeadline.wait(for: quick, until: notYet))
+        later.open()
+        await notYet.value
         // A task that cannot finish until after the wait returns: if the wait waited for it,
         // this test would never end.
         let gate = Gate()
         let stuck = Task { await gate.park() }
         while !gate.isParked { await Task.yield() }
-        #expect(await TaskDeadline.wait(for: stuck, seconds: 0.2) == false)
+        #expect(await TaskDeadline.wait(for: stuck, until: Task {}) == false)
         gate.open()
         await stuck.value
     }
